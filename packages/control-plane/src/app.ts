@@ -1,0 +1,87 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import type { AppDeps } from "./deps.ts";
+import type { AppEnv } from "./env.ts";
+import { ApiError } from "./errors.ts";
+import { auditTrail } from "./middleware/audit-trail.ts";
+import { onError, validationHook } from "./middleware/errors.ts";
+import { notFoundHandler } from "./middleware/not-found.ts";
+import { originCheck } from "./middleware/origin-check.ts";
+import { requestLog } from "./middleware/request-log.ts";
+import { auditRoutes } from "./routes/audit/index.ts";
+import { authRoutes } from "./routes/auth/index.ts";
+import { setupRoutes } from "./routes/setup/index.ts";
+import { docsPage } from "./routes/system/docs.ts";
+import { systemRoutes } from "./routes/system/index.ts";
+import { tokenRoutes } from "./routes/tokens/index.ts";
+import { userRoutes } from "./routes/users/index.ts";
+
+export type { AppDeps } from "./deps.ts";
+
+/** Largest request body the API reads. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Builds the whole control plane from its dependencies. No I/O happens here or at import. */
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use("*", requestId({ headerName: "X-Request-Id" }));
+  app.use("*", async (c, next) => {
+    c.set("deps", deps);
+    c.set("principal", null);
+    c.set("audit", null);
+    c.set("access", null);
+    await next();
+  });
+  app.use("*", requestLog);
+  app.use("/api/*", secureHeaders({ crossOriginResourcePolicy: "same-origin" }));
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError("payload_too_large", `Request body larger than ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+  app.use("/api/*", originCheck);
+  app.use("/api/*", auditTrail);
+
+  const api = app
+    .route("/", systemRoutes())
+    .route("/api/v1", authRoutes())
+    .route("/api/v1", setupRoutes())
+    .route("/api/v1", userRoutes())
+    .route("/api/v1", tokenRoutes())
+    .route("/api/v1", auditRoutes());
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API token (pyl_…) created at /api/v1/tokens",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "cookieAuth", {
+    type: "apiKey",
+    in: "cookie",
+    name: "pylon_session",
+    description: "Browser session from /api/v1/auth/login; mutations also need the X-CSRF-Token header",
+  });
+  app.doc31("/api/v1/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Pylon API",
+      version: deps.version ?? "0.0.0",
+      description: "Self-hosted app platform for Proxmox VE",
+    },
+  });
+  app.get("/api/docs", docsPage);
+  if (deps.serveUi) app.get("*", deps.serveUi);
+
+  app.notFound(notFoundHandler(app));
+  app.onError(onError);
+  return api;
+}
+
+export type PylonApp = ReturnType<typeof createApp>;

@@ -1,0 +1,36 @@
+import { type RouteHandler, z } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import type { AppEnv } from "../../env.ts";
+import { ApiError } from "../../errors.ts";
+import { defineRoute, err, PUBLIC } from "../define.ts";
+import { json } from "../json.ts";
+
+const status = z.object({ status: z.string(), version: z.string().optional() }).meta({ id: "Health" });
+
+export const healthz = defineRoute(PUBLIC, null, {
+  method: "get",
+  path: "/healthz",
+  tags: ["system"],
+  summary: "Liveness: the process is up",
+  responses: { 200: json(status, "Up") },
+});
+
+export const healthzHandler: RouteHandler<typeof healthz, AppEnv> = (c) =>
+  c.json({ status: "ok", version: c.var.deps.version }, 200);
+
+export const readyz = defineRoute(PUBLIC, null, {
+  method: "get",
+  path: "/readyz",
+  tags: ["system"],
+  summary: "Readiness: the database answers",
+  responses: { 200: json(status, "Ready"), 503: err("Database unreachable") },
+});
+
+export const readyzHandler: RouteHandler<typeof readyz, AppEnv> = async (c) => {
+  try {
+    await c.var.deps.db.run(sql`select 1`);
+  } catch {
+    throw new ApiError("unavailable", "The database does not answer");
+  }
+  return c.json({ status: "ready" }, 200);
+};
