@@ -29,8 +29,9 @@ export function toToken(row: ApiTokenRow): ApiToken {
 
 /** The scopes a token of a user with `role` may actually use (a demoted creator demotes the token). */
 export function effectiveScopes(scopes: readonly Scope[], role: Role): Scope[] {
-  const max = SCOPES.indexOf(MAX_SCOPE_FOR_ROLE[role]);
-  return scopes.filter((s) => SCOPES.indexOf(s) <= max);
+  const max = MAX_SCOPE_FOR_ROLE[role];
+  const capped = scopes.map((s) => (SCOPES.indexOf(s) > SCOPES.indexOf(max) ? max : s));
+  return [...new Set(capped)];
 }
 
 /** Creates a token for the caller; it never carries more than the caller holds. */
@@ -40,7 +41,8 @@ export async function createToken(
   input: { name: string; scopes: Scope[]; expiresInDays?: number },
 ): Promise<{ row: ApiTokenRow; secret: string }> {
   const scopes = [...new Set(input.scopes)];
-  const allowed = effectiveScopes(SCOPES, caller.user.role);
+  const maxIndex = SCOPES.indexOf(MAX_SCOPE_FOR_ROLE[caller.user.role]);
+  const allowed = SCOPES.filter((s) => SCOPES.indexOf(s) <= maxIndex);
   const held = caller.kind === "token" ? caller.scopes : allowed;
   const tooStrong = scopes.filter((s) => !allowed.includes(s) || !scopesAllow(held, s));
   if (tooStrong.length > 0) {

@@ -50,7 +50,12 @@ export async function makeHarness(overrides: Partial<AppDeps> = {}) {
       headers.cookie = opts.as.cookie;
       headers["x-csrf-token"] ??= opts.as.csrf;
     }
-    const body = opts.body === undefined ? undefined : typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
+    const body =
+      opts.body === undefined
+        ? undefined
+        : typeof opts.body === "string"
+          ? opts.body
+          : JSON.stringify(opts.body);
     return app.request(path, { method, headers, body });
   }
 

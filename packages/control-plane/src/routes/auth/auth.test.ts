@@ -10,7 +10,9 @@ afterAll(() => h.close());
 describe("sign-in", () => {
   it("sets an HttpOnly SameSite=Lax session cookie and a readable CSRF cookie", async () => {
     const u = await h.user("viewer");
-    const res = await h.call("POST", "/api/v1/auth/login", { body: { email: u.email.toUpperCase(), password: TEST_PASSWORD } });
+    const res = await h.call("POST", "/api/v1/auth/login", {
+      body: { email: u.email.toUpperCase(), password: TEST_PASSWORD },
+    });
     expect(res.status).toBe(200);
     const cookies = res.headers.getSetCookie();
     const session = cookies.find((c) => c.startsWith("pylon_session="))!;
@@ -27,7 +29,9 @@ describe("sign-in", () => {
     const s = await makeHarness({ publicUrl: "https://pylon.example.com" });
     try {
       const u = await s.user("viewer");
-      const res = await s.call("POST", "/api/v1/auth/login", { body: { email: u.email, password: TEST_PASSWORD } });
+      const res = await s.call("POST", "/api/v1/auth/login", {
+        body: { email: u.email, password: TEST_PASSWORD },
+      });
       expect(res.headers.getSetCookie().every((c) => /Secure/.test(c))).toBe(true);
     } finally {
       s.close();
@@ -53,8 +57,12 @@ describe("sign-in", () => {
     const admin = await h.user("admin");
     const u = await h.user("viewer");
     const a = await h.signIn(admin.email);
-    expect((await h.call("PATCH", `/api/v1/users/${u.id}`, { as: a, body: { disabled: true } })).status).toBe(200);
-    const res = await h.call("POST", "/api/v1/auth/login", { body: { email: u.email, password: TEST_PASSWORD } });
+    expect((await h.call("PATCH", `/api/v1/users/${u.id}`, { as: a, body: { disabled: true } })).status).toBe(
+      200,
+    );
+    const res = await h.call("POST", "/api/v1/auth/login", {
+      body: { email: u.email, password: TEST_PASSWORD },
+    });
     expect(res.status).toBe(401);
     expect((await res.json()).error.message).toBe("Invalid email or password");
   });
@@ -78,7 +86,9 @@ describe("throttling", () => {
     expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
     expect((await locked.json()).error.code).toBe("too_many_requests");
     h.clock.now += 61_000;
-    const later = await h.call("POST", "/api/v1/auth/login", { body: { email: u.email, password: TEST_PASSWORD } });
+    const later = await h.call("POST", "/api/v1/auth/login", {
+      body: { email: u.email, password: TEST_PASSWORD },
+    });
     expect(later.status).toBe(200);
   });
 
@@ -89,7 +99,9 @@ describe("throttling", () => {
         headers: { "x-test-ip": `10.2.0.${i}` },
       });
     }
-    const r = await h.call("POST", "/api/v1/auth/login", { body: { email: "ghost@example.com", password: "x" } });
+    const r = await h.call("POST", "/api/v1/auth/login", {
+      body: { email: "ghost@example.com", password: "x" },
+    });
     expect(r.status).toBe(429);
   });
 
@@ -135,7 +147,10 @@ describe("sessions", () => {
     h.clock.now += 12 * 3600_000 + 1;
     const res = await h.call("GET", "/api/v1/auth/me", { as: b });
     expect(res.status).toBe(401);
-    expect((await res.json()).error).toMatchObject({ code: "session_expired", message: expect.stringMatching(/expired/) });
+    expect((await res.json()).error).toMatchObject({
+      code: "session_expired",
+      message: expect.stringMatching(/expired/),
+    });
   });
 
   it("expires at the absolute lifetime even when used constantly", async () => {
@@ -164,7 +179,10 @@ describe("sessions", () => {
     expect(res.status).toBe(204);
     expect((await h.call("GET", "/api/v1/auth/me", { as: phone })).status).toBe(401);
     expect((await h.call("GET", "/api/v1/auth/me", { as: laptop })).status).toBe(401);
-    const fresh = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const fresh = res.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     expect((await h.call("GET", "/api/v1/auth/me", { as: { cookie: fresh, csrf: "" } })).status).toBe(200);
     await h.signIn(u.email, "a brand new passphrase");
   });
