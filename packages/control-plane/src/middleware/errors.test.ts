@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "../app.ts";
-import { type Harness, makeHarness } from "../testing/harness.ts";
+import { type Harness, makeHarness, type TestResponse } from "../testing/harness.ts";
 
 let h: Harness;
 let admin: string;
@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-async function expectErrorShape(res: Response, status: number, code?: string) {
+async function expectErrorShape(res: TestResponse, status: number, code?: string) {
   expect(res.status).toBe(status);
   expect(res.headers.get("content-type")).toMatch(/^application\/json/);
   const body = await res.json();

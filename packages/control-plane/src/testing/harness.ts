@@ -10,6 +10,14 @@ import { findMigrations, openDatabase } from "../runtime/database.ts";
 import { createToken } from "../services/tokens.ts";
 import { createUser } from "../services/users.ts";
 
+// biome-ignore lint/suspicious/noExplicitAny: tests assert the shape of API answers at run time.
+type Loose = any;
+
+/** A Response whose JSON is loosely typed, for assertions. */
+export interface TestResponse extends Response {
+  json(): Promise<Loose>;
+}
+
 export const TEST_PASSWORD = "correct horse battery staple";
 
 /** A signed-in browser: its cookies and CSRF token. */
@@ -42,7 +50,7 @@ export async function makeHarness(overrides: Partial<AppDeps> = {}) {
     method: string,
     path: string,
     opts: { body?: unknown; as?: Browser | string; headers?: Record<string, string> } = {},
-  ): Promise<Response> {
+  ): Promise<TestResponse> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.body !== undefined) headers["content-type"] ??= "application/json";
     if (typeof opts.as === "string") headers.authorization = `Bearer ${opts.as}`;
@@ -56,7 +64,7 @@ export async function makeHarness(overrides: Partial<AppDeps> = {}) {
         : typeof opts.body === "string"
           ? opts.body
           : JSON.stringify(opts.body);
-    return app.request(path, { method, headers, body });
+    return (await app.request(path, { method, headers, body })) as TestResponse;
   }
 
   /** Creates a user directly (bypassing the API). */

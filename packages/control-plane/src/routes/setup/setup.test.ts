@@ -51,7 +51,7 @@ describe("first-run setup", () => {
 
   it("creates the admin non-interactively from bootstrap credentials and prints no link", async () => {
     h = await makeHarness();
-    const line = await bootstrapAdmin(h.deps, { ...admin, name: "Boot" });
+    const line = await bootstrapAdmin(h.deps, { ...admin, name: "Boot", baseUrl: "http://x" });
     expect(line).toBeNull();
     await h.signIn(admin.email, admin.password);
   });
