@@ -7,7 +7,7 @@ mkdir -p .tmp
 
 bash scripts/system-deps.sh
 echo "== lint";       pnpm exec biome check .
-echo "== typecheck";  pnpm -r --workspace-concurrency=1 run typecheck
+echo "== typecheck";  pnpm -r --workspace-concurrency=1 run typecheck && pnpm exec tsc -p tsconfig.json
 echo "== build";      pnpm run build
 echo "== workers bundle"; pnpm --filter @pylon/control-plane run bundle:worker
 echo "== tests"
