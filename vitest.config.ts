@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: "unit", include: ["packages/{shared,control-plane,agent}/src/**/*.test.ts"] } },
+      "packages/ui",
       { test: { name: "pve-sim", include: ["test/pve-sim/**/*.test.ts"], testTimeout: 30_000 } },
       {
         test: {

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Installs the real servers and tools the tests drive, from Debian's packages, when missing.
+# Installs the real servers and tools the tests drive, from Debian's packages, when missing:
+# Chromium (browser tests), OpenSSH (real SSH), Caddy (routes), openssl and git.
 set -euo pipefail
 need=()
 command -v openssl >/dev/null || need+=(openssl)
 command -v git >/dev/null || need+=(git)
+command -v chromium >/dev/null || need+=(chromium)
+command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 if [ "${#need[@]}" -gt 0 ]; then
+  echo "installing from Debian: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq "${need[@]}" >/dev/null
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
