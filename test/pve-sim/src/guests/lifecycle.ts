@@ -1,0 +1,101 @@
+import { fail } from "../server/errors.ts";
+import type { World } from "../world.ts";
+import { type Guest, type GuestKind, label, macFor } from "./guest.ts";
+
+// Guest addresses are unique in the process; the third octet starts from the pid so that
+// simulators in parallel test workers do not hand out the same address.
+let addressCounter = 0;
+
+/** A fresh loopback address for a guest: <base>.x.y (127.77.x.y by default). */
+export function guestAddress(world: World): string {
+  const n = (process.pid % 250) * 254 + addressCounter++;
+  return `${world.opts.guestAddressBase}.${Math.floor(n / 254) % 256}.${(n % 254) + 1}`;
+}
+
+/** Creates a guest object (not yet visible until added to world.guests). */
+export function newGuest(world: World, vmid: number, kind: GuestKind, config: Record<string, string>): Guest {
+  return {
+    vmid,
+    kind,
+    config,
+    snapshots: new Map(),
+    status: "stopped",
+    address: guestAddress(world),
+    execs: new Map(),
+  };
+}
+
+/** Adds `hwaddr`/`type=veth` (LXC) or a MAC (QEMU) to NIC properties, as PVE writes them. */
+export function normalizeNets(kind: GuestKind, vmid: number, config: Record<string, string>): void {
+  for (const key of Object.keys(config)) {
+    const m = /^net(\d+)$/.exec(key);
+    if (!m) continue;
+    const n = Number(m[1]);
+    const parts = config[key]!.split(",").filter(Boolean);
+    if (kind === "lxc") {
+      const has = (k: string): boolean => parts.some((p) => p.startsWith(`${k}=`));
+      if (!has("hwaddr")) parts.push(`hwaddr=${macFor(vmid, n)}`);
+      if (!has("type")) parts.push("type=veth");
+      const name = parts.find((p) => p.startsWith("name="));
+      const rest = parts.filter((p) => p !== name).sort();
+      config[key] = [name, ...rest].filter(Boolean).join(",");
+    } else {
+      const models = ["virtio", "e1000", "e1000e", "rtl8139", "vmxnet3"];
+      config[key] = parts.map((p) => (models.includes(p) ? `${p}=${macFor(vmid, n)}` : p)).join(",");
+    }
+  }
+}
+
+/** Marks a guest running (the address shows up later, scaled by the clock). */
+export function markRunning(world: World, g: Guest): void {
+  g.status = "running";
+  g.qmpstatus = "running";
+  g.startedAt = Date.now();
+  g.pid = 10_000 + g.vmid;
+  // DHCP-like: the address only appears 2-10 s (simulated) after start.
+  g.addressAt = Date.now() + world.clock.ms(world.clock.pick(2000, 10_000, g.vmid));
+  g.agentAt = Date.now() + world.clock.ms(world.clock.pick(10_000, 60_000, g.vmid));
+  world.hooks.onStart?.(g);
+}
+
+/** Marks a guest stopped and stops what runs "inside" it. */
+export async function markStopped(world: World, g: Guest): Promise<void> {
+  g.status = "stopped";
+  g.qmpstatus = "stopped";
+  g.startedAt = undefined;
+  g.addressAt = undefined;
+  g.agentAt = undefined;
+  g.pid = undefined;
+  await world.hooks.onStop?.(g);
+}
+
+/** Whether the guest currently has its address (running and past the DHCP delay). */
+export function hasAddress(g: Guest): boolean {
+  return g.status === "running" && g.addressAt !== undefined && Date.now() >= g.addressAt;
+}
+
+/** Sets the `lock` property, failing if another lock is set. */
+export function setLock(world: World, g: Guest, lock: string): void {
+  world.checkLock(g);
+  g.config.lock = lock;
+}
+
+/** Removes the `lock` property if it is the given one. */
+export function clearLock(g: Guest, lock?: string): void {
+  if (!lock || g.config.lock === lock) delete g.config.lock;
+}
+
+/** The guest of any kind, or the missing-config error phrased for the expected kind. */
+export function anyGuest(world: World, vmid: number): Guest | undefined {
+  return world.guests.get(vmid);
+}
+
+/** "CT 101 not running" / "VM 100 not running". */
+export function notRunning(g: Guest): Error {
+  return fail(`${label(g.kind)} ${g.vmid} not running`);
+}
+
+/** "CT 101 already running" / "VM 100 already running". */
+export function alreadyRunning(g: Guest): Error {
+  return fail(`${label(g.kind)} ${g.vmid} already running`);
+}

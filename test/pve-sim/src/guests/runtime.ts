@@ -1,0 +1,117 @@
+import { spawn } from "node:child_process";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { AuthorizedKeys, generateKeyPair, startSshServer } from "../shell/ssh.ts";
+import type { World } from "../world.ts";
+import type { Guest } from "./guest.ts";
+import { guestEnv, sandboxDir } from "./sandbox.ts";
+
+// What runs "inside" guests besides exec'd commands: docker-shim container processes
+// (their pids live in the sandbox state files) and, for VMs with cloud-init sshkeys, an
+// SSH server on the guest's address.
+
+interface ContainerState {
+  name: string;
+  pids?: number[];
+  status?: string;
+  restart?: string;
+}
+
+function containerDir(world: World, g: Guest): string {
+  return join(sandboxDir(world, g), "var", "lib", "docker-sim", "containers");
+}
+
+function readContainers(world: World, g: Guest): ContainerState[] {
+  try {
+    return readdirSync(containerDir(world, g))
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => JSON.parse(readFileSync(join(containerDir(world, g), f), "utf8")) as ContainerState);
+  } catch {
+    return [];
+  }
+}
+
+/** Kills the docker-shim processes of a guest (process groups). */
+export function killContainers(world: World, g: Guest): void {
+  for (const c of readContainers(world, g)) {
+    for (const pid of c.pids ?? []) {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {}
+      }
+    }
+  }
+}
+
+/** Wires guest start/stop/destroy to processes; returns a stop for the simulator. */
+export function attachGuestRuntime(world: World): { stop: () => Promise<void> } {
+  const sshServers = new Map<number, { close: () => Promise<void> }>();
+  const timers = new Set<NodeJS.Timeout>();
+  const hostKey = generateKeyPair("pve-sim guest host key");
+
+  const startGuestSsh = (g: Guest): void => {
+    const keysText = g.config.sshkeys ? decodeURIComponent(g.config.sshkeys) : "";
+    if (g.kind !== "qemu" || !keysText) return;
+    const delay = world.clock.ms(world.clock.pick(30_000, 120_000, g.vmid));
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (g.status !== "running") return;
+      const keys = new AuthorizedKeys();
+      keys.add(keysText);
+      const spec = {
+        env: guestEnv(world, g),
+        cwd: join(sandboxDir(world, g), "root"),
+        shell: ["/bin/bash"],
+        description: `VM ${g.vmid} ssh`,
+      };
+      void startSshServer(world, g.address, 22, hostKey.privateKey, keys, spec)
+        .catch(() => startSshServer(world, g.address, 2222, hostKey.privateKey, keys, spec))
+        .then((s) => {
+          if (g.status !== "running") return s.close();
+          sshServers.set(g.vmid, s);
+        })
+        .catch(() => {});
+    }, delay);
+    timers.add(timer);
+  };
+
+  const restartContainers = (g: Guest): void => {
+    for (const c of readContainers(world, g)) {
+      if (c.status === "running" && c.restart && c.restart !== "no") {
+        const shim = spawn("docker", ["start", c.name], {
+          env: guestEnv(world, g),
+          cwd: sandboxDir(world, g),
+          stdio: "ignore",
+        });
+        shim.on("error", () => {});
+      }
+    }
+  };
+
+  world.hooks.onStart = (g) => {
+    startGuestSsh(g);
+    restartContainers(g);
+  };
+  world.hooks.onStop = async (g) => {
+    for (const t of [...world.tracked]) if (t.description.startsWith(`${g.vmid}: `)) await t.stop();
+    killContainers(world, g);
+    const s = sshServers.get(g.vmid);
+    sshServers.delete(g.vmid);
+    await s?.close();
+  };
+  world.hooks.onDestroy = async (g) => {
+    await world.hooks.onStop?.(g);
+    rmSync(join(world.stateDir, "guests", String(g.vmid)), { recursive: true, force: true });
+  };
+  return {
+    stop: async () => {
+      for (const t of timers) clearTimeout(t);
+      for (const g of world.guests.values()) killContainers(world, g);
+      await Promise.all([...sshServers.values()].map((s) => s.close()));
+      sshServers.clear();
+    },
+  };
+}

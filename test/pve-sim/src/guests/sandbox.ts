@@ -1,0 +1,79 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Tracked, World } from "../world.ts";
+import type { Guest } from "./guest.ts";
+
+/** The guest-side shims (docker, ip, hostname) put first on PATH inside every guest. */
+export const shimDir = fileURLToPath(new URL("../../bin/guest", import.meta.url));
+
+/** A guest's sandbox directory (its "root"), created on first use. */
+export function sandboxDir(world: World, g: Guest): string {
+  const dir = join(world.stateDir, "guests", String(g.vmid), "root");
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Maps a guest path (/opt/app/x) into the sandbox. */
+export function guestPath(world: World, g: Guest, path: string): string {
+  const clean = path.replace(/\.\.(\/|$)/g, "");
+  return join(sandboxDir(world, g), clean.startsWith("/") ? clean : `root/${clean}`);
+}
+
+/** The environment a guest command runs with: the guest's identity and the shims first on PATH. */
+export function guestEnv(world: World, g: Guest, extra: Record<string, string> = {}): Record<string, string> {
+  const root = sandboxDir(world, g);
+  return {
+    PATH: `${shimDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+    HOME: join(root, "root"),
+    LANG: "C.UTF-8",
+    TERM: "dumb",
+    PVE_SIM_GUEST_ROOT: root,
+    PVE_SIM_GUEST_VMID: String(g.vmid),
+    PVE_SIM_GUEST_IP: g.address,
+    PVE_SIM_GUEST_HOSTNAME: g.config.hostname ?? g.config.name ?? `CT${g.vmid}`,
+    PVE_SIM_GUEST_HWADDR: (
+      /(?:hwaddr|virtio)=([^,]+)/.exec(g.config.net0 ?? "")?.[1] ?? "bc:24:11:00:00:00"
+    ).toLowerCase(),
+    PVE_SIM_NODE_BIN: process.execPath,
+    ...extra,
+  };
+}
+
+/** Spawns a guest command with real argv (no shell) in the sandbox; tracked until it exits. */
+export function spawnInGuest(
+  world: World,
+  g: Guest,
+  argv: string[],
+  extraEnv: Record<string, string> = {},
+): ChildProcess {
+  const root = sandboxDir(world, g);
+  mkdirSync(join(root, "root"), { recursive: true });
+  const child = spawn(argv[0]!, argv.slice(1), {
+    cwd: join(root, "root"),
+    env: guestEnv(world, g, extraEnv),
+    stdio: ["pipe", "pipe", "pipe"],
+    detached: true,
+  });
+  const tracked: Tracked = {
+    kind: "guest-command",
+    pid: child.pid,
+    description: `${g.vmid}: ${argv.join(" ")}`,
+    stop: () => killTree(child),
+  };
+  world.tracked.add(tracked);
+  child.on("exit", () => world.tracked.delete(tracked));
+  child.on("error", () => world.tracked.delete(tracked));
+  return child;
+}
+
+/** Kills a detached child's whole process group. */
+export function killTree(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    child.kill("SIGKILL");
+  }
+}

@@ -1,0 +1,120 @@
+import { applyConfig, assertDigest, readConfig } from "../guests/config.ts";
+import { hasAddress } from "../guests/lifecycle.ts";
+import { rootDiskSize } from "../guests/metrics.ts";
+import { parseSize } from "../schema/formats.ts";
+import { fail } from "../server/errors.ts";
+import { int, type Route, str } from "../server/router.ts";
+import { avail, parseVolid } from "../storage/storage.ts";
+import { findVolume } from "../storage/volumes.ts";
+
+const GiB = 2 ** 30;
+
+function sizeText(bytes: number): string {
+  return bytes % GiB === 0 ? `${bytes / GiB}G` : `${Math.round(bytes / 2 ** 20)}M`;
+}
+
+/** LXC config get/put, resize and interfaces. */
+export function lxcConfigRoutes(): Route[] {
+  return [
+    {
+      method: "GET",
+      path: "/nodes/{node}/lxc/{vmid}/config",
+      handler: ({ world, params }) =>
+        readConfig(world.guest(int(params, "vmid")!, "lxc"), str(params, "snapshot")),
+    },
+    {
+      method: "PUT",
+      path: "/nodes/{node}/lxc/{vmid}/config",
+      handler: async ({ world, params }) => {
+        const g = world.guest(int(params, "vmid")!, "lxc");
+        await world.locks.with(g.vmid, "lxc", world.lockTimeout(), () => {
+          if (params.skiplock === undefined) world.checkLock(g);
+          assertDigest(g, str(params, "digest"));
+          if (params.rootfs !== undefined) throw fail("unable to modify read-only option: 'rootfs'");
+          applyConfig(world, g, params);
+        });
+        return null;
+      },
+    },
+    {
+      method: "PUT",
+      path: "/nodes/{node}/lxc/{vmid}/resize",
+      async: true,
+      handler: async ({ world, params, who, fault }) => {
+        const g = world.guest(int(params, "vmid")!, "lxc");
+        const disk = str(params, "disk")!;
+        const sizeStr = str(params, "size")!;
+        return world.locks.with(g.vmid, "lxc", world.lockTimeout(), () => {
+          world.checkLock(g);
+          assertDigest(g, str(params, "digest"));
+          const value = g.config[disk];
+          if (!value) throw fail(`no disk '${disk}'`);
+          const m = /^(\+)?(\d+(?:\.\d+)?[KMGT]?)$/.exec(sizeStr);
+          if (!m) throw fail(`unable to parse size '${sizeStr}'`);
+          const current =
+            disk === "rootfs" ? rootDiskSize(g) : (parseSize(/size=([^,]+)/.exec(value)?.[1] ?? "0") ?? 0);
+          const delta = parseSize(m[2]!) ?? 0;
+          const target = m[1] ? current + delta : delta;
+          if (target < current) throw fail("unable to shrink disk size");
+          if (target === current) throw fail("disk is already at specified size");
+          const volid = value.split(",")[0]!;
+          return world.tasks.start(
+            "resize",
+            String(g.vmid),
+            who.authid,
+            fault ?? world.faults.takeForTask("resize", g.vmid),
+            async (w) => {
+              await w.faultPoint();
+              const found = findVolume(world, volid);
+              const storage = found?.storage ?? world.storage(parseVolid(volid)!.storage);
+              if (target - current > avail(storage)) {
+                throw fail(
+                  `lvextend 'pve/${volid.split(":")[1]}' error:   Insufficient free space: ${Math.ceil((target - current) / 4194304)} extents needed`,
+                );
+              }
+              w.log(
+                `  Size of logical volume pve/${volid.split(":")[1]} changed from ${sizeText(current)} to ${sizeText(target)}.`,
+              );
+              w.log(`  Logical volume pve/${volid.split(":")[1]} successfully resized.`);
+              if (g.status === "running") w.log("resize2fs 1.47.0 (5-Feb-2023)");
+              await w.sleep(1000);
+              if (found) found.volume.size = target;
+              g.config[disk] = value.replace(/size=[^,]+/, `size=${sizeText(target)}`);
+            },
+          ).upid;
+        });
+      },
+    },
+    {
+      method: "GET",
+      path: "/nodes/{node}/lxc/{vmid}/interfaces",
+      handler: ({ world, params }) => {
+        const g = world.guest(int(params, "vmid")!, "lxc");
+        if (g.status !== "running") return null;
+        const hw = /hwaddr=([^,]+)/.exec(g.config.net0 ?? "")?.[1]?.toLowerCase() ?? "bc:24:11:00:00:00";
+        const lo = {
+          name: "lo",
+          hwaddr: "00:00:00:00:00:00",
+          "hardware-address": "00:00:00:00:00:00",
+          inet: "127.0.0.1/8",
+          inet6: "::1/128",
+          "ip-addresses": [
+            { "ip-address": "127.0.0.1", "ip-address-type": "inet", prefix: 8 },
+            { "ip-address": "::1", "ip-address-type": "inet6", prefix: 128 },
+          ],
+        };
+        const eth0: Record<string, unknown> = {
+          name: "eth0",
+          hwaddr: hw,
+          "hardware-address": hw,
+          "ip-addresses": [],
+        };
+        if (hasAddress(g)) {
+          eth0.inet = `${g.address}/8`;
+          eth0["ip-addresses"] = [{ "ip-address": g.address, "ip-address-type": "inet", prefix: 8 }];
+        }
+        return [lo, eth0];
+      },
+    },
+  ];
+}

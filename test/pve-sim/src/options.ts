@@ -1,0 +1,54 @@
+/** Options of startSimulator; all optional. */
+export interface SimOptions {
+  /** Node name (default "pve"). */
+  node?: string;
+  /** Clock scale: 0 = zero-length tasks, 1 = realistic durations (default 0). */
+  clockScale?: number;
+  /** Delay of 401 answers in ms (real servers: 3000; default 3000). */
+  auth401DelayMs?: number;
+  /** Answer errors in the pre-8.3 form `{"data":null}` without `message` (default false). */
+  legacyErrorBody?: boolean;
+  /** API port (0 = a free port). */
+  apiPort?: number;
+  /** Control API port (0 = a free port). */
+  controlPort?: number;
+  /** Host-shell SSH port (0 = a free port). */
+  sshPort?: number;
+  /** First two octets of guest addresses (default "127.77"): guests get 127.77.x.y. */
+  guestAddressBase?: string;
+  /** Directory for the CA, keys and guest sandboxes (default: a fresh temp dir, removed on stop). */
+  stateDir?: string;
+  /** Password of root@pam for tickets (default "pylon-root"). */
+  rootPassword?: string;
+  /** Lock wait limit in real ms (default: 10 s scaled by the clock, at least 250 ms). */
+  lockTimeoutMs?: number;
+  /** Start the host-shell SSH server (default true). */
+  ssh?: boolean;
+  /** Seed the node with a debian-12 template and a cloud-init VM template 9000 (default true). */
+  seed?: boolean;
+}
+
+/** Options with defaults applied. */
+export type ResolvedOptions = Required<Omit<SimOptions, "stateDir" | "lockTimeoutMs">> & {
+  stateDir?: string;
+  lockTimeoutMs?: number;
+};
+
+/** Applies defaults. */
+export function resolveOptions(o: SimOptions = {}): ResolvedOptions {
+  return {
+    node: o.node ?? "pve",
+    clockScale: o.clockScale ?? 0,
+    auth401DelayMs: o.auth401DelayMs ?? 3000,
+    legacyErrorBody: o.legacyErrorBody ?? false,
+    apiPort: o.apiPort ?? 0,
+    controlPort: o.controlPort ?? 0,
+    sshPort: o.sshPort ?? 0,
+    guestAddressBase: o.guestAddressBase ?? "127.77",
+    stateDir: o.stateDir,
+    rootPassword: o.rootPassword ?? "pylon-root",
+    lockTimeoutMs: o.lockTimeoutMs,
+    ssh: o.ssh ?? true,
+    seed: o.seed ?? true,
+  };
+}

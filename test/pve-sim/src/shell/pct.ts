@@ -1,0 +1,145 @@
+import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { Readable, Writable } from "node:stream";
+import type { Guest } from "../guests/guest.ts";
+import { hasAddress, markRunning, markStopped } from "../guests/lifecycle.ts";
+import { guestPath, spawnInGuest } from "../guests/sandbox.ts";
+import type { World } from "../world.ts";
+
+/** Standard streams of one pct invocation. */
+export interface PctIo {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+}
+
+class PctError extends Error {}
+
+function ct(world: World, vmid: string | undefined): Guest {
+  if (!vmid || !/^\d+$/.test(vmid))
+    throw new PctError("400 not enough arguments\npct <command> <vmid> [OPTIONS]");
+  const g = world.guests.get(Number(vmid));
+  if (g?.kind !== "lxc")
+    throw new PctError(`Configuration file 'nodes/${world.node}/lxc/${vmid}.conf' does not exist`);
+  return g;
+}
+
+function running(g: Guest): void {
+  if (g.status !== "running") throw new PctError(`container '${g.vmid}' not running!`);
+}
+
+async function exec(world: World, args: string[], io: PctIo): Promise<number> {
+  const g = ct(world, args[0]);
+  const dash = args.indexOf("--");
+  const argv = dash >= 0 ? args.slice(dash + 1) : [];
+  running(g);
+  const child = spawnInGuest(world, g, argv.length ? argv : ["/bin/bash"]);
+  io.stdin.pipe(child.stdin!);
+  child.stdin!.on("error", () => {});
+  child.stdout!.pipe(io.stdout, { end: false });
+  child.stderr!.pipe(io.stderr, { end: false });
+  return new Promise((resolve) => {
+    child.on("error", (err) => {
+      io.stderr.write(
+        `lxc-attach: ${g.vmid}: ../src/lxc/attach.c: lxc_attach_run_command: Failed to exec "${argv[0]}": ${err.message.includes("ENOENT") ? "No such file or directory" : err.message}\n`,
+      );
+      resolve(255);
+    });
+    child.on("close", (code, signal) => {
+      io.stdin.unpipe(child.stdin!);
+      resolve(signal ? 128 + 9 : (code ?? 0));
+    });
+  });
+}
+
+async function push(world: World, args: string[]): Promise<number> {
+  const g = ct(world, args[0]);
+  const [src, dst] = [args[1], args[2]];
+  if (!src || !dst)
+    throw new PctError("400 not enough arguments\npct push <vmid> <file> <destination> [OPTIONS]");
+  running(g);
+  const target = guestPath(world, g, dst);
+  await mkdir(dirname(target), { recursive: true });
+  try {
+    await copyFile(src, target);
+  } catch {
+    throw new PctError(`unable to open file '${src}' - No such file or directory`);
+  }
+  return 0;
+}
+
+async function pull(world: World, args: string[]): Promise<number> {
+  const g = ct(world, args[0]);
+  const [path, dst] = [args[1], args[2]];
+  if (!path || !dst)
+    throw new PctError("400 not enough arguments\npct pull <vmid> <path> <destination> [OPTIONS]");
+  running(g);
+  try {
+    await writeFile(dst, await readFile(guestPath(world, g, path)));
+  } catch {
+    throw new PctError(`failed to open ${path} for reading`);
+  }
+  return 0;
+}
+
+/** Runs one `pct` command line against the simulated node; resolves to the exit code. */
+export async function runPct(world: World, argv: string[], io: PctIo): Promise<number> {
+  const [cmd, ...args] = argv;
+  try {
+    switch (cmd) {
+      case "exec":
+        return await exec(world, args, io);
+      case "push":
+        return await push(world, args);
+      case "pull":
+        return await pull(world, args);
+      case "status": {
+        const g = ct(world, args[0]);
+        io.stdout.write(`status: ${g.status}\n`);
+        return 0;
+      }
+      case "config": {
+        const g = ct(world, args[0]);
+        for (const k of Object.keys(g.config).sort()) io.stdout.write(`${k}: ${g.config[k]}\n`);
+        return 0;
+      }
+      case "list": {
+        io.stdout.write("VMID       Status     Lock         Name                \n");
+        for (const g of [...world.guests.values()]
+          .filter((x) => x.kind === "lxc")
+          .sort((a, b) => a.vmid - b.vmid)) {
+          io.stdout.write(
+            `${String(g.vmid).padEnd(11)}${g.status.padEnd(11)}${(g.config.lock ?? "").padEnd(13)}${g.config.hostname ?? ""}\n`,
+          );
+        }
+        return 0;
+      }
+      case "start": {
+        const g = ct(world, args[0]);
+        if (g.status === "running") throw new PctError(`CT ${g.vmid} already running`);
+        world.checkLock(g);
+        markRunning(world, g);
+        return 0;
+      }
+      case "stop":
+      case "shutdown": {
+        const g = ct(world, args[0]);
+        if (g.status !== "running") throw new PctError(`CT ${g.vmid} not running`);
+        await markStopped(world, g);
+        return 0;
+      }
+      case "ip": {
+        const g = ct(world, args[0]);
+        io.stdout.write(hasAddress(g) ? `${g.address}\n` : "");
+        return 0;
+      }
+      default:
+        io.stderr.write(`ERROR: unknown command 'pct ${cmd ?? ""}'\nUSAGE: pct <COMMAND> [ARGS] [OPTIONS]\n`);
+        return 255;
+    }
+  } catch (err) {
+    const text = err instanceof Error ? err.message : String(err);
+    io.stderr.write(`${text.replace(/\n$/, "")}\n`);
+    return 255;
+  }
+}

@@ -1,0 +1,85 @@
+import { AuthStore } from "./auth/auth.ts";
+import { Clock } from "./clock.ts";
+import { Faults } from "./control/faults.ts";
+import type { Guest, GuestKind } from "./guests/guest.ts";
+import { label } from "./guests/guest.ts";
+import type { ResolvedOptions } from "./options.ts";
+import { type ApiSchema, loadSchema } from "./schema/load.ts";
+import { fail } from "./server/errors.ts";
+import { defaultStorages, type Storage } from "./storage/storage.ts";
+import { VmidLocks } from "./tasks/locks.ts";
+import { TaskManager } from "./tasks/tasks.ts";
+
+/** Something the simulator started that must be stopped with it (processes, servers). */
+export interface Tracked {
+  kind: string;
+  pid?: number;
+  description: string;
+  stop(): Promise<void> | void;
+}
+
+/** The whole simulated node: guests, storages, tasks, locks, auth and faults. */
+export class World {
+  readonly schema: ApiSchema = loadSchema();
+  readonly clock: Clock;
+  readonly auth: AuthStore;
+  readonly tasks: TaskManager;
+  readonly locks = new VmidLocks();
+  readonly faults = new Faults();
+  readonly guests = new Map<number, Guest>();
+  readonly storages: Storage[] = defaultStorages();
+  readonly tracked = new Set<Tracked>();
+  readonly bootTime = Math.floor(Date.now() / 1000) - 3 * 86400;
+  /** Hooks set by the guest layer (addresses, processes). */
+  hooks: {
+    onStart?: (g: Guest) => void;
+    onStop?: (g: Guest) => Promise<void> | void;
+    onDestroy?: (g: Guest) => Promise<void> | void;
+  } = {};
+
+  constructor(
+    readonly opts: ResolvedOptions,
+    readonly stateDir: string,
+  ) {
+    this.clock = new Clock(opts.clockScale);
+    this.auth = new AuthStore(opts.rootPassword);
+    this.tasks = new TaskManager(opts.node, this.clock);
+  }
+
+  get node(): string {
+    return this.opts.node;
+  }
+
+  /** Real ms a lock waiter waits (10 s, or 5 s in create, scaled; never below 250 ms). */
+  lockTimeout(simulatedMs = 10_000): number {
+    return this.opts.lockTimeoutMs ?? Math.max(250, this.clock.ms(simulatedMs));
+  }
+
+  /** A storage by id, or PVE's error. */
+  storage(id: string): Storage {
+    const s = this.storages.find((x) => x.id === id);
+    if (!s) throw fail(`storage '${id}' does not exist`);
+    return s;
+  }
+
+  /** The guest of a kind, or PVE's missing-config error (500, not 404). */
+  guest(vmid: number | string, kind: GuestKind): Guest {
+    const g = this.guests.get(Number(vmid));
+    if (!g || g.kind !== kind) {
+      throw fail(`Configuration file 'nodes/${this.node}/${kind}/${vmid}.conf' does not exist`);
+    }
+    return g;
+  }
+
+  /** check_vmid_unused: "CT|VM <id> already exists on node '<n>'". */
+  checkVmidUnused(vmid: number): void {
+    const g = this.guests.get(vmid);
+    if (g) throw fail(`${label(g.kind)} ${vmid} already exists on node '${this.node}'`);
+  }
+
+  /** check_lock: "CT|VM is locked (<lock>)". */
+  checkLock(g: Guest): void {
+    const lock = g.config.lock;
+    if (lock) throw fail(`${label(g.kind)} is locked (${lock})`);
+  }
+}
