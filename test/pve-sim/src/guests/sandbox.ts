@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Tracked, World } from "../world.ts";
 import type { Guest } from "./guest.ts";
+import { hasAddress } from "./lifecycle.ts";
 
 /** The guest-side shims (docker, ip, hostname) put first on PATH inside every guest. */
 export const shimDir = fileURLToPath(new URL("../../bin/guest", import.meta.url));
@@ -26,12 +27,13 @@ export function guestEnv(world: World, g: Guest, extra: Record<string, string> =
   const root = sandboxDir(world, g);
   return {
     PATH: `${shimDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
-    HOME: join(root, "root"),
+    HOME: canUnshare() ? "/root" : join(root, "root"),
     LANG: "C.UTF-8",
     TERM: "dumb",
     PVE_SIM_GUEST_ROOT: root,
     PVE_SIM_GUEST_VMID: String(g.vmid),
-    PVE_SIM_GUEST_IP: g.address,
+    // Only once DHCP gave the guest its address (what `ip addr` inside the guest shows).
+    PVE_SIM_GUEST_IP: hasAddress(g) ? g.address : "",
     PVE_SIM_GUEST_HOSTNAME: g.config.hostname ?? g.config.name ?? `CT${g.vmid}`,
     PVE_SIM_GUEST_HWADDR: (
       /(?:hwaddr|virtio)=([^,]+)/.exec(g.config.net0 ?? "")?.[1] ?? "bc:24:11:00:00:00"
@@ -39,6 +41,28 @@ export function guestEnv(world: World, g: Guest, extra: Record<string, string> =
     PVE_SIM_NODE_BIN: process.execPath,
     ...extra,
   };
+}
+
+// Directories of the guest's filesystem that are bind-mounted from the sandbox in a private
+// mount namespace, so `/opt/app` inside the guest is <sandbox>/opt/app (when unshare works).
+const GUEST_DIRS = ["opt", "srv", "root", "home"];
+const MOUNT_SCRIPT = `for d in ${GUEST_DIRS.join(" ")}; do mkdir -p "$PVE_SIM_GUEST_ROOT/$d"; if [ -d "/$d" ]; then mount --bind "$PVE_SIM_GUEST_ROOT/$d" "/$d"; fi; done; cd /root 2>/dev/null; exec "$@"`;
+
+let unshareWorks: boolean | undefined;
+
+/** Whether private mount namespaces are available (root with CAP_SYS_ADMIN). */
+export function canUnshare(): boolean {
+  if (unshareWorks === undefined) {
+    const r = spawnSync("unshare", ["-m", "--propagation", "private", "true"], { stdio: "ignore" });
+    unshareWorks = r.status === 0;
+  }
+  return unshareWorks;
+}
+
+/** The argv that runs a guest command (inside a mount namespace when possible). */
+export function guestArgv(argv: string[]): string[] {
+  if (!canUnshare()) return argv;
+  return ["unshare", "-m", "--propagation", "private", "--", "/bin/sh", "-c", MOUNT_SCRIPT, "sh", ...argv];
 }
 
 /** Spawns a guest command with real argv (no shell) in the sandbox; tracked until it exits. */
@@ -49,8 +73,9 @@ export function spawnInGuest(
   extraEnv: Record<string, string> = {},
 ): ChildProcess {
   const root = sandboxDir(world, g);
-  mkdirSync(join(root, "root"), { recursive: true });
-  const child = spawn(argv[0]!, argv.slice(1), {
+  for (const d of GUEST_DIRS) mkdirSync(join(root, d), { recursive: true });
+  const full = guestArgv(argv);
+  const child = spawn(full[0]!, full.slice(1), {
     cwd: join(root, "root"),
     env: guestEnv(world, g, extraEnv),
     stdio: ["pipe", "pipe", "pipe"],
