@@ -1,14 +1,10 @@
 import { render } from "solid-js/web";
+import { App } from "./App.tsx";
+import { applyStoredTheme } from "./context/theme.ts";
+import "./styles/base.css";
+import "./styles/layout.css";
+import "./styles/components.css";
 
-function App() {
-  return (
-    <main>
-      <h1>Pylon</h1>
-      <p>
-        The dashboard is on its way. Meanwhile the API is documented at <a href="/api/docs">/api/docs</a>.
-      </p>
-    </main>
-  );
-}
-
-render(() => <App />, document.getElementById("root")!);
+applyStoredTheme();
+const root = document.getElementById("root");
+if (root) render(() => <App />, root);

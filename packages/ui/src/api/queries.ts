@@ -1,0 +1,36 @@
+// Reads: one function per GET the dashboard makes.
+import type { ApiToken, AuditEntry, User } from "@pylon/shared";
+import { request } from "./client.ts";
+
+export type Me = { user: User; via: "session" | "token"; csrfToken?: string };
+
+/** The signed-in user; 401 when nobody is (not routed to sign-in: this is how we find out). */
+export const getMe = () => request<Me>("GET", "/api/v1/auth/me", { expect401: true });
+
+/** Whether first-run setup is still needed. */
+export const getSetupStatus = () => request<{ needed: boolean }>("GET", "/api/v1/setup");
+
+export const listUsers = () => request<{ items: User[] }>("GET", "/api/v1/users").then((r) => r.items);
+
+/** Own tokens, or every user's with `all` (admins). */
+export const listTokens = (all: boolean) =>
+  request<{ items: ApiToken[] }>("GET", "/api/v1/tokens", { query: { all: all || undefined } }).then(
+    (r) => r.items,
+  );
+
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  target?: string;
+  since?: string;
+  until?: string;
+}
+
+export type AuditPage = { items: AuditEntry[]; nextCursor: string | null };
+
+export const listAudit = (filter: AuditFilter, cursor?: string | null, limit = 50) =>
+  request<AuditPage>("GET", "/api/v1/audit", { query: { ...filter, cursor, limit } });
+
+export const getHealth = () => request<{ status: string; version?: string }>("GET", "/healthz");
+
+export const getReadiness = () => request<{ status: string }>("GET", "/readyz");

@@ -1,0 +1,57 @@
+import { createResource } from "solid-js";
+import { getHealth, getReadiness } from "../../api/queries.ts";
+import { Async } from "../../components/Async.tsx";
+import { Badge } from "../../components/Badge.tsx";
+import { PageHeader } from "../../components/PageHeader.tsx";
+
+/** Admin: what this Pylon server is, and where its API is documented. */
+export function Settings() {
+  const [health, { refetch }] = createResource(() =>
+    Promise.all([getHealth(), getReadiness().catch(() => ({ status: "not ready" }))]),
+  );
+  return (
+    <>
+      <PageHeader
+        title="Settings"
+        description="This Pylon server. Server settings are PYLON_* environment variables."
+      />
+      <section class="card" aria-labelledby="server-title">
+        <h2 id="server-title">Server</h2>
+        <Async resource={health} onRetry={refetch} what="server status">
+          {(h) => (
+            <dl class="facts">
+              <dt>Version</dt>
+              <dd data-testid="version">{h()[0].version ?? "unknown"}</dd>
+              <dt>Process</dt>
+              <dd>
+                <Badge tone={h()[0].status === "ok" ? "good" : "bad"}>{h()[0].status}</Badge>
+              </dd>
+              <dt>Database</dt>
+              <dd>
+                <Badge tone={h()[1].status === "ready" ? "good" : "bad"}>{h()[1].status}</Badge>
+              </dd>
+            </dl>
+          )}
+        </Async>
+      </section>
+      <section class="card" aria-labelledby="api-title">
+        <h2 id="api-title">API</h2>
+        <ul class="links">
+          <li>
+            <a href="/api/docs" target="_blank" rel="noopener">
+              Interactive API documentation
+            </a>{" "}
+            <span class="muted">— try every endpoint from the browser</span>
+          </li>
+          <li>
+            <a href="/api/v1/openapi.json" target="_blank" rel="noopener">
+              OpenAPI document
+            </a>{" "}
+            <span class="muted">— for generating clients</span>
+          </li>
+        </ul>
+        <p class="hint">Scripts authenticate with an API token from the API tokens page.</p>
+      </section>
+    </>
+  );
+}
