@@ -43,7 +43,7 @@ export class World {
   ) {
     this.clock = new Clock(opts.clockScale);
     this.auth = new AuthStore(opts.rootPassword);
-    this.tasks = new TaskManager(opts.node, this.clock);
+    this.tasks = new TaskManager(opts.node, this.clock, this.faults);
   }
 
   get node(): string {

@@ -1,5 +1,5 @@
 import type { Clock } from "../clock.ts";
-import type { FaultRule } from "../control/faults.ts";
+import type { FaultRule, Faults } from "../control/faults.ts";
 import { errorText } from "../server/errors.ts";
 import { formatUpid } from "./upid.ts";
 
@@ -43,6 +43,7 @@ export class TaskManager {
   constructor(
     private readonly node: string,
     private readonly clock: Clock,
+    private readonly faults: Faults,
   ) {}
 
   /** Forks a worker: the UPID is returned at once; the worker runs on the event loop. */
@@ -53,6 +54,9 @@ export class TaskManager {
     fault: FaultRule | undefined,
     worker: (ctx: WorkerCtx) => Promise<void>,
   ): Task {
+    // A request fault wins; otherwise a rule naming this task type (and vmid) applies.
+    const vmid = Number(id.split("@")[0]);
+    fault ??= this.faults.takeForTask(type, Number.isInteger(vmid) && vmid > 0 ? vmid : undefined);
     const pid = ++this.pid;
     const starttime = Math.floor(Date.now() / 1000);
     const pstart = Math.floor(process.uptime() * 100) + pid;
@@ -105,7 +109,7 @@ export class TaskManager {
         await worker(ctx);
         await ctx.faultPoint();
       } catch (err) {
-        error = abort.signal.aborted ? "interrupted by signal" : errorText(err);
+        error = errorText(err);
       }
       if (error !== undefined) {
         for (const line of error.split("\n").slice(0, -1)) task.log.push(line);
