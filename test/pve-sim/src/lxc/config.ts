@@ -28,7 +28,7 @@ export function lxcConfigRoutes(): Route[] {
       handler: async ({ world, params }) => {
         const g = world.guest(int(params, "vmid")!, "lxc");
         await world.locks.with(g.vmid, "lxc", world.lockTimeout(), () => {
-          if (params.skiplock === undefined) world.checkLock(g);
+          world.checkLock(g);
           assertDigest(g, str(params, "digest"));
           if (params.rootfs !== undefined) throw fail("unable to modify read-only option: 'rootfs'");
           applyConfig(world, g, params);
