@@ -1,4 +1,4 @@
-import { request } from "node:https";
+import { Agent, request } from "node:https";
 import type { Sim } from "../src/index.ts";
 
 /** One API answer as a client sees it. */
@@ -29,6 +29,18 @@ function encode(params: Record<string, unknown>): string {
   return parts.join("&");
 }
 
+const agents = new WeakMap<Sim, Agent>();
+
+// One keep-alive agent per simulator, pinned to its CA, like a real client would hold.
+function agentFor(sim: Sim): Agent {
+  let a = agents.get(sim);
+  if (!a) {
+    a = new Agent({ keepAlive: true, ca: sim.caCertPem, maxSockets: 16 });
+    agents.set(sim, a);
+  }
+  return a;
+}
+
 /** Calls the simulator's API over HTTPS, pinning its CA. */
 export function call(
   sim: Sim,
@@ -52,7 +64,7 @@ export function call(
   if (opts.cookie) headers.Cookie = `PVEAuthCookie=${opts.cookie}`;
   if (opts.csrf) headers.CSRFPreventionToken = opts.csrf;
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers, ca: sim.caCertPem, agent: false }, (res) => {
+    const req = request(url, { method, headers, agent: agentFor(sim) }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {
