@@ -1,4 +1,10 @@
-// WebCrypto only: the same code runs on Node and on Workers.
+// Platform-neutral crypto: WebCrypto's CSPRNG and pure-JS hashes (@noble/hashes), so the same
+// code runs on Node and on Workers. Hashes are synchronous on purpose: WebCrypto's digest() is a
+// thread-pool round trip on Node, several times slower than hashing 60 bytes in JS on the hot
+// path of every authenticated request.
+import { hmac } from "@noble/hashes/hmac.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
 
 const encoder = new TextEncoder();
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
@@ -30,27 +36,14 @@ export function randomSecret(bytes = 32): string {
   return base32(randomBytes(bytes));
 }
 
-function hex(buf: ArrayBuffer): string {
-  return Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /** SHA-256 hex digest: how high-entropy secrets (sessions, tokens) are stored. */
-export async function sha256Hex(text: string): Promise<string> {
-  return hex(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+export function sha256Hex(text: string): string {
+  return bytesToHex(sha256(encoder.encode(text)));
 }
-
-const hmacKeys = new Map<string, Promise<Awaited<ReturnType<typeof crypto.subtle.importKey>>>>();
 
 /** HMAC-SHA256 hex of `message` under `key`. */
-export async function hmacHex(key: string, message: string): Promise<string> {
-  let k = hmacKeys.get(key);
-  if (!k) {
-    k = crypto.subtle.importKey("raw", encoder.encode(key), { name: "HMAC", hash: "SHA-256" }, false, [
-      "sign",
-    ]);
-    hmacKeys.set(key, k);
-  }
-  return hex(await crypto.subtle.sign("HMAC", await k, encoder.encode(message)));
+export function hmacHex(key: string, message: string): string {
+  return bytesToHex(hmac(sha256, encoder.encode(key), encoder.encode(message)));
 }
 
 /** Compares two strings in time independent of where they differ. */

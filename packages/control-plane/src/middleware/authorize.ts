@@ -37,7 +37,7 @@ export async function authenticate(c: Context<AppEnv>): Promise<Principal> {
         kind: "session",
         user: found.user,
         sessionHash: found.idHash,
-        csrfToken: await csrfTokenFor(deps, cookie),
+        csrfToken: csrfTokenFor(deps, cookie),
       };
     }
     clearSessionCookies(c);

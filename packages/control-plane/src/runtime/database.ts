@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import { type Client, createClient } from "@libsql/client";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { createDb, type Db } from "../db/client.ts";
+import { createFileClient } from "./file-client.ts";
 
 /** Finds the repository's migrations folder by walking up from `from`. */
 export function findMigrations(from: string): string {
@@ -26,7 +27,11 @@ export async function openDatabase(opts: {
     const path = opts.url.slice("file:".length).split("?")[0] ?? "";
     if (path && path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
   }
-  const client = createClient({ url: opts.url, authToken: opts.authToken });
+  const filePath = opts.url.startsWith("file:") ? opts.url.slice("file:".length).split("?")[0] : undefined;
+  const client =
+    filePath && filePath !== ":memory:"
+      ? createFileClient(filePath)
+      : createClient({ url: opts.url, authToken: opts.authToken });
   if (opts.url.startsWith("file:")) {
     // WAL lets readers run beside one writer; busy_timeout makes concurrent writers from other
     // processes wait instead of failing with SQLITE_BUSY.

@@ -12,6 +12,7 @@ import { bootstrapAdmin } from "./bootstrap.ts";
 import { parseConfig } from "./config.ts";
 import { findMigrations, openDatabase } from "./database.ts";
 import { loadSecretKey } from "./secret-key.ts";
+import { bufferedStdout } from "./stdout.ts";
 
 const VERSION = "0.1.0";
 const here = dirname(fileURLToPath(import.meta.url));
@@ -54,7 +55,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = parsed.config;
-  const logger = jsonLogger((line) => process.stdout.write(`${line}\n`));
+  const out = bufferedStdout();
+  const logger = jsonLogger(out.write);
   const dbPath = config.PYLON_DATABASE_URL.startsWith("file:") ? config.PYLON_DATABASE_URL.slice(5) : null;
   const dataDir = config.PYLON_DATA_DIR ?? (dbPath ? dirname(resolve(dbPath)) : resolve("data"));
   const { key, created } = loadSecretKey(config.PYLON_SECRET_KEY, dataDir);
@@ -91,7 +93,10 @@ async function main(): Promise<void> {
         baseUrl,
       },
     ).then(
-      (line) => line && process.stdout.write(`\n${line}\n`),
+      (line) => {
+        out.flush();
+        if (line) process.stdout.write(`\n${line}\n`);
+      },
       (err) => logger.error("bootstrap failed", { error: String(err) }),
     );
   });

@@ -1,4 +1,5 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { prepared } from "../db/prepared.ts";
 import { sessions, type UserRow, users } from "../db/schema/index.ts";
 import { type AppDeps, DEFAULT_SESSIONS } from "../deps.ts";
 import { hmacHex, randomSecret, sha256Hex } from "../lib/crypto.ts";
@@ -21,7 +22,7 @@ function policy(deps: Deps) {
 }
 
 /** The CSRF token bound to a session cookie (derived, so nothing extra is stored). */
-export function csrfTokenFor(deps: Pick<AppDeps, "secretKey">, cookieValue: string): Promise<string> {
+export function csrfTokenFor(deps: Pick<AppDeps, "secretKey">, cookieValue: string): string {
   return hmacHex(deps.secretKey, `csrf:${cookieValue}`);
 }
 
@@ -35,7 +36,7 @@ export async function createSession(
   const cookieValue = randomSecret(32);
   const expiresAt = now + policy(deps).absoluteMs;
   await deps.db.insert(sessions).values({
-    idHash: await sha256Hex(cookieValue),
+    idHash: sha256Hex(cookieValue),
     userId,
     createdAt: now,
     lastSeenAt: now,
@@ -43,7 +44,7 @@ export async function createSession(
     ip: meta.ip,
     userAgent: meta.userAgent?.slice(0, 300) ?? null,
   });
-  return { cookieValue, csrfToken: await csrfTokenFor(deps, cookieValue), expiresAt };
+  return { cookieValue, csrfToken: csrfTokenFor(deps, cookieValue), expiresAt };
 }
 
 export type SessionLookup =
@@ -53,12 +54,15 @@ export type SessionLookup =
 
 /** Finds the session behind a cookie, enforcing idle and absolute expiry and disabled users. */
 export async function resolveSession(deps: Deps, cookieValue: string): Promise<SessionLookup> {
-  const idHash = await sha256Hex(cookieValue);
-  const [row] = await deps.db
-    .select({ session: sessions, user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.idHash, idHash));
+  const idHash = sha256Hex(cookieValue);
+  const [row] = await prepared(deps.db, "sessionById", (db) =>
+    db
+      .select({ session: sessions, user: users })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.idHash, sql.placeholder("idHash")))
+      .prepare(),
+  ).execute({ idHash });
   if (!row || row.user.disabled) return { state: "unknown" };
   const now = deps.now();
   if (now >= row.session.expiresAt || now - row.session.lastSeenAt >= policy(deps).idleMs) {

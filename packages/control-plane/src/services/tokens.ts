@@ -1,5 +1,6 @@
 import { type ApiToken, MAX_SCOPE_FOR_ROLE, type Role, SCOPES, type Scope, scopesAllow } from "@pylon/shared";
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
+import { prepared } from "../db/prepared.ts";
 import { type ApiTokenRow, apiTokens, type UserRow, users } from "../db/schema/index.ts";
 import type { AppDeps } from "../deps.ts";
 import { ApiError, notFound } from "../errors.ts";
@@ -57,7 +58,7 @@ export async function createToken(
     userId: caller.user.id,
     name: input.name,
     prefix: secret.slice(0, TOKEN_PREFIX.length + 6),
-    secretHash: await sha256Hex(secret),
+    secretHash: sha256Hex(secret),
     scopes,
     createdAt: now,
     expiresAt: input.expiresInDays ? now + input.expiresInDays * 86_400_000 : null,
@@ -69,8 +70,15 @@ export async function createToken(
 
 /** The caller's tokens, or every token for an admin asking for all. */
 export async function listTokens(deps: Deps, userId: string | null): Promise<ApiTokenRow[]> {
-  const q = deps.db.select().from(apiTokens);
-  return (userId ? q.where(eq(apiTokens.userId, userId)) : q).orderBy(desc(apiTokens.createdAt));
+  if (!userId) return deps.db.select().from(apiTokens).orderBy(desc(apiTokens.createdAt));
+  return prepared(deps.db, "tokensOfUser", (db) =>
+    db
+      .select()
+      .from(apiTokens)
+      .where(eq(apiTokens.userId, sql.placeholder("userId")))
+      .orderBy(desc(apiTokens.createdAt))
+      .prepare(),
+  ).execute({ userId });
 }
 
 /** Revokes a token the caller owns (admins may revoke any). */
@@ -90,11 +98,14 @@ export async function resolveToken(
   secret: string,
 ): Promise<{ token: ApiTokenRow; user: UserRow } | null> {
   if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) return null;
-  const [row] = await deps.db
-    .select({ token: apiTokens, user: users })
-    .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(eq(apiTokens.secretHash, await sha256Hex(secret)));
+  const [row] = await prepared(deps.db, "tokenBySecret", (db) =>
+    db
+      .select({ token: apiTokens, user: users })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
+      .where(eq(apiTokens.secretHash, sql.placeholder("hash")))
+      .prepare(),
+  ).execute({ hash: sha256Hex(secret) });
   const now = deps.now();
   if (!row || row.user.disabled || (row.token.expiresAt !== null && now >= row.token.expiresAt)) return null;
   if (row.token.lastUsedAt === null || now - row.token.lastUsedAt >= TOUCH_EVERY_MS) {
