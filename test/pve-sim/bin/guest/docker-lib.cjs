@@ -1,0 +1,204 @@
+// State and process handling of the guest docker shim. State lives in the guest sandbox
+// ($PVE_SIM_GUEST_ROOT/var/lib/docker-sim), so the simulator can kill what the shim started.
+const { spawn } = require("node:child_process");
+const crypto = require("node:crypto");
+const fs = require("node:fs");
+const path = require("node:path");
+
+const ROOT = process.env.PVE_SIM_GUEST_ROOT || process.cwd();
+const IP = process.env.PVE_SIM_GUEST_IP || "127.0.0.1";
+const STATE = path.join(ROOT, "var", "lib", "docker-sim");
+const CONTAINERS = path.join(STATE, "containers");
+const LOGS = path.join(STATE, "logs");
+const IMAGES = path.join(STATE, "images.json");
+fs.mkdirSync(CONTAINERS, { recursive: true });
+fs.mkdirSync(LOGS, { recursive: true });
+
+const file = (name) => path.join(CONTAINERS, `${name}.json`);
+const now = () => new Date().toISOString();
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function load(name) {
+  try {
+    return JSON.parse(fs.readFileSync(file(name), "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+function save(c) {
+  fs.writeFileSync(file(c.name), JSON.stringify(c, null, 2));
+}
+
+function all() {
+  return fs
+    .readdirSync(CONTAINERS)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => load(f.slice(0, -5)))
+    .filter(Boolean)
+    .map(refresh);
+}
+
+// A container whose processes all died is reported as exited, like dockerd would.
+function refresh(c) {
+  if (c.status === "running" && c.pids.length && !c.pids.some(alive)) {
+    c.status = "exited";
+    c.exitCode = 1;
+    c.finishedAt = now();
+    save(c);
+  }
+  return c;
+}
+
+function find(ref) {
+  return all().find((c) => c.name === ref || c.id.startsWith(ref));
+}
+
+function images() {
+  try {
+    return JSON.parse(fs.readFileSync(IMAGES, "utf8"));
+  } catch {
+    return {};
+  }
+}
+
+function saveImage(tag, image) {
+  const list = images();
+  list[tag.includes(":") ? tag : `${tag}:latest`] = image;
+  fs.writeFileSync(IMAGES, JSON.stringify(list, null, 2));
+}
+
+function imageOf(ref) {
+  const list = images();
+  return list[ref] || list[`${ref}:latest`];
+}
+
+// The argv a container runs: its own command when the sandbox holds the program or script
+// (a built context or compose `command:`), else the stand-in HTTP server.
+function appArgv(c) {
+  const argv = c.command?.length ? c.command : imageOf(c.image)?.cmd;
+  const dir = c.context || imageOf(c.image)?.context;
+  if (!argv?.length || !dir) return undefined;
+  const inContext = argv.some(
+    (a) =>
+      !a.startsWith("-") && fs.existsSync(path.resolve(dir, a)) && fs.statSync(path.resolve(dir, a)).isFile(),
+  );
+  return inContext ? { argv, cwd: dir } : undefined;
+}
+
+function startProcesses(c) {
+  const log = fs.openSync(path.join(LOGS, `${c.name}.log`), "a");
+  c.pids = [];
+  const ports = c.ports.length ? c.ports : [];
+  const app = appArgv(c);
+  for (const p of ports) {
+    const env = {
+      ...process.env,
+      ...c.env,
+      PORT: String(p.host),
+      HOST: IP,
+      SERVICE_NAME: c.service || c.name,
+    };
+    const child = app
+      ? spawn(app.argv[0], app.argv.slice(1), {
+          cwd: app.cwd,
+          env,
+          detached: true,
+          stdio: ["ignore", log, log],
+        })
+      : spawn(
+          process.execPath,
+          [path.join(__dirname, "http-service.cjs"), IP, String(p.host), c.service || c.name],
+          { env, detached: true, stdio: ["ignore", log, log] },
+        );
+    child.unref();
+    c.pids.push(child.pid);
+  }
+  c.status = "running";
+  c.startedAt = now();
+  c.exitCode = 0;
+  save(c);
+}
+
+function stopProcesses(c) {
+  for (const pid of c.pids || []) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {}
+    }
+  }
+  c.pids = [];
+  c.status = "exited";
+  c.exitCode = 137;
+  c.finishedAt = now();
+  save(c);
+}
+
+function remove(c) {
+  if (c.status === "running") stopProcesses(c);
+  fs.rmSync(file(c.name), { force: true });
+  fs.rmSync(path.join(LOGS, `${c.name}.log`), { force: true });
+}
+
+/** Parses "8080:80", "127.0.0.1:8080:80/tcp" or 80 into {host, container}. */
+function parsePort(spec) {
+  const text = String(typeof spec === "object" ? `${spec.published}:${spec.target}` : spec).replace(
+    /\/(tcp|udp)$/,
+    "",
+  );
+  const parts = text.split(":");
+  const container = Number(parts.at(-1));
+  const host = parts.length >= 2 ? Number(parts.at(-2)) : container;
+  return { host, container };
+}
+
+function create(opts) {
+  const id = crypto.randomBytes(32).toString("hex");
+  const c = {
+    id,
+    name: opts.name || `sim_${id.slice(0, 8)}`,
+    image: opts.image,
+    command: opts.command || [],
+    env: opts.env || {},
+    ports: (opts.ports || []).map(parsePort),
+    restart: opts.restart || "no",
+    labels: opts.labels || {},
+    service: opts.service,
+    project: opts.project,
+    context: opts.context,
+    healthcheck: Boolean(opts.healthcheck),
+    created: now(),
+    status: "created",
+    pids: [],
+  };
+  save(c);
+  return c;
+}
+
+module.exports = {
+  IP,
+  LOGS,
+  all,
+  create,
+  find,
+  imageOf,
+  images,
+  load,
+  parsePort,
+  remove,
+  save,
+  saveImage,
+  startProcesses,
+  stopProcesses,
+};

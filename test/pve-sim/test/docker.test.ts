@@ -1,0 +1,131 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sandboxDir } from "../src/guests/sandbox.ts";
+import { type Sim, startSimulator } from "../src/index.ts";
+import { runPct } from "../src/shell/pct.ts";
+import { control, createCt, run } from "./client.ts";
+
+let sim: Sim;
+let ip: string;
+
+async function sh(script: string): Promise<{ code: number; out: string; err: string }> {
+  const stdin = new PassThrough();
+  stdin.end();
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (d) => (out += d));
+  stderr.on("data", (d) => (err += d));
+  const code = await runPct(sim.world, ["exec", "101", "--", "bash", "-c", script], {
+    stdin,
+    stdout,
+    stderr,
+  });
+  await new Promise((r) => setImmediate(r));
+  return { code, out, err };
+}
+
+function get(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    request(url, (res) => {
+      let body = "";
+      res.on("data", (d) => (body += d));
+      res.on("end", () => resolve(body));
+    })
+      .on("error", reject)
+      .end();
+  });
+}
+
+async function eventually(url: string): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      return await get(url);
+    } catch {
+      await new Promise((r) => setTimeout(r, 30));
+    }
+  }
+  return get(url);
+}
+
+function app(): string {
+  const dir = join(sandboxDir(sim.world, sim.world.guests.get(101)!), "opt", "app");
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+beforeAll(async () => {
+  sim = await startSimulator({ auth401DelayMs: 0, ssh: false });
+  await createCt(sim, 101, { features: "nesting=1,keyctl=1" });
+  await run(sim, "POST", "/nodes/pve/lxc/101/status/start");
+  ip = sim.world.guests.get(101)!.address;
+});
+afterAll(() => sim.stop());
+
+describe("docker shim in a guest", () => {
+  it("runs hello-world", async () => {
+    const r = await sh("docker run hello-world");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("Hello from Docker!");
+  });
+
+  it("starts one process per published port on the guest address, with ps/logs/inspect/stop/rm", async () => {
+    writeFileSync(
+      join(app(), "compose.yml"),
+      'services:\n  web:\n    image: nginx:latest\n    ports:\n      - "8080:80"\n    restart: unless-stopped\n',
+    );
+    const up = await sh('cd "$PVE_SIM_GUEST_ROOT/opt/app" && docker compose up -d');
+    expect(up.code).toBe(0);
+    expect(up.err).toContain("Container app-web-1  Started");
+    expect(await eventually(`http://${ip}:8080/`)).toBe("pve-sim service web\n");
+    const ps = await sh("docker ps --format '{{.Names}} {{.State}}'");
+    expect(ps.out).toBe("app-web-1 running\n");
+    const inspect = JSON.parse((await sh("docker inspect app-web-1")).out);
+    expect(inspect[0].State.Running).toBe(true);
+    expect(inspect[0].NetworkSettings.Ports["80/tcp"][0].HostPort).toBe("8080");
+    expect((await sh("docker logs app-web-1")).out).toContain(`web listening on ${ip}:8080`);
+    const rm = await sh("docker rm app-web-1");
+    expect(rm.code).toBe(1);
+    expect(rm.err).toContain("container is running");
+    expect((await sh("docker stop app-web-1")).code).toBe(0);
+    await expect(get(`http://${ip}:8080/`)).rejects.toThrow();
+    expect((await sh("docker rm app-web-1")).code).toBe(0);
+  });
+
+  it("fails docker build on an invalid Dockerfile", async () => {
+    writeFileSync(join(app(), "Dockerfile"), "FROM debian:12\nRUNN echo hi\n");
+    const r = await sh('cd "$PVE_SIM_GUEST_ROOT/opt/app" && docker build -t bad .');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("dockerfile parse error on line 2: unknown instruction: RUNN");
+  });
+
+  it("runs the app's own command when the sandbox holds it", async () => {
+    const dir = app();
+    writeFileSync(
+      join(dir, "server.js"),
+      "require('http').createServer((q,s)=>s.end('my app')).listen(Number(process.env.PORT), process.env.HOST);\n",
+    );
+    writeFileSync(
+      join(dir, "Dockerfile"),
+      'FROM node:20-slim\nCOPY server.js .\nCMD ["node", "server.js"]\n',
+    );
+    writeFileSync(
+      join(dir, "compose.yml"),
+      'services:\n  api:\n    build: .\n    ports:\n      - "9090:3000"\n',
+    );
+    const up = await sh('cd "$PVE_SIM_GUEST_ROOT/opt/app" && docker compose up -d --build');
+    expect(up.code).toBe(0);
+    expect(await eventually(`http://${ip}:9090/`)).toBe("my app");
+  });
+
+  it("kills container processes when the guest stops, and nothing is left after", async () => {
+    await run(sim, "POST", "/nodes/pve/lxc/101/status/stop");
+    await expect(get(`http://${ip}:9090/`)).rejects.toThrow();
+    const state = await control(sim, "GET", "/state");
+    expect(state.processes).toEqual([]);
+  });
+});
