@@ -4,11 +4,12 @@ import { createClient } from "@libsql/client/web";
 import { createApp, type PylonApp } from "../app.ts";
 import { createDb } from "../db/client.ts";
 import { jsonLogger } from "../lib/logger.ts";
+import { bootstrapAdmin } from "./bootstrap.ts";
 import { parseConfig } from "./config.ts";
 
 type Env = Record<string, string | undefined>;
 
-let cached: { app: PylonApp } | { errors: string[] } | undefined;
+let cached: { app: PylonApp; ready: Promise<unknown> } | { errors: string[] } | undefined;
 
 function build(env: Env) {
   const parsed = parseConfig(env);
@@ -23,8 +24,9 @@ function build(env: Env) {
     authToken: config.PYLON_DATABASE_AUTH_TOKEN,
   });
   const logger = jsonLogger((line) => console.log(line));
+  const db = createDb(client);
   const app = createApp({
-    db: createDb(client),
+    db,
     logger,
     now: Date.now,
     secretKey: config.PYLON_SECRET_KEY,
@@ -32,7 +34,19 @@ function build(env: Env) {
     clientIp: (c) => c.req.header("cf-connecting-ip") ?? null,
     version: "0.1.0",
   });
-  return { app };
+  // There is no console to print a setup link to: the first admin comes from PYLON_ADMIN_* secrets.
+  const ready = config.PYLON_ADMIN_EMAIL
+    ? bootstrapAdmin(
+        { db, now: Date.now, logger },
+        {
+          email: config.PYLON_ADMIN_EMAIL,
+          password: config.PYLON_ADMIN_PASSWORD,
+          name: config.PYLON_ADMIN_NAME,
+          baseUrl: "",
+        },
+      ).catch((err) => logger.error("bootstrap failed", { error: String(err) }))
+    : Promise.resolve();
+  return { app, ready };
 }
 
 export default {
@@ -51,6 +65,7 @@ export default {
         { status: 503 },
       );
     }
-    return cached.app.fetch(request, env, ctx as never);
+    const app = cached.app;
+    return cached.ready.then(() => app.fetch(request, env, ctx as never));
   },
 };
