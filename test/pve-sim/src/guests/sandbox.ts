@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Tracked, World } from "../world.ts";
@@ -9,10 +9,16 @@ import { hasAddress } from "./lifecycle.ts";
 /** The guest-side shims (docker, ip, hostname) put first on PATH inside every guest. */
 export const shimDir = fileURLToPath(new URL("../../bin/guest", import.meta.url));
 
+// Directories of the guest's filesystem that are bind-mounted from the sandbox in a private
+// mount namespace, so `/opt/app` inside the guest is <sandbox>/opt/app (when unshare works).
+const GUEST_DIRS = ["opt", "srv", "root", "home"];
+
 /** A guest's sandbox directory (its "root"), created on first use. */
 export function sandboxDir(world: World, g: Guest): string {
   const dir = join(world.stateDir, "guests", String(g.vmid), "root");
-  mkdirSync(dir, { recursive: true });
+  // Checked on disk: a destroyed guest's sandbox is removed and a new one starts empty.
+  if (!existsSync(join(dir, "home")))
+    for (const d of GUEST_DIRS) mkdirSync(join(dir, d), { recursive: true });
   return dir;
 }
 
@@ -43,9 +49,6 @@ export function guestEnv(world: World, g: Guest, extra: Record<string, string> =
   };
 }
 
-// Directories of the guest's filesystem that are bind-mounted from the sandbox in a private
-// mount namespace, so `/opt/app` inside the guest is <sandbox>/opt/app (when unshare works).
-const GUEST_DIRS = ["opt", "srv", "root", "home"];
 const MOUNT_SCRIPT = `for d in ${GUEST_DIRS.join(" ")}; do mkdir -p "$PVE_SIM_GUEST_ROOT/$d"; if [ -d "/$d" ]; then mount --bind "$PVE_SIM_GUEST_ROOT/$d" "/$d"; fi; done; cd /root 2>/dev/null; exec "$@"`;
 
 let unshareWorks: boolean | undefined;
@@ -73,7 +76,6 @@ export function spawnInGuest(
   extraEnv: Record<string, string> = {},
 ): ChildProcess {
   const root = sandboxDir(world, g);
-  for (const d of GUEST_DIRS) mkdirSync(join(root, d), { recursive: true });
   const full = guestArgv(argv);
   const child = spawn(full[0]!, full.slice(1), {
     cwd: join(root, "root"),
