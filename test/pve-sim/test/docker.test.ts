@@ -123,6 +123,8 @@ describe("docker shim in a guest", () => {
   });
 
   it("kills container processes when the guest stops, and nothing is left after", async () => {
+    const before = await control(sim, "GET", "/state");
+    expect(before.processes.filter((p: { kind: string }) => p.kind === "container")).toHaveLength(1);
     await run(sim, "POST", "/nodes/pve/lxc/101/status/stop");
     await expect(get(`http://${ip}:9090/`)).rejects.toThrow();
     const state = await control(sim, "GET", "/state");

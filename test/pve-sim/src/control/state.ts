@@ -1,5 +1,6 @@
 import { configDigest } from "../guests/guest.ts";
 import { hasAddress } from "../guests/lifecycle.ts";
+import { containersOf } from "../guests/runtime.ts";
 import { avail, used } from "../storage/storage.ts";
 import type { World } from "../world.ts";
 
@@ -39,11 +40,17 @@ export function stateOf(world: World): Record<string, unknown> {
     runningTasks: world.tasks.active().map((t) => ({ upid: t.upid, type: t.type, id: t.id, user: t.user })),
     taskCount: world.tasks.tasks.length,
     fileLocks: world.locks.busy(),
-    processes: [...world.tracked].map((t) => ({
-      kind: t.kind,
-      pid: t.pid ?? null,
-      description: t.description,
-    })),
+    processes: [
+      ...[...world.tracked].map((t) => ({ kind: t.kind, pid: t.pid ?? null, description: t.description })),
+      ...[...world.guests.values()].flatMap((g) =>
+        containersOf(world, g).flatMap((c) =>
+          c.pids.map((pid) => ({ kind: "container", pid, description: `${g.vmid}: docker ${c.name}` })),
+        ),
+      ),
+    ],
+    containers: [...world.guests.values()].flatMap((g) =>
+      containersOf(world, g).map((c) => ({ vmid: g.vmid, ...c })),
+    ),
     faults: world.faults.list(),
     tokens: [...world.auth.tokens.values()].map((t) => ({
       tokenid: t.authid,

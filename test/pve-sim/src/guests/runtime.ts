@@ -31,6 +31,25 @@ function readContainers(world: World, g: Guest): ContainerState[] {
   }
 }
 
+/** Whether a pid runs (a zombie waiting for a reaper counts as gone). */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+/** The docker-shim containers of a guest with their live pids (state inspection). */
+export function containersOf(world: World, g: Guest): { name: string; status: string; pids: number[] }[] {
+  return readContainers(world, g).map((c) => ({
+    name: c.name,
+    status: c.status ?? "unknown",
+    pids: (c.pids ?? []).filter(isAlive),
+  }));
+}
+
 /** Kills the docker-shim processes of a guest (process groups). */
 export function killContainers(world: World, g: Guest): void {
   for (const c of readContainers(world, g)) {
