@@ -12,7 +12,10 @@ import { TokenTable } from "./TokenTable.tsx";
 export function Tokens() {
   const isAdmin = () => currentUser()?.role === "admin";
   const [all, setAll] = createSignal(false);
-  const [tokens, { refetch }] = createResource(all, (a) => listTokens(a));
+  const [tokens, { refetch }] = createResource(
+    () => ({ all: all() }),
+    (s) => listTokens(s.all),
+  );
   const [users] = createResource(
     () => all() && isAdmin(),
     () => listUsers().catch(() => []),
