@@ -21,6 +21,13 @@ function system(): Theme {
 
 const [theme, setThemeSignal] = createSignal<Theme>(stored() ?? system());
 
+// Until the user picks a theme, follow the system setting as it changes.
+if (typeof matchMedia === "function") {
+  matchMedia("(prefers-color-scheme: dark)").addEventListener?.("change", () => {
+    if (!stored()) setThemeSignal(system());
+  });
+}
+
 /** The theme on screen now. */
 export const currentTheme = theme;
 
