@@ -5,3 +5,4 @@ export * from "./api/roles.ts";
 export * from "./api/tokens.ts";
 export * from "./api/users.ts";
 export * from "./errors.ts";
+export * from "./protocol/index.ts";

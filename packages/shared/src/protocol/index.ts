@@ -1,0 +1,3 @@
+export * from "./frames.ts";
+export * from "./jobs.ts";
+export * from "./parse.ts";

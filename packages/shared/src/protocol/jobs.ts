@@ -1,0 +1,84 @@
+import { z } from "zod";
+
+/** Every kind of work the agent runs, with its parameters. One handler per kind in packages/agent/src/jobs. */
+export const JOB_KINDS = ["node.inventory", "guest.power"] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+export const jobKindSchema = z.enum(JOB_KINDS);
+
+export const GUEST_TYPES = ["lxc", "qemu"] as const;
+export const POWER_ACTIONS = ["start", "stop", "shutdown", "reboot"] as const;
+
+export const vmidSchema = z.number().int().min(100).max(999_999_999);
+
+export const jobParamsSchemas = {
+  "node.inventory": z.object({}).strict(),
+  "guest.power": z
+    .object({ vmid: vmidSchema, type: z.enum(GUEST_TYPES), action: z.enum(POWER_ACTIONS) })
+    .strict(),
+} as const satisfies Record<JobKind, z.ZodType>;
+
+export type JobParams<K extends JobKind> = z.infer<(typeof jobParamsSchemas)[K]>;
+
+/** Job states as the control plane records them. */
+export const JOB_STATUSES = [
+  "queued",
+  "offered",
+  "running",
+  "succeeded",
+  "failed",
+  "cancelled",
+  "lost",
+] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const FINAL_JOB_STATUSES: readonly JobStatus[] = ["succeeded", "failed", "cancelled", "lost"];
+
+/** What node.inventory reports. */
+export const inventorySchema = z.object({
+  pveVersion: z.string(),
+  node: z.object({
+    cpu: z.number(),
+    cpus: z.number().int(),
+    memTotal: z.number(),
+    memUsed: z.number(),
+    uptime: z.number(),
+  }),
+  guests: z.array(
+    z.object({
+      vmid: z.number().int(),
+      type: z.enum(GUEST_TYPES),
+      name: z.string(),
+      status: z.string(),
+      template: z.boolean(),
+      cpus: z.number(),
+      maxmem: z.number(),
+      maxdisk: z.number(),
+      lock: z.string().nullable(),
+    }),
+  ),
+  storages: z.array(
+    z.object({
+      storage: z.string(),
+      type: z.string(),
+      content: z.array(z.string()),
+      total: z.number(),
+      used: z.number(),
+      avail: z.number(),
+      active: z.boolean(),
+    }),
+  ),
+  templates: z.array(z.object({ volid: z.string(), size: z.number() })),
+});
+export type Inventory = z.infer<typeof inventorySchema>;
+
+/** Host metrics the agent sends with each heartbeat. */
+export const nodeMetricsSchema = z.object({
+  cpu: z.number().min(0).max(1).meta({ description: "CPU load, 0..1" }),
+  cpus: z.number().int().min(0),
+  memTotal: z.number().min(0),
+  memUsed: z.number().min(0),
+  diskTotal: z.number().min(0),
+  diskUsed: z.number().min(0),
+  uptime: z.number().min(0),
+  loadavg: z.array(z.number()).max(3),
+});
+export type NodeMetrics = z.infer<typeof nodeMetricsSchema>;

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { encodeFrame, parseAgentFrame, parseServerFrame } from "./index.ts";
+
+describe("wire protocol parsing", () => {
+  it("accepts a valid frame and returns it typed", () => {
+    const r = parseAgentFrame(encodeFrame({ type: "accept", jobId: "job_1" }));
+    expect(r).toEqual({ ok: true, frame: { v: 1, type: "accept", jobId: "job_1" } });
+  });
+
+  it("rejects non-JSON, unknown types, wrong versions and bad fields with a reason", () => {
+    expect(parseAgentFrame("{nope")).toMatchObject({ ok: false, error: { code: "invalid_frame" } });
+    expect(parseAgentFrame(JSON.stringify({ v: 1, type: "launch_missiles" }))).toMatchObject({
+      ok: false,
+      error: { code: "invalid_frame" },
+    });
+    expect(parseAgentFrame(JSON.stringify({ v: 2, type: "accept", jobId: "x" }))).toMatchObject({
+      ok: false,
+      error: { code: "unsupported_version" },
+    });
+    const bad = parseAgentFrame(
+      JSON.stringify({
+        v: 1,
+        type: "event",
+        jobId: "j",
+        seq: 0,
+        at: 1,
+        event: { kind: "log", level: "info", message: "x" },
+      }),
+    );
+    expect(bad).toMatchObject({
+      ok: false,
+      error: { code: "invalid_frame", message: expect.stringMatching(/^seq/) },
+    });
+  });
+
+  it("keeps the two directions apart", () => {
+    expect(
+      parseServerFrame(
+        encodeFrame({
+          type: "hello",
+          agentVersion: "1",
+          nodeName: "pve",
+          pveVersion: null,
+          capabilities: [],
+          jobs: [],
+        }),
+      ).ok,
+    ).toBe(false);
+    expect(parseServerFrame(encodeFrame({ type: "ack", jobId: "j", seq: 3 })).ok).toBe(true);
+  });
+});
