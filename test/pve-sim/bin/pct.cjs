@@ -23,6 +23,7 @@ req.on("error", (err) => {
 });
 req.on("response", (res) => {
   let buf = Buffer.alloc(0);
+  let code;
   res.on("data", (chunk) => {
     buf = Buffer.concat([buf, chunk]);
     while (buf.length >= 5) {
@@ -33,14 +34,13 @@ req.on("response", (res) => {
       buf = buf.subarray(5 + len);
       if (type === 1) process.stdout.write(payload);
       else if (type === 2) process.stderr.write(payload);
-      else if (type === 3) {
-        const code = Number(payload.toString("utf8"));
-        process.stdout.write("", () => process.exit(code));
-        return;
-      }
+      else if (type === 3) code = Number(payload.toString("utf8"));
     }
   });
-  res.on("end", () => process.exit(255));
+  // Exit once the response is complete and our own output is flushed.
+  res.on("end", () =>
+    process.stdout.write("", () => process.stderr.write("", () => process.exit(code ?? 255))),
+  );
 });
 if (process.stdin.isTTY) req.end();
 else {

@@ -35,6 +35,8 @@ async function backupOne(
     g.config.lock = "backup";
   });
   try {
+    // Injected faults hit while the guest carries `lock: backup`, as real failures do.
+    await w.faultPoint();
     const started = new Date();
     w.log(`INFO: Starting Backup of VM ${g.vmid} (${kind})`);
     w.log(`INFO: Backup started at ${started.toISOString().replace("T", " ").slice(0, 19)}`);
@@ -131,7 +133,6 @@ export function vzdumpRoutes(): Route[] {
                 if (!g)
                   throw fail(`unable to find configuration file for VM ${vmid} on node '${world.node}'`);
                 if (g.config.template === "1" && g.kind === "lxc") w.log(`INFO: CT ${vmid} is a template`);
-                await w.faultPoint();
                 await backupOne(world, w, g, params);
               } catch (err) {
                 failed++;

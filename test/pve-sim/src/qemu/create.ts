@@ -4,7 +4,7 @@ import { guestSummary } from "../guests/metrics.ts";
 import { errorText, fail } from "../server/errors.ts";
 import { bool, type Ctx, int, type Route, str } from "../server/router.ts";
 import { findVolume, freeVolume, guestDisks } from "../storage/volumes.ts";
-import { createDrives } from "./disks.ts";
+import { createDrives, DRIVE_RE } from "./disks.ts";
 
 const NOT_CONFIG = new Set([
   "node",
@@ -64,8 +64,9 @@ function createVm({ world, params, who, fault }: Ctx): string {
         .filter((p) => !p.includes(":") && !p.startsWith("size="))
         .join(",")}`.replace(/,$/, "");
     }
-    for (const k of Object.keys(config))
-      if (config[k]!.includes("cloudinit")) config[k] = `${storage}:cloudinit`;
+    for (const k of Object.keys(config)) {
+      if (DRIVE_RE.test(k) && config[k]!.includes("-cloudinit")) config[k] = `${storage}:cloudinit`;
+    }
   }
   config.lock = "create";
   const oldDisks = existing ? guestDisks(world, vmid).map((v) => v.volid) : [];
