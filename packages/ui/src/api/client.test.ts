@@ -2,6 +2,17 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { apiError, mockApi } from "../testing/mock-api.ts";
 import { ApiError, onUnauthorized, request } from "./client.ts";
 
+/** The ApiError a call fails with. */
+async function failure(p: Promise<unknown>): Promise<ApiError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof ApiError) return e;
+    throw e;
+  }
+  throw new Error("expected the call to fail");
+}
+
 afterEach(() => {
   vi.unstubAllGlobals();
   onUnauthorized(null);
@@ -31,7 +42,7 @@ describe("request", () => {
         { path: "password", message: "must be at least 12 characters" },
       ]),
     });
-    const err = await request("POST", "/api/v1/users", { body: {} }).catch((e) => e);
+    const err = await failure(request("POST", "/api/v1/users", { body: {} }));
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ status: 400, code: "validation_failed", requestId: "req-1" });
     expect(err.field("password")).toBe("must be at least 12 characters");
@@ -42,7 +53,7 @@ describe("request", () => {
     mockApi({
       "POST /x": apiError(429, "too_many_requests", "Too many", undefined, { "retry-after": "42" }),
     });
-    const err = await request("POST", "/x").catch((e) => e);
+    const err = await failure(request("POST", "/x"));
     expect(err.retryAfter).toBe(42);
   });
 
@@ -62,12 +73,12 @@ describe("request", () => {
       "fetch",
       vi.fn(async () => new Response("<html>Bad gateway</html>", { status: 502, statusText: "Bad Gateway" })),
     );
-    expect(await request("GET", "/a").catch((e) => e.message)).toBe("The server answered 502 Bad Gateway");
+    expect((await failure(request("GET", "/a"))).message).toBe("The server answered 502 Bad Gateway");
     vi.stubGlobal(
       "fetch",
       vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))),
     );
-    const err = await request("GET", "/a").catch((e) => e);
+    const err = await failure(request("GET", "/a"));
     expect(err.code).toBe("network_error");
     expect(err.message).toMatch(/Cannot reach the Pylon server/);
   });
