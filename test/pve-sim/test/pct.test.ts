@@ -69,6 +69,21 @@ describe("pct on PATH", () => {
     expect(r.code).toBe(3);
   });
 
+  it("has the real git in the guest", async () => {
+    const r = await pct([
+      "exec",
+      "101",
+      "--keep-env",
+      "0",
+      "--",
+      "bash",
+      "-c",
+      "cd ~ && git init -q repo && git -C repo status --porcelain && echo ok",
+    ]);
+    expect(r.out).toBe("ok\n");
+    expect((await pct(["exec", "101", "echo", "no-dashes"])).out).toBe("no-dashes\n");
+  });
+
   it("passes stdin through", async () => {
     const r = await pct(["exec", "101", "--", "cat"], "from stdin");
     expect(r.out).toBe("from stdin");

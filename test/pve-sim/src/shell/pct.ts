@@ -30,8 +30,10 @@ function running(g: Guest): void {
 
 async function exec(world: World, args: string[], io: PctIo): Promise<number> {
   const g = ct(world, args[0]);
+  // `pct exec <vmid> [--keep-env <bool>] [--] <argv…>`: without `--`, the words after the options.
   const dash = args.indexOf("--");
-  const argv = dash >= 0 ? args.slice(dash + 1) : [];
+  let argv = dash >= 0 ? args.slice(dash + 1) : args.slice(1);
+  if (dash < 0) while (argv[0] === "--keep-env") argv = argv.slice(2);
   running(g);
   const child = spawnInGuest(world, g, argv.length ? argv : ["/bin/bash"]);
   io.stdin.pipe(child.stdin!);
