@@ -19,6 +19,7 @@ function parseArgs(argv: string[]): { json: boolean; opts: SimOptions } {
     else if (a === "--ssh-port") opts.sshPort = Number(next());
     else if (a === "--state-dir") opts.stateDir = next();
     else if (a === "--no-ssh") opts.ssh = false;
+    else if (a === "--pve-version") opts.pveVersion = next();
   }
   // A demo wants realistic timing unless told otherwise.
   opts.clockScale ??= 1;

@@ -24,6 +24,8 @@ export interface SimOptions {
   lockTimeoutMs?: number;
   /** Start the host-shell SSH server (default true). */
   ssh?: boolean;
+  /** Reported PVE version (default "8.4.5"); "9.x" also switches the 9.0 permission changes on. */
+  pveVersion?: string;
   /** Seed the node with a debian-12 template and a cloud-init VM template 9000 (default true). */
   seed?: boolean;
 }
@@ -50,5 +52,6 @@ export function resolveOptions(o: SimOptions = {}): ResolvedOptions {
     lockTimeoutMs: o.lockTimeoutMs,
     ssh: o.ssh ?? true,
     seed: o.seed ?? true,
+    pveVersion: o.pveVersion ?? "8.4.5",
   };
 }

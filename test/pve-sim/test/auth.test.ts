@@ -141,3 +141,38 @@ describe("401 delay", () => {
     }
   });
 });
+
+describe("PVE 9.x mode", () => {
+  it("reports the version and asks guest-agent privileges instead of VM.Monitor", async () => {
+    for (const [version, expected] of [
+      ["8.4.5", 500],
+      ["9.0.3", 403],
+    ] as const) {
+      const s = await startSimulator({ auth401DelayMs: 0, ssh: false, pveVersion: version });
+      try {
+        expect((await call(s, "GET", "/version")).body.data.version).toBe(version);
+        const t = await control(s, "POST", "/tokens", { tokenid: "root@pam!agent", privsep: true });
+        await control(s, "PUT", "/acl", {
+          path: "/vms",
+          principal: "root@pam!agent",
+          privs: ["VM.Monitor", "VM.Audit"],
+        });
+        const a = await call(
+          s,
+          "POST",
+          "/nodes/pve/qemu/9000/agent/ping",
+          {},
+          { auth: `PVEAPIToken=${t.tokenid}=${t.secret}` },
+        );
+        expect(a.status).toBe(expected);
+        if (expected === 403)
+          expect(a.reason).toBe(
+            "Permission check failed (/vms/9000, VM.GuestAgent.Audit|VM.GuestAgent.Unrestricted)",
+          );
+        else expect(a.reason).toBe("VM 9000 is not running");
+      } finally {
+        await s.stop();
+      }
+    }
+  });
+});

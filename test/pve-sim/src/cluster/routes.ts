@@ -51,7 +51,12 @@ export function clusterRoutes(): Route[] {
     {
       method: "GET",
       path: "/version",
-      handler: () => ({ version: "8.4.5", release: "8.4", repoid: "dac3aa88bac3f300", console: "xtermjs" }),
+      handler: ({ world }) => ({
+        version: world.opts.pveVersion,
+        release: world.opts.pveVersion.split(".").slice(0, 2).join("."),
+        repoid: "dac3aa88bac3f300",
+        console: "xtermjs",
+      }),
     },
     {
       method: "GET",
@@ -170,7 +175,7 @@ export function clusterRoutes(): Route[] {
             machine: "x86_64",
           },
           "boot-info": { mode: "efi", secureboot: 0 },
-          pveversion: "pve-manager/8.4.5/dac3aa88bac3f300",
+          pveversion: `pve-manager/${world.opts.pveVersion}/dac3aa88bac3f300`,
         };
       },
     },

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { checkApiPermissions } from "../auth/permissions.ts";
+import { permissionsFor } from "../auth/pve9.ts";
 import { expandIndexed, validateParams } from "../schema/validate.ts";
 import type { World } from "../world.ts";
 import { errorText, PveError } from "./errors.ts";
@@ -140,7 +141,10 @@ async function dispatch(
       });
     params[k] = v;
   }
-  if (who.authid) checkApiPermissions(world.auth, who, info.permissions, params);
+  if (who.authid) {
+    const perms = permissionsFor(world.opts.pveVersion, method, match.entry.path, info.permissions);
+    checkApiPermissions(world.auth, who, perms, params);
+  }
   if (!route) throw notImplemented;
   // proxyto: another node name would be proxied; on a one-node cluster the lookup fails.
   if (info.proxyto && params[info.proxyto] !== undefined && params[info.proxyto] !== world.node) {
