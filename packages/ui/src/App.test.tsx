@@ -1,0 +1,72 @@
+import { cleanup, fireEvent, render, screen, within } from "@solidjs/testing-library";
+import { afterEach, expect, it, vi } from "vitest";
+import { App } from "./App.tsx";
+import { apiError, mockApi, user } from "./testing/mock-api.ts";
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+it("a viewer sees no admin navigation, and admin paths are not found", async () => {
+  history.replaceState(null, "", "/");
+  mockApi({
+    "GET /api/v1/auth/me": { body: { user: user({ role: "viewer", name: "Val" }), via: "session" } },
+    "GET /api/v1/tokens": { body: { items: [] } },
+  });
+  render(() => <App />);
+  const nav = await screen.findByRole("navigation", { name: "Main" });
+  expect(location.pathname).toBe("/account");
+  expect(
+    within(nav)
+      .getAllByRole("link")
+      .map((a) => a.textContent),
+  ).toEqual(["Account", "API tokens"]);
+  history.pushState(null, "", "/admin/users");
+  dispatchEvent(new PopStateEvent("popstate"));
+  await screen.findByRole("heading", { name: "Page not found" });
+});
+
+it("an admin sees the admin navigation and moves between screens without reloading", async () => {
+  history.replaceState(null, "", "/account");
+  mockApi({
+    "GET /api/v1/auth/me": { body: { user: user(), via: "session" } },
+    "GET /api/v1/users": { body: { items: [user()] } },
+  });
+  render(() => <App />);
+  const nav = await screen.findByRole("navigation", { name: "Main" });
+  expect(
+    within(nav)
+      .getAllByRole("link")
+      .map((a) => a.textContent),
+  ).toEqual(["Account", "API tokens", "Users", "Audit log", "Settings"]);
+  fireEvent.click(within(nav).getByRole("link", { name: "Users" }));
+  await screen.findByRole("heading", { name: "Users" });
+  expect(location.pathname).toBe("/admin/users");
+  expect(within(nav).getByRole("link", { name: "Users" }).getAttribute("aria-current")).toBe("page");
+});
+
+it("an expired session lands on sign-in with the reason", async () => {
+  history.replaceState(null, "", "/admin/users");
+  mockApi({
+    "GET /api/v1/auth/me": { body: { user: user(), via: "session" } },
+    "GET /api/v1/users": apiError(401, "session_expired", "Your session has expired; sign in again"),
+    "GET /api/v1/setup": { body: { needed: false } },
+  });
+  render(() => <App />);
+  await screen.findByRole("heading", { name: "Sign in to Pylon" });
+  expect(screen.getByText("Your session has expired; sign in again.")).toBeTruthy();
+  // The address stays, so signing in returns to the same screen.
+  expect(location.pathname).toBe("/admin/users");
+});
+
+it("says so when the server cannot be reached, with a retry", async () => {
+  history.replaceState(null, "", "/account");
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))),
+  );
+  render(() => <App />);
+  await screen.findByText(/Cannot reach the Pylon server/);
+  expect(screen.getByRole("button", { name: "Retry" })).toBeTruthy();
+});
