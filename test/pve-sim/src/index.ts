@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startControlServer } from "./control/server.ts";
 import { attachGuestRuntime } from "./guests/runtime.ts";
@@ -86,7 +86,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<Sim> {
     await writeFile(privateKeyPath, client.privateKey, { mode: 0o600 });
     const started = await startSshServer(world, "127.0.0.1", opts.sshPort, hostKey.privateKey, keys, {
       env: {
-        PATH: `${pctBinDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+        PATH: `${pctBinDir}:${dirname(process.execPath)}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
         HOME: stateDir,
         LANG: "C.UTF-8",
         ...env,

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Tracked, World } from "../world.ts";
 import type { Guest } from "./guest.ts";
@@ -32,7 +32,7 @@ export function guestPath(world: World, g: Guest, path: string): string {
 export function guestEnv(world: World, g: Guest, extra: Record<string, string> = {}): Record<string, string> {
   const root = sandboxDir(world, g);
   return {
-    PATH: `${shimDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+    PATH: `${shimDir}:${dirname(process.execPath)}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
     HOME: canUnshare() ? "/root" : join(root, "root"),
     LANG: "C.UTF-8",
     TERM: "dumb",
