@@ -36,6 +36,35 @@ describe("wire format", () => {
     expect(b.reason).toBe("Method 'GET /cluster/ha/groups' not implemented");
   });
 
+  it("gzips bodies above 1 KiB when the client accepts it", async () => {
+    const a = await call(
+      sim,
+      "GET",
+      "/nodes/pve/rrddata",
+      { timeframe: "hour" },
+      { headers: { "Accept-Encoding": "gzip" } },
+    );
+    expect(a.headers["content-encoding"]).toBe("gzip");
+  });
+
+  it("refuses other body types, oversized bodies and unknown methods like pve-http-server", async () => {
+    const xml = await call(
+      sim,
+      "POST",
+      "/nodes/pve/lxc",
+      {},
+      { headers: { "Content-Type": "text/xml", "Content-Length": "3" } },
+    );
+    expect(xml.status).toBe(506);
+    expect(xml.reason).toBe("upload 'Content-Type 'text/xml' not implemented");
+    const big = await call(sim, "POST", "/nodes/pve/lxc", { description: "x".repeat(70 * 1024) });
+    expect(big.status).toBe(501);
+    expect(big.reason).toBe("for data too large");
+    const patch = await call(sim, "PATCH", "/version");
+    expect(patch.status).toBe(501);
+    expect(patch.reason).toBe("method 'PATCH' not available");
+  });
+
   it("returns nextid as a string", async () => {
     const a = await call(sim, "GET", "/cluster/nextid");
     expect(a.body.data).toBe("100");
