@@ -1,0 +1,144 @@
+import { readFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { z } from "zod";
+import { errnoCode, errorMessage } from "./util/errors.ts";
+
+/** Where the installer writes the config; `run` and `enroll` default to it. */
+export const DEFAULT_CONFIG_PATH = "/etc/pylon/agent.json";
+
+const httpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL");
+
+/**
+ * The config file the installer writes (no secrets in it: the credential and the PVE token
+ * secret live in their own 0600 files). Relative file paths resolve against the config's own
+ * directory, so the same file works under a test prefix and on the host.
+ */
+export const configFileSchema = z
+  .object({
+    controlPlaneUrl: httpUrl,
+    /** PEM CA bundle the control plane's certificate must chain to (default: system roots). */
+    caFile: z.string().min(1).optional(),
+    credentialFile: z.string().min(1).default("credential.json"),
+    stateDir: z.string().min(1).default("/var/lib/pylon-agent"),
+    nodeName: z.string().min(1).max(100).optional(),
+    maxConcurrentJobs: z.number().int().min(1).max(64).default(4),
+    logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    /** How long SIGTERM waits for running jobs before journaling them for the next start. */
+    stopGraceMs: z.number().int().min(0).max(600_000).default(20_000),
+    pve: z
+      .object({
+        url: httpUrl.default("https://127.0.0.1:8006"),
+        tokenId: z.string().regex(/^[^@!\s]+@[^@!\s]+![A-Za-z0-9._-]+$/, "must look like user@realm!tokenid"),
+        tokenSecretFile: z.string().min(1).default("pve-token"),
+        caFile: z.string().min(1).default("/etc/pve/pve-root-ca.pem"),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type ConfigFile = z.input<typeof configFileSchema>;
+
+/** The resolved agent config, paths absolute. */
+export type AgentConfig = z.infer<typeof configFileSchema> & { configPath: string };
+
+/** Environment overrides: PYLON_AGENT_<NAME> → field path. */
+const ENV: Record<string, { path: string[]; type: "string" | "int" }> = {
+  PYLON_AGENT_CONTROL_PLANE_URL: { path: ["controlPlaneUrl"], type: "string" },
+  PYLON_AGENT_CA_FILE: { path: ["caFile"], type: "string" },
+  PYLON_AGENT_CREDENTIAL_FILE: { path: ["credentialFile"], type: "string" },
+  PYLON_AGENT_STATE_DIR: { path: ["stateDir"], type: "string" },
+  PYLON_AGENT_NODE_NAME: { path: ["nodeName"], type: "string" },
+  PYLON_AGENT_MAX_CONCURRENT_JOBS: { path: ["maxConcurrentJobs"], type: "int" },
+  PYLON_AGENT_LOG_LEVEL: { path: ["logLevel"], type: "string" },
+  PYLON_AGENT_STOP_GRACE_MS: { path: ["stopGraceMs"], type: "int" },
+  PYLON_AGENT_PVE_URL: { path: ["pve", "url"], type: "string" },
+  PYLON_AGENT_PVE_TOKEN_ID: { path: ["pve", "tokenId"], type: "string" },
+  PYLON_AGENT_PVE_TOKEN_SECRET_FILE: { path: ["pve", "tokenSecretFile"], type: "string" },
+  PYLON_AGENT_PVE_CA_FILE: { path: ["pve", "caFile"], type: "string" },
+};
+
+/** A config problem, with the field (or env variable) it is about. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function applyEnv(raw: Record<string, unknown>, env: Record<string, string | undefined>): void {
+  for (const [name, { path, type }] of Object.entries(ENV)) {
+    const value = env[name];
+    if (value === undefined || value === "") continue;
+    let parsed: string | number = value;
+    if (type === "int") {
+      if (!/^\d+$/.test(value)) throw new ConfigError(`${name}: must be a whole number, got "${value}"`);
+      parsed = Number(value);
+    }
+    let target = raw;
+    for (const key of path.slice(0, -1)) {
+      const next = target[key];
+      if (isRecord(next)) target = next;
+      else {
+        const created: Record<string, unknown> = {};
+        target[key] = created;
+        target = created;
+      }
+    }
+    target[path[path.length - 1]!] = parsed;
+  }
+}
+
+/** Validates raw config data (file content plus env) and resolves relative paths. */
+export function parseConfig(
+  raw: unknown,
+  configPath: string,
+  env: Record<string, string | undefined> = {},
+): AgentConfig {
+  if (!isRecord(raw)) throw new ConfigError(`${configPath}: must be a JSON object`);
+  const data = structuredClone(raw);
+  applyEnv(data, env);
+  const result = configFileSchema.safeParse(data);
+  if (!result.success) {
+    const issues = result.error.issues.map(
+      (i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`,
+    );
+    throw new ConfigError(`${configPath}: ${issues.join("; ")}`);
+  }
+  const base = dirname(resolve(configPath));
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  const c = result.data;
+  return {
+    ...c,
+    configPath: resolve(configPath),
+    caFile: c.caFile === undefined ? undefined : abs(c.caFile),
+    credentialFile: abs(c.credentialFile),
+    stateDir: abs(c.stateDir),
+    nodeName: c.nodeName ?? hostname(),
+    pve: { ...c.pve, tokenSecretFile: abs(c.pve.tokenSecretFile), caFile: abs(c.pve.caFile) },
+  };
+}
+
+/** Reads the config file and applies PYLON_AGENT_* overrides from `env`. */
+export async function loadConfig(
+  configPath: string,
+  env: Record<string, string | undefined>,
+): Promise<AgentConfig> {
+  let text: string;
+  try {
+    text = await readFile(configPath, "utf8");
+  } catch (err) {
+    throw new ConfigError(`cannot read config ${configPath}: ${errnoCode(err) ?? errorMessage(err)}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`${configPath}: not valid JSON`);
+  }
+  return parseConfig(raw, configPath, env);
+}
