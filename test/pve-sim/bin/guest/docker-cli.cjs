@@ -1,10 +1,12 @@
 // Entry point of the guest `docker` shim: docker run/ps/logs/inspect/stop/start/rm/build/
 // pull/images/exec/version and `docker compose` (see docker-compose.cjs).
 const { spawnSync } = require("node:child_process");
-const fs = require("node:fs");
-const path = require("node:path");
+const _fs = require("node:fs");
+const _path = require("node:path");
 const lib = require("./docker-lib.cjs");
 const { build } = require("./docker-build.cjs");
+const { takeOpts } = require("./docker-opts.cjs");
+const { inspect, logs, ps } = require("./docker-show.cjs");
 
 const HELLO = `
 Hello from Docker!
@@ -26,100 +28,6 @@ const die = (s, code = 1) => {
   err(s.endsWith("\n") ? s : `${s}\n`);
   process.exit(code);
 };
-
-function takeOpts(args, withValue) {
-  const opts = { _: [], multi: {} };
-  let i = 0;
-  for (; i < args.length; i++) {
-    const a = args[i];
-    if (!a.startsWith("-") || a === "-") break;
-    const [flag, inline] = a.split(/=(.*)/s);
-    if (withValue.has(flag)) {
-      const v = inline !== undefined ? inline : args[++i];
-      opts.multi[flag] = opts.multi[flag] || [];
-      opts.multi[flag].push(v);
-    } else opts[flag] = true;
-  }
-  opts._ = args.slice(i);
-  return opts;
-}
-
-function statusText(c) {
-  if (c.status === "running") return "Up 1 second";
-  if (c.status === "created") return "Created";
-  return `Exited (${c.exitCode}) 1 second ago`;
-}
-
-function portsText(c) {
-  return c.ports.map((p) => `${lib.IP}:${p.host}->${p.container}/tcp`).join(", ");
-}
-
-function ps(args) {
-  const o = takeOpts(args, new Set(["--format", "--filter", "-f"]));
-  const list = lib.all().filter((c) => o["-a"] || o["--all"] || c.status === "running");
-  const fmt = (o.multi["--format"] || [])[0];
-  if (o["-q"] || o["--quiet"]) {
-    for (const c of list) out(`${c.id.slice(0, 12)}\n`);
-    return;
-  }
-  if (fmt) {
-    for (const c of list) {
-      const row = {
-        ID: c.id.slice(0, 12),
-        Image: c.image,
-        Names: c.name,
-        State: c.status,
-        Status: statusText(c),
-        Ports: portsText(c),
-        Command: JSON.stringify((c.command || []).join(" ")),
-      };
-      out(
-        `${fmt === "{{json .}}" || fmt === "json" ? JSON.stringify(row) : fmt.replace(/\{\{\.(\w+)\}\}/g, (_, k) => row[k] ?? "")}\n`,
-      );
-    }
-    return;
-  }
-  out("CONTAINER ID   IMAGE          COMMAND   CREATED         STATUS          PORTS     NAMES\n");
-  for (const c of list)
-    out(
-      `${c.id.slice(0, 12)}   ${c.image.padEnd(14)} "..."     1 second ago    ${statusText(c).padEnd(15)} ${portsText(c)}   ${c.name}\n`,
-    );
-}
-
-function inspect(names) {
-  const found = names.map((n) => lib.find(n));
-  const missing = names.find((_n, i) => !found[i]);
-  const data = found.filter(Boolean).map((c) => ({
-    Id: c.id,
-    Created: c.created,
-    Name: `/${c.name}`,
-    State: {
-      Status: c.status,
-      Running: c.status === "running",
-      Pid: c.pids[0] || 0,
-      ExitCode: c.exitCode || 0,
-      StartedAt: c.startedAt || "0001-01-01T00:00:00Z",
-      FinishedAt: c.finishedAt || "0001-01-01T00:00:00Z",
-      ...(c.healthcheck
-        ? { Health: { Status: c.status === "running" ? "healthy" : "unhealthy", FailingStreak: 0, Log: [] } }
-        : {}),
-    },
-    Config: {
-      Image: c.image,
-      Env: Object.entries(c.env).map(([k, v]) => `${k}=${v}`),
-      Cmd: c.command,
-      Labels: c.labels,
-    },
-    HostConfig: { RestartPolicy: { Name: c.restart } },
-    NetworkSettings: {
-      Ports: Object.fromEntries(
-        c.ports.map((p) => [`${p.container}/tcp`, [{ HostIp: lib.IP, HostPort: String(p.host) }]]),
-      ),
-    },
-  }));
-  out(`${JSON.stringify(data, null, 4)}\n`);
-  if (missing) die(`Error: No such object: ${missing}`);
-}
 
 function run(args) {
   const o = takeOpts(
@@ -171,23 +79,6 @@ function run(args) {
   });
   lib.startProcesses(c);
   if (o["-d"] || o["--detach"]) out(`${c.id}\n`);
-}
-
-function logs(args) {
-  const o = takeOpts(args, new Set(["--tail", "-n", "--since"]));
-  const c = lib.find(o._[0] || "");
-  if (!c) die(`Error response from daemon: No such container: ${o._[0]}`);
-  let text = "";
-  try {
-    text = fs.readFileSync(path.join(lib.LOGS, `${c.name}.log`), "utf8");
-  } catch {}
-  const tail = (o.multi["--tail"] || o.multi["-n"] || [])[0];
-  if (tail && tail !== "all")
-    text = `${text
-      .split("\n")
-      .slice(-Number(tail) - 1)
-      .join("\n")}`;
-  out(text);
 }
 
 function each(names, fn, verb) {

@@ -43,7 +43,7 @@ export function assertDigest(g: Guest, digest: string | undefined): void {
 }
 
 /** Applies a config update (set keys, then `delete`), like update_pct_config / update_vm_api. */
-export function applyConfig(world: World, g: Guest, params: Record<string, unknown>): void {
+export function applyConfig(_world: World, g: Guest, params: Record<string, unknown>): void {
   const del = str(params, "delete");
   const set: Record<string, string> = {};
   for (const [k, v] of Object.entries(params)) {
@@ -66,5 +66,4 @@ export function applyConfig(world: World, g: Guest, params: Record<string, unkno
   normalizeNets(g.kind, g.vmid, set);
   Object.assign(g.config, set);
   if (del) for (const k of splitList(del)) delete g.config[k];
-  void world;
 }

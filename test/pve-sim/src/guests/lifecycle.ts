@@ -85,11 +85,6 @@ export function clearLock(g: Guest, lock?: string): void {
   if (!lock || g.config.lock === lock) delete g.config.lock;
 }
 
-/** The guest of any kind, or the missing-config error phrased for the expected kind. */
-export function anyGuest(world: World, vmid: number): Guest | undefined {
-  return world.guests.get(vmid);
-}
-
 /** "CT 101 not running" / "VM 100 not running". */
 export function notRunning(g: Guest): Error {
   return fail(`${label(g.kind)} ${g.vmid} not running`);

@@ -2,7 +2,7 @@ import type { FaultRule } from "../control/faults.ts";
 import { fail } from "../server/errors.ts";
 import { bool, int, type Route, str } from "../server/router.ts";
 import type { World } from "../world.ts";
-import { type Guest, type GuestKind, label } from "./guest.ts";
+import type { Guest, GuestKind } from "./guest.ts";
 import { clearLock, markRunning, markStopped } from "./lifecycle.ts";
 
 const TYPES = {
@@ -168,6 +168,3 @@ export function snapshotRoutes(kind: GuestKind): Route[] {
     },
   ];
 }
-
-/** "CT is locked (x)" phrased for a kind (used by callers that only know the kind). */
-export const lockedText = (kind: GuestKind, lock: string): string => `${label(kind)} is locked (${lock})`;

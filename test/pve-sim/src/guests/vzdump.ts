@@ -7,7 +7,7 @@ import { avail, volumePath } from "../storage/storage.ts";
 import { backupStamp, guestDisks } from "../storage/volumes.ts";
 import type { WorkerCtx } from "../tasks/tasks.ts";
 import type { World } from "../world.ts";
-import { type Guest, label } from "./guest.ts";
+import type { Guest } from "./guest.ts";
 import { clearLock } from "./lifecycle.ts";
 import { rootDiskSize } from "./metrics.ts";
 
@@ -151,6 +151,3 @@ export function vzdumpRoutes(): Route[] {
     },
   ];
 }
-
-/** Text of a guest kind for logs. */
-export const kindLabel = label;

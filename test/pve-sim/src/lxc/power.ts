@@ -3,7 +3,7 @@ import type { Guest } from "../guests/guest.ts";
 import { alreadyRunning, markRunning, markStopped, notRunning } from "../guests/lifecycle.ts";
 import { guestStats } from "../guests/metrics.ts";
 import { fail } from "../server/errors.ts";
-import { bool, int, type Route, str } from "../server/router.ts";
+import { bool, int, type Route } from "../server/router.ts";
 import type { Task } from "../tasks/tasks.ts";
 import type { World } from "../world.ts";
 
@@ -134,6 +134,3 @@ export function lxcPowerRoutes(): Route[] {
     },
   ];
 }
-
-/** Text helper for task ids. */
-export const vmidOf = (params: Record<string, unknown>): string => str(params, "vmid") ?? "";

@@ -2,7 +2,6 @@ import { hashFormats } from "../schema/formats.ts";
 import { parsePropertyString } from "../schema/validate.ts";
 import { fail } from "../server/errors.ts";
 import { bool, int, type Route, str } from "../server/router.ts";
-import type { World } from "../world.ts";
 import { pruneMark } from "./prune.ts";
 import { avail, type Content, parseVolid, type Storage, used, volumePath } from "./storage.ts";
 
@@ -49,10 +48,9 @@ function storageItem(s: Storage): Record<string, unknown> {
   };
 }
 
-function pruneOpts(world: World, s: Storage, text: string | undefined): Record<string, string> {
+// Without `prune-backups` the storage's own retention applies; `local` keeps all (PVE default).
+function pruneOpts(text: string | undefined): Record<string, string> {
   if (!text) return { "keep-all": "1" };
-  void world;
-  void s;
   return parsePropertyString(hashFormats["prune-backups"]!, text);
 }
 
@@ -140,7 +138,7 @@ export function storageRoutes(): Route[] {
       handler: ({ world, params }) => {
         const s = world.storage(str(params, "storage")!);
         if (!s.content.includes("backup")) throw fail(`storage '${s.id}' does not support backups`);
-        const opts = pruneOpts(world, s, str(params, "prune-backups"));
+        const opts = pruneOpts(str(params, "prune-backups"));
         return pruneMark(backupsFor(s, str(params, "type"), int(params, "vmid")), opts);
       },
     },
@@ -151,7 +149,7 @@ export function storageRoutes(): Route[] {
       handler: ({ world, params, who, fault }) => {
         const s = world.storage(str(params, "storage")!);
         if (!s.content.includes("backup")) throw fail(`storage '${s.id}' does not support backups`);
-        const opts = pruneOpts(world, s, str(params, "prune-backups"));
+        const opts = pruneOpts(str(params, "prune-backups"));
         const vmid = int(params, "vmid");
         const marks = pruneMark(backupsFor(s, str(params, "type"), vmid), opts);
         const id = vmid !== undefined ? `${vmid}@${s.id}` : s.id;
