@@ -232,6 +232,28 @@ describe("dashboard as an admin", () => {
     await shotBothThemes(page, "settings");
   });
 
+  it("changes the password on the account page; a wrong current password is shown under its field", async () => {
+    await nav("Account").click();
+    await page.getByRole("heading", { name: "Change password" }).waitFor();
+    const fill = async (current: string, next: string) => {
+      await page.getByLabel("Current password").fill(current);
+      await page.getByLabel("New password", { exact: true }).fill(next);
+      await page.getByLabel("Confirm new password").fill(next);
+      await page.getByRole("button", { name: "Change password" }).click();
+    };
+    await fill("not my password", "a newer long password");
+    await page.locator(".field-error", { hasText: "is wrong" }).waitFor();
+    await fill(ADMIN.password, "a newer long password");
+    await page.getByText("Password changed. Your other sessions have been signed out.").waitFor();
+    ADMIN.password = "a newer long password";
+    // The session was renewed with the change: the next change (a mutation) still passes CSRF.
+    await nav("API tokens").click();
+    await page.getByLabel("Name").fill("after password change");
+    await page.getByRole("button", { name: "Create token" }).click();
+    await page.getByLabel("Token secret").waitFor();
+    await page.getByRole("button", { name: "I have stored it" }).click();
+  });
+
   it("works at phone width", async () => {
     const phone = await newContext(browser, server.url, { phone: true });
     try {

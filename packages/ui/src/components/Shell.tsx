@@ -1,5 +1,5 @@
-import { createSignal, type JSX } from "solid-js";
-import { Link } from "../router/router.tsx";
+import { createEffect, createSignal, type JSX, on } from "solid-js";
+import { currentPath, Link } from "../router/router.tsx";
 import { Nav } from "./Nav.tsx";
 import { ThemeToggle } from "./ThemeToggle.tsx";
 import { UserMenu } from "./UserMenu.tsx";
@@ -7,6 +7,10 @@ import { UserMenu } from "./UserMenu.tsx";
 /** The signed-in frame: top bar (menu, brand, theme, user) and the navigation beside the screen. */
 export function Shell(props: { children: JSX.Element }) {
   const [open, setOpen] = createSignal(false);
+  let main: HTMLElement | undefined;
+  // After an in-app navigation, move focus to the new screen so keyboard and screen-reader users
+  // start there (as they would after a full page load).
+  createEffect(on(currentPath, () => main?.focus({ preventScroll: true }), { defer: true }));
   return (
     <div class="shell" classList={{ "nav-open": open() }}>
       <a class="skip-link" href="#main">
@@ -35,7 +39,7 @@ export function Shell(props: { children: JSX.Element }) {
       <div class="sidebar" id="sidebar">
         <Nav onNavigate={() => setOpen(false)} />
       </div>
-      <main id="main" class="content" tabIndex={-1}>
+      <main id="main" class="content" tabIndex={-1} ref={main}>
         {props.children}
       </main>
     </div>

@@ -1,4 +1,4 @@
-import { Show } from "solid-js";
+import { onCleanup, onMount, Show } from "solid-js";
 import { createAction } from "../api/action.ts";
 import { logout } from "../api/actions.ts";
 import { currentUser, signedOut } from "../context/session.ts";
@@ -11,6 +11,24 @@ export function UserMenu() {
   let details: HTMLDetailsElement | undefined;
   const signOut = createAction(logout);
   const close = () => details?.removeAttribute("open");
+  // A menu closes when the user clicks elsewhere or presses Escape (focus goes back to its button).
+  const onDocClick = (e: MouseEvent) => {
+    if (details && !details.contains(e.target as Node)) close();
+  };
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === "Escape" && details?.open) {
+      close();
+      details.querySelector("summary")?.focus();
+    }
+  };
+  onMount(() => {
+    document.addEventListener("click", onDocClick);
+    document.addEventListener("keydown", onKey);
+  });
+  onCleanup(() => {
+    document.removeEventListener("click", onDocClick);
+    document.removeEventListener("keydown", onKey);
+  });
   const run = async () => {
     await signOut.run();
     const err = signOut.error();

@@ -50,7 +50,7 @@ export function Audit() {
             </Show>
           }
         >
-          <AuditTable entries={items()} />
+          <AuditTable entries={items()} users={users() ?? []} />
         </Show>
         <Show when={loaded() && page.error()}>
           <ErrorMessage error={page.error()} />

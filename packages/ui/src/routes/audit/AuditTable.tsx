@@ -1,4 +1,4 @@
-import type { AuditEntry } from "@pylon/shared";
+import type { AuditEntry, User } from "@pylon/shared";
 import { For, Show } from "solid-js";
 import { Badge } from "../../components/Badge.tsx";
 import { formatDateTime } from "../../lib/format.ts";
@@ -8,8 +8,9 @@ function actor(e: AuditEntry): string {
   return e.actorType === "user" ? who || "a user" : `${e.actorType}${who ? ` ${who}` : ""}`;
 }
 
-/** The audit entries as a table (stacked cards at phone width). */
-export function AuditTable(props: { entries: AuditEntry[] }) {
+/** The audit entries as a table (stacked cards at phone width); user ids show their names. */
+export function AuditTable(props: { entries: AuditEntry[]; users: User[] }) {
+  const nameOf = (target: string) => props.users.find((u) => u.id === target)?.name;
   return (
     <Show when={props.entries.length > 0} fallback={<p class="empty">No entries match.</p>}>
       <div class="table-wrap">
@@ -35,7 +36,15 @@ export function AuditTable(props: { entries: AuditEntry[] }) {
                   <td data-label="Action">
                     <code>{e.action}</code>
                   </td>
-                  <td data-label="Target">{e.target ?? "—"}</td>
+                  <td data-label="Target">
+                    <Show when={e.target} fallback="—">
+                      {(t) => (
+                        <Show when={nameOf(t())} fallback={t()}>
+                          {(name) => <span title={t()}>{name()}</span>}
+                        </Show>
+                      )}
+                    </Show>
+                  </td>
                   <td data-label="Result">
                     <Badge tone={e.result === "success" ? "good" : "bad"}>
                       {e.result} {e.status}
