@@ -3,6 +3,7 @@ import { request } from "node:http";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isAlive } from "../src/guests/runtime.ts";
 import { sandboxDir } from "../src/guests/sandbox.ts";
 import { type Sim, startSimulator } from "../src/index.ts";
 import { runPct } from "../src/shell/pct.ts";
@@ -129,5 +130,17 @@ describe("docker shim in a guest", () => {
     await expect(get(`http://${ip}:9090/`)).rejects.toThrow();
     const state = await control(sim, "GET", "/state");
     expect(state.processes).toEqual([]);
+  });
+
+  it("stops every process it started when the simulator stops", async () => {
+    await run(sim, "POST", "/nodes/pve/lxc/101/status/start");
+    const up = await sh('cd "$PVE_SIM_GUEST_ROOT/opt/app" && docker compose up -d');
+    expect(up.code).toBe(0);
+    await eventually(`http://${ip}:9090/`);
+    const pids: number[] = (await control(sim, "GET", "/state")).processes.map((p: { pid: number }) => p.pid);
+    expect(pids.length).toBeGreaterThan(0);
+    await sim.stop();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(pids.filter(isAlive)).toEqual([]);
   });
 });

@@ -73,7 +73,7 @@ function up({ doc, dir, project, rest }) {
       }
       err(` ${image}  Built\n`);
     } else err(` ${name} Pulled\n`);
-    const existing = lib.load(cname);
+    const existing = lib.find(cname);
     if (existing) {
       if (existing.status === "running") {
         err(` Container ${cname}  Running\n`);

@@ -17,10 +17,11 @@ fs.mkdirSync(LOGS, { recursive: true });
 const file = (name) => path.join(CONTAINERS, `${name}.json`);
 const now = () => new Date().toISOString();
 
+// A zombie (killed, not yet reaped) counts as gone.
 function alive(pid) {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
   } catch {
     return false;
   }
