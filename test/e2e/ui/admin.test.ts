@@ -3,7 +3,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, scratchDir, startServer } from "../support/server.ts";
-import { setupLink, shotBothThemes, signIn, signOut } from "./support/app.ts";
+import { reportServerErrors, setupLink, shotBothThemes, signIn, signOut } from "./support/app.ts";
 import { launchBrowser, newContext, shot, watchErrors } from "./support/browser.ts";
 
 const ADMIN = { name: "Ada Admin", email: "ada@example.com", password: "a good long password" };
@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (process.env.PYLON_E2E_DEBUG) console.log(server?.output());
+  reportServerErrors(server);
   await browser?.close();
   await server?.stop();
   cleanup?.();

@@ -3,7 +3,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, type RunningServer, scratchDir, startServer } from "../support/server.ts";
-import { expireAllSessions, shotBothThemes, signIn } from "./support/app.ts";
+import { expireAllSessions, reportServerErrors, shotBothThemes, signIn } from "./support/app.ts";
 import { launchBrowser, newContext, shot } from "./support/browser.ts";
 
 const ADMIN = { PYLON_ADMIN_EMAIL: "admin@example.com", PYLON_ADMIN_PASSWORD: "admin password 123" };
@@ -42,6 +42,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  reportServerErrors(server);
   for (const c of contexts) await c.close().catch(() => {});
   await browser?.close();
   await server?.stop();

@@ -62,3 +62,10 @@ export async function expireAllSessions(dataDir: string): Promise<void> {
     db.close();
   }
 }
+
+/** Prints the server's error lines (if any) so a failed run shows why the server misbehaved. */
+export function reportServerErrors(server: RunningServer | undefined): void {
+  const lines = server?.output().split("\n") ?? [];
+  const bad = lines.filter((l) => /"level":"(error|fatal)"|Error|exited/.test(l));
+  if (bad.length) console.error(`server errors:\n${bad.slice(-40).join("\n")}`);
+}
