@@ -10,8 +10,13 @@ import { onError, validationHook } from "./middleware/errors.ts";
 import { notFoundHandler } from "./middleware/not-found.ts";
 import { originCheck } from "./middleware/origin-check.ts";
 import { requestLog } from "./middleware/request-log.ts";
+import { agentAuth } from "./routes/agent/connect.ts";
+import { agentRoutes } from "./routes/agent/index.ts";
+import { installFile } from "./routes/agent/install.ts";
 import { auditRoutes } from "./routes/audit/index.ts";
 import { authRoutes } from "./routes/auth/index.ts";
+import { jobRoutes } from "./routes/jobs/index.ts";
+import { nodeRoutes } from "./routes/nodes/index.ts";
 import { setupRoutes } from "./routes/setup/index.ts";
 import { docsPage } from "./routes/system/docs.ts";
 import { systemRoutes } from "./routes/system/index.ts";
@@ -48,6 +53,16 @@ export function createApp(deps: AppDeps) {
   );
   app.use("/api/*", originCheck);
   app.use("/api/*", auditTrail);
+  app.use(
+    "/agent/*",
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: () => {
+        throw new ApiError("payload_too_large", "Request body too large");
+      },
+    }),
+  );
+  app.use("/agent/*", auditTrail);
 
   const api = app
     .route("/", systemRoutes())
@@ -55,7 +70,10 @@ export function createApp(deps: AppDeps) {
     .route("/api/v1", setupRoutes())
     .route("/api/v1", userRoutes())
     .route("/api/v1", tokenRoutes())
-    .route("/api/v1", auditRoutes());
+    .route("/api/v1", auditRoutes())
+    .route("/api/v1", nodeRoutes())
+    .route("/api/v1", jobRoutes())
+    .route("/", agentRoutes());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -77,6 +95,9 @@ export function createApp(deps: AppDeps) {
     },
   });
   app.get("/api/docs", docsPage);
+  if (deps.hub) app.get("/agent/v1/connect", agentAuth, deps.hub.connect);
+  app.get("/install/agent.sh", installFile("agent.sh"));
+  app.get("/install/agent.mjs", installFile("agent.mjs"));
   if (deps.serveUi) app.get("*", deps.serveUi);
 
   app.notFound(notFoundHandler(app));

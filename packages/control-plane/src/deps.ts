@@ -1,5 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { Db } from "./db/client.ts";
+import type { ChangeBus } from "./hub/change-bus.ts";
+import type { AgentHub } from "./hub/hub.ts";
 import type { Logger } from "./lib/logger.ts";
 
 /** Session lifetimes in milliseconds. */
@@ -24,6 +26,12 @@ export interface AppDeps {
   /** Serves the dashboard's static files (Node); on Workers the platform serves assets. */
   serveUi?: MiddlewareHandler;
   version?: string;
+  /** Cross-process change feed (jobs queued, cancels, revocations, new events). */
+  bus: ChangeBus;
+  /** Holds agent sockets in this runtime; absent where agents cannot connect (tests of the API only). */
+  hub?: AgentHub;
+  /** Reads a file the installer fetches (`agent.sh`, `agent.mjs`); null when this runtime does not have it. */
+  installFile?: (name: "agent.sh" | "agent.mjs") => Promise<string | null>;
 }
 
 export const DEFAULT_SESSIONS: SessionPolicy = { idleMs: 12 * 3600_000, absoluteMs: 7 * 24 * 3600_000 };

@@ -1,3 +1,4 @@
+import type { NodeRow } from "./db/schema/index.ts";
 import type { AppDeps } from "./deps.ts";
 import type { Access, Principal } from "./services/principal.ts";
 
@@ -10,5 +11,7 @@ export interface AppEnv {
     /** Set for mutating routes; the audit middleware writes it once the answer is known. */
     audit: { action: string; target: string | null } | null;
     access: Access | null;
+    /** The node an agent's credential belongs to (agent endpoints only). */
+    agentNode: NodeRow;
   };
 }

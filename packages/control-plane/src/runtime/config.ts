@@ -29,6 +29,9 @@ export const configSchema = z.object({
   PYLON_LOG_REQUESTS: bool.default(true),
   PYLON_UI_DIR: z.string().optional(),
   PYLON_MIGRATIONS_DIR: z.string().optional(),
+  PYLON_AGENT_DIR: z.string().optional(),
+  PYLON_AGENT_HEARTBEAT_MS: z.coerce.number().int().min(200).max(300_000).default(15_000),
+  PYLON_AGENT_MAX_JOBS: z.coerce.number().int().min(1).max(100).default(4),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,12 +1,16 @@
 // Node entry: reads config once, opens libSQL, applies migrations, serves the app and the UI.
 import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serve } from "@hono/node-server";
+import { serve, upgradeWebSocket } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { Context, MiddlewareHandler } from "hono";
+import { WebSocketServer } from "ws";
 import { createApp } from "../app.ts";
+import { ChangeBus } from "../hub/change-bus.ts";
+import { MemoryHub } from "../hub/memory-hub.ts";
 import { jsonLogger } from "../lib/logger.ts";
 import { bootstrapAdmin } from "./bootstrap.ts";
 import { parseConfig } from "./config.ts";
@@ -68,9 +72,28 @@ async function main(): Promise<void> {
     migrationsDir: config.PYLON_MIGRATIONS_DIR ?? findMigrations(here),
   });
   const uiDir = config.PYLON_UI_DIR ?? resolve(here, "../../ui/dist");
+  const agentDir = config.PYLON_AGENT_DIR ?? resolve(here, "../../agent");
+  const installPaths = {
+    "agent.sh": resolve(agentDir, "src/install/agent.sh"),
+    "agent.mjs": resolve(agentDir, "dist/agent.mjs"),
+  };
+  const bus = new ChangeBus({ db, now: Date.now, logger });
+  await bus.start();
+  const hub = new MemoryHub(
+    { db, now: Date.now, bus, logger },
+    {
+      upgradeWebSocket,
+      heartbeatMs: config.PYLON_AGENT_HEARTBEAT_MS,
+      maxConcurrentJobs: config.PYLON_AGENT_MAX_JOBS,
+    },
+  );
+  await hub.start();
   const quiet = jsonLogger(() => {});
   const app = createApp({
     db,
+    bus,
+    hub,
+    installFile: (name) => readFile(installPaths[name], "utf8").catch(() => null),
     logger: config.PYLON_LOG_REQUESTS ? logger : { ...logger, info: quiet.info },
     now: Date.now,
     secretKey: key,
@@ -80,26 +103,30 @@ async function main(): Promise<void> {
     version: VERSION,
   });
 
-  const server = serve({ fetch: app.fetch, port: config.PYLON_PORT, hostname: config.PYLON_HOST }, (info) => {
-    const host = info.address.includes(":") ? `[${info.address}]` : info.address;
-    const baseUrl = config.PYLON_PUBLIC_URL?.replace(/\/$/, "") ?? `http://${host}:${info.port}`;
-    logger.info("Pylon is listening", { url: baseUrl, port: info.port, version: VERSION });
-    bootstrapAdmin(
-      { db, now: Date.now, logger },
-      {
-        email: config.PYLON_ADMIN_EMAIL,
-        password: config.PYLON_ADMIN_PASSWORD,
-        name: config.PYLON_ADMIN_NAME,
-        baseUrl,
-      },
-    ).then(
-      (line) => {
-        out.flush();
-        if (line) process.stdout.write(`\n${line}\n`);
-      },
-      (err) => logger.error("bootstrap failed", { error: String(err) }),
-    );
-  });
+  const websocket = { server: new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 }) };
+  const server = serve(
+    { fetch: app.fetch, port: config.PYLON_PORT, hostname: config.PYLON_HOST, websocket },
+    (info) => {
+      const host = info.address.includes(":") ? `[${info.address}]` : info.address;
+      const baseUrl = config.PYLON_PUBLIC_URL?.replace(/\/$/, "") ?? `http://${host}:${info.port}`;
+      logger.info("Pylon is listening", { url: baseUrl, port: info.port, version: VERSION });
+      bootstrapAdmin(
+        { db, now: Date.now, logger },
+        {
+          email: config.PYLON_ADMIN_EMAIL,
+          password: config.PYLON_ADMIN_PASSWORD,
+          name: config.PYLON_ADMIN_NAME,
+          baseUrl,
+        },
+      ).then(
+        (line) => {
+          out.flush();
+          if (line) process.stdout.write(`\n${line}\n`);
+        },
+        (err) => logger.error("bootstrap failed", { error: String(err) }),
+      );
+    },
+  );
   server.on("error", (err) => {
     logger.error("cannot listen", { error: String(err), host: config.PYLON_HOST, port: config.PYLON_PORT });
     process.exit(1);
@@ -107,6 +134,8 @@ async function main(): Promise<void> {
 
   const stop = () => {
     logger.info("shutting down");
+    bus.stop();
+    void hub.stop();
     server.close(() => {
       client.close();
       process.exit(0);

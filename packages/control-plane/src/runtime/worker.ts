@@ -3,6 +3,7 @@
 import { createClient } from "@libsql/client/web";
 import { createApp, type PylonApp } from "../app.ts";
 import { createDb } from "../db/client.ts";
+import { ChangeBus } from "../hub/change-bus.ts";
 import { jsonLogger } from "../lib/logger.ts";
 import { bootstrapAdmin } from "./bootstrap.ts";
 import { parseConfig } from "./config.ts";
@@ -27,6 +28,8 @@ function build(env: Env) {
   const db = createDb(client);
   const app = createApp({
     db,
+    // Publishing works (rows in the changes table); agent sockets on Workers arrive with the Durable Object hub.
+    bus: new ChangeBus({ db, now: Date.now, logger }),
     logger,
     now: Date.now,
     secretKey: config.PYLON_SECRET_KEY,

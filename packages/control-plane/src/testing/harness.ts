@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { Role, Scope } from "@pylon/shared";
 import { createApp } from "../app.ts";
 import type { AppDeps } from "../deps.ts";
+import { ChangeBus } from "../hub/change-bus.ts";
 import { silentLogger } from "../lib/logger.ts";
 import { findMigrations, openDatabase } from "../runtime/database.ts";
 import { createToken } from "../services/tokens.ts";
@@ -34,10 +35,12 @@ export async function makeHarness(overrides: Partial<AppDeps> = {}) {
     migrationsDir: findMigrations(import.meta.dirname),
   });
   const clock = { now: Date.parse("2026-01-01T00:00:00Z") };
+  const now = () => clock.now;
   const deps: AppDeps = {
     db,
+    bus: new ChangeBus({ db, now, logger: silentLogger }),
     logger: silentLogger,
-    now: () => clock.now,
+    now,
     secretKey: "test-secret-key-test-secret-key-0123456789",
     clientIp: (c) => c.req.header("x-test-ip") ?? "127.0.0.1",
     version: "test",

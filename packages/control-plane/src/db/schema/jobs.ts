@@ -1,0 +1,32 @@
+import { JOB_KINDS, JOB_STATUSES } from "@pylon/shared";
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { nodes } from "./nodes.ts";
+
+/** Every unit of work, written before it is offered to an agent. The id is the idempotency key. */
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    id: text().primaryKey(),
+    nodeId: text()
+      .notNull()
+      .references(() => nodes.id, { onDelete: "cascade" }),
+    kind: text({ enum: JOB_KINDS }).notNull(),
+    params: text({ mode: "json" }).notNull(),
+    status: text({ enum: JOB_STATUSES }).notNull(),
+    attempts: integer().notNull().default(0),
+    requestedBy: text(),
+    createdAt: integer().notNull(),
+    updatedAt: integer().notNull(),
+    offeredAt: integer(),
+    notBefore: integer().notNull().default(0),
+    startedAt: integer(),
+    finishedAt: integer(),
+    cancelRequested: integer({ mode: "boolean" }).notNull().default(false),
+    /** Highest event seq stored with every lower one present. */
+    lastSeq: integer().notNull().default(0),
+    result: text({ mode: "json" }),
+    error: text(),
+  },
+  (t) => [index("jobs_status_idx").on(t.status, t.nodeId), index("jobs_node_idx").on(t.nodeId, t.createdAt)],
+);
+export type JobRow = typeof jobs.$inferSelect;

@@ -1,0 +1,291 @@
+import {
+  type AgentFrame,
+  encodeFrame,
+  type NodeMetrics,
+  parseAgentFrame,
+  type ServerFrame,
+} from "@pylon/shared";
+import { and, eq, sql } from "drizzle-orm";
+import { type NodeRow, nodes } from "../db/schema/index.ts";
+import { randomSecret, sha256Hex } from "../lib/crypto.ts";
+import { newId } from "../lib/ids.ts";
+import {
+  failJob,
+  inFlightJobs,
+  markAccepted,
+  markOffered,
+  offerableJobs,
+  recordEvent,
+  requeue,
+} from "../services/agent-jobs.ts";
+import type { HubContext } from "./memory-hub.ts";
+
+/** The socket as the session needs it (hono's WSContext satisfies it). */
+export interface AgentSocket {
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+type Without<T> = T extends unknown ? Omit<T, "v"> : never;
+type Outgoing = Without<ServerFrame>;
+
+const BUSY_RETRY_MS = 2000;
+export const OFFER_TIMEOUT_MS = 10_000;
+
+/** One agent connection: the protocol state machine between a socket and the database. */
+export class AgentSession {
+  private greeted = false;
+  /** Jobs offered to or running on this agent, with when they were offered. */
+  readonly inFlight = new Map<string, { offeredAt: number; accepted: boolean }>();
+  lastFrameAt: number;
+  private dispatching = false;
+  private dispatchAgain = false;
+  private warnedInvalid = false;
+  private closed = false;
+  private metricsWrittenAt = 0;
+
+  constructor(
+    private readonly socket: AgentSocket,
+    readonly node: NodeRow,
+    private readonly hub: HubContext,
+  ) {
+    this.lastFrameAt = hub.deps.now();
+  }
+
+  send(frame: Outgoing): void {
+    if (!this.closed) this.socket.send(encodeFrame(frame));
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close(code, reason);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Handles one text frame from the agent. */
+  async receive(text: string): Promise<void> {
+    this.lastFrameAt = this.hub.deps.now();
+    const parsed = parseAgentFrame(text);
+    if (!parsed.ok) {
+      if (!this.warnedInvalid) {
+        this.warnedInvalid = true;
+        this.hub.deps.logger.warn("invalid frame from agent", {
+          nodeId: this.node.id,
+          reason: parsed.error.message,
+        });
+      }
+      this.send({ type: "error", code: parsed.error.code, message: parsed.error.message });
+      return;
+    }
+    const frame = parsed.frame;
+    if (!this.greeted && frame.type !== "hello") {
+      this.send({ type: "error", code: "not_allowed", message: "send hello first" });
+      return;
+    }
+    try {
+      await this.handle(frame);
+    } catch (err) {
+      this.hub.deps.logger.error("agent frame handling failed", {
+        nodeId: this.node.id,
+        type: frame.type,
+        error: String(err),
+      });
+      this.send({
+        type: "error",
+        code: "internal",
+        message: "the control plane could not process that frame",
+      });
+    }
+  }
+
+  private async handle(frame: AgentFrame): Promise<void> {
+    const deps = this.hub.deps;
+    switch (frame.type) {
+      case "hello":
+        return this.hello(frame);
+      case "heartbeat":
+        if (frame.metrics) await this.metrics(frame.metrics);
+        return;
+      case "accept": {
+        const f = this.inFlight.get(frame.jobId);
+        if (f) f.accepted = true;
+        await markAccepted(deps, this.node.id, frame.jobId);
+        return;
+      }
+      case "reject":
+        this.inFlight.delete(frame.jobId);
+        if (frame.reason === "busy" || frame.reason === "shutting_down") {
+          await requeue(deps, this.node.id, frame.jobId, BUSY_RETRY_MS);
+        } else {
+          await failJob(
+            deps,
+            this.node.id,
+            frame.jobId,
+            "failed",
+            `The agent refused the job: ${frame.message}`,
+          );
+        }
+        return;
+      case "event": {
+        const ack = await recordEvent(deps, this.node.id, frame);
+        if (ack === null) {
+          this.send({ type: "error", code: "not_allowed", message: `job ${frame.jobId} is not this node's` });
+          return;
+        }
+        if (ack > 0) this.send({ type: "ack", jobId: frame.jobId, seq: ack });
+        if (frame.event.kind === "result") {
+          this.inFlight.delete(frame.jobId);
+          void this.dispatch();
+        }
+        return;
+      }
+      case "absent":
+        this.inFlight.delete(frame.jobId);
+        await failJob(
+          deps,
+          this.node.id,
+          frame.jobId,
+          "lost",
+          "The agent has no record of this job (its journal was lost); what it did is unknown",
+        );
+        void this.dispatch();
+        return;
+      case "rotated":
+        await deps.db
+          .update(nodes)
+          .set({
+            credentialHash: sql`${nodes.pendingCredentialHash}`,
+            credentialId: sql`${nodes.pendingCredentialId}`,
+            pendingCredentialHash: null,
+            pendingCredentialId: null,
+          })
+          .where(and(eq(nodes.id, this.node.id), eq(nodes.pendingCredentialId, frame.credentialId)));
+        return;
+      case "error":
+        deps.logger.warn("agent reported a protocol error", {
+          nodeId: this.node.id,
+          code: frame.code,
+          message: frame.message,
+        });
+        return;
+    }
+  }
+
+  private async hello(frame: Extract<AgentFrame, { type: "hello" }>): Promise<void> {
+    const deps = this.hub.deps;
+    const now = deps.now();
+    await deps.db
+      .update(nodes)
+      .set({
+        agentVersion: frame.agentVersion,
+        pveVersion: frame.pveVersion,
+        hostName: frame.nodeName,
+        connectedInstance: this.hub.instanceId,
+        connectedAt: now,
+        lastSeenAt: now,
+      })
+      .where(eq(nodes.id, this.node.id));
+    this.greeted = true;
+    this.send({
+      type: "welcome",
+      nodeId: this.node.id,
+      serverTime: now,
+      heartbeatMs: this.hub.heartbeatMs,
+      maxConcurrentJobs: this.hub.maxConcurrentJobs,
+    });
+    const held = new Map(frame.jobs.map((j) => [j.jobId, j]));
+    for (const job of await inFlightJobs(deps, this.node.id)) {
+      if (held.has(job.id)) {
+        this.inFlight.set(job.id, { offeredAt: now, accepted: true });
+        await markAccepted(deps, this.node.id, job.id);
+        if (job.cancelRequested) this.send({ type: "cancel", jobId: job.id });
+      } else if (job.status === "offered") {
+        // The offer never reached the agent's journal: offer it again.
+        await requeue(deps, this.node.id, job.id, 0);
+      } else {
+        // Running here but not in the agent's journal: ask; `absent` marks it lost.
+        this.inFlight.set(job.id, { offeredAt: now, accepted: true });
+        this.send({ type: "status", jobId: job.id });
+      }
+    }
+    await this.dispatch();
+  }
+
+  private async metrics(m: NodeMetrics): Promise<void> {
+    const now = this.hub.deps.now();
+    // Heartbeats are frequent; the database gets the latest figures at most every 30 s.
+    if (now - this.metricsWrittenAt < 30_000) return;
+    this.metricsWrittenAt = now;
+    await this.hub.recordMetrics(this.node.id, m, now);
+  }
+
+  /** Offers queued jobs while the agent has room. Re-entrant calls coalesce into one more pass. */
+  async dispatch(): Promise<void> {
+    if (!this.greeted || this.closed) return;
+    if (this.dispatching) {
+      this.dispatchAgain = true;
+      return;
+    }
+    this.dispatching = true;
+    try {
+      do {
+        this.dispatchAgain = false;
+        const room = this.hub.maxConcurrentJobs - this.inFlight.size;
+        if (room <= 0) break;
+        for (const job of await offerableJobs(this.hub.deps, this.node.id, room)) {
+          const offered = await markOffered(this.hub.deps, job.id);
+          if (!offered || this.closed) continue;
+          this.inFlight.set(job.id, { offeredAt: this.hub.deps.now(), accepted: false });
+          this.send({
+            type: "offer",
+            jobId: job.id,
+            kind: job.kind,
+            params: job.params,
+            attempt: offered.attempts,
+          });
+        }
+      } while (this.dispatchAgain);
+    } finally {
+      this.dispatching = false;
+    }
+  }
+
+  /** Re-queues offers the agent never answered (lost in a cut link). */
+  async expireOffers(now: number): Promise<void> {
+    let freed = false;
+    for (const [jobId, f] of this.inFlight) {
+      if (!f.accepted && now - f.offeredAt > OFFER_TIMEOUT_MS) {
+        this.inFlight.delete(jobId);
+        await requeue(this.hub.deps, this.node.id, jobId, 0);
+        freed = true;
+      }
+    }
+    if (freed) await this.dispatch();
+  }
+
+  /** Starts a credential rotation over this connection. */
+  async rotate(): Promise<void> {
+    const credential = `pya_${randomSecret(32)}`;
+    const credentialId = newId("cred");
+    await this.hub.deps.db
+      .update(nodes)
+      .set({ pendingCredentialHash: sha256Hex(credential), pendingCredentialId: credentialId })
+      .where(eq(nodes.id, this.node.id));
+    this.send({ type: "rotate", credentialId, credential });
+  }
+
+  /** The connection ended: forget it, unless a newer one already replaced it. */
+  async detach(replaced: boolean): Promise<void> {
+    this.closed = true;
+    if (replaced) return;
+    const deps = this.hub.deps;
+    await deps.db
+      .update(nodes)
+      .set({ connectedInstance: null, lastSeenAt: deps.now() })
+      .where(and(eq(nodes.id, this.node.id), eq(nodes.connectedInstance, this.hub.instanceId)));
+  }
+}

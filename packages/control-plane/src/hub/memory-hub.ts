@@ -1,0 +1,197 @@
+import { CLOSE, type NodeMetrics } from "@pylon/shared";
+import { and, eq, lte } from "drizzle-orm";
+import type { UpgradeWebSocket, WSContext } from "hono/ws";
+import type { NodeRow } from "../db/schema/index.ts";
+import { jobs, nodeMetrics, nodes } from "../db/schema/index.ts";
+import type { AppDeps } from "../deps.ts";
+import type { AppEnv } from "../env.ts";
+import { newId } from "../lib/ids.ts";
+import { beatInstance } from "../services/instances.ts";
+import { AgentSession } from "./agent-session.ts";
+import type { Change } from "./change-bus.ts";
+import type { AgentHub } from "./hub.ts";
+
+export interface HubOptions {
+  upgradeWebSocket: UpgradeWebSocket;
+  heartbeatMs?: number;
+  maxConcurrentJobs?: number;
+}
+
+/** What a session needs from its hub. */
+export interface HubContext {
+  deps: Pick<AppDeps, "db" | "now" | "bus" | "logger">;
+  instanceId: string;
+  heartbeatMs: number;
+  maxConcurrentJobs: number;
+  recordMetrics(nodeId: string, m: NodeMetrics, at: number): Promise<void>;
+}
+
+const SWEEP_MS = 1000;
+const INSTANCE_BEAT_MS = 5000;
+const METRICS_SAMPLE_MS = 60_000;
+const METRICS_RETAIN_MS = 7 * 24 * 3600_000;
+
+function textOf(data: unknown): string {
+  if (typeof data === "string") return data;
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data))
+    return new TextDecoder().decode(data as ArrayBuffer);
+  return String(data);
+}
+
+/** The Node runtime's hub: agent sockets held in this process's memory. */
+export class MemoryHub implements AgentHub, HubContext {
+  readonly instanceId = newId("cp");
+  readonly heartbeatMs: number;
+  readonly maxConcurrentJobs: number;
+  readonly sessions = new Map<string, AgentSession>();
+  readonly connect: AgentHub["connect"];
+  private readonly startedAt: number;
+  private timers: ReturnType<typeof setInterval>[] = [];
+  private unsubscribe: (() => void) | undefined;
+  private lastSample = new Map<string, number>();
+  private sweeping = false;
+
+  constructor(
+    readonly deps: Pick<AppDeps, "db" | "now" | "bus" | "logger">,
+    opts: HubOptions,
+  ) {
+    this.heartbeatMs = opts.heartbeatMs ?? 15_000;
+    this.maxConcurrentJobs = opts.maxConcurrentJobs ?? 4;
+    this.startedAt = deps.now();
+    this.connect = opts.upgradeWebSocket((c) => {
+      const node = (c as unknown as { var: AppEnv["Variables"] }).var.agentNode;
+      let session: AgentSession | undefined;
+      let queue = Promise.resolve();
+      return {
+        onOpen: (_evt: Event, ws: WSContext) => {
+          session = this.attach(ws, node);
+        },
+        onMessage: (evt: MessageEvent, _ws: WSContext) => {
+          const s = session;
+          if (!s) return;
+          // Frames of one agent are handled strictly in order.
+          queue = queue.then(() => s.receive(textOf(evt.data)));
+        },
+        onClose: () => {
+          const s = session;
+          if (s) queue = queue.then(() => this.detach(s));
+        },
+        onError: () => {},
+      };
+    });
+  }
+
+  /** Starts the timers: instance liveness, heartbeats, offer expiry, catch-up dispatch. */
+  async start(): Promise<void> {
+    await beatInstance(this.deps, this.instanceId, this.startedAt);
+    this.unsubscribe = this.deps.bus.subscribe((c) => this.onChange(c));
+    this.timers.push(
+      setInterval(() => void beatInstance(this.deps, this.instanceId, this.startedAt), INSTANCE_BEAT_MS),
+    );
+    this.timers.push(setInterval(() => this.heartbeat(), this.heartbeatMs));
+    this.timers.push(setInterval(() => void this.sweep(), SWEEP_MS));
+    for (const t of this.timers) t.unref?.();
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    this.unsubscribe?.();
+    for (const s of this.sessions.values()) s.close(CLOSE.goingAway, "control plane stopping");
+    this.sessions.clear();
+  }
+
+  private attach(ws: WSContext, node: NodeRow): AgentSession {
+    const session = new AgentSession(
+      { send: (d) => ws.send(d), close: (c, r) => ws.close(c, r) },
+      node,
+      this,
+    );
+    const previous = this.sessions.get(node.id);
+    this.sessions.set(node.id, session);
+    previous?.close(CLOSE.replaced, "replaced by a newer connection");
+    return session;
+  }
+
+  private async detach(session: AgentSession): Promise<void> {
+    const current = this.sessions.get(session.node.id);
+    const replaced = current !== undefined && current !== session;
+    if (!replaced) this.sessions.delete(session.node.id);
+    await session.detach(replaced);
+  }
+
+  private onChange(c: Change): void {
+    const session = c.nodeId ? this.sessions.get(c.nodeId) : undefined;
+    if (!session) return;
+    switch (c.topic) {
+      case "job.queued":
+        void session.dispatch();
+        return;
+      case "job.cancel":
+        if (c.jobId && session.inFlight.has(c.jobId)) session.send({ type: "cancel", jobId: c.jobId });
+        return;
+      case "node.revoked":
+      case "node.deleted":
+        session.close(CLOSE.revoked, c.topic === "node.deleted" ? "node deleted" : "credential revoked");
+        return;
+      case "node.rotate":
+        void session.rotate();
+        return;
+      default:
+        return;
+    }
+  }
+
+  private heartbeat(): void {
+    const now = this.deps.now();
+    for (const s of this.sessions.values()) {
+      if (now - s.lastFrameAt > 2.5 * this.heartbeatMs) {
+        // Half-open: nothing heard for two and a half beats.
+        s.close(CLOSE.goingAway, "no heartbeat");
+        void this.detach(s);
+        continue;
+      }
+      s.send({ type: "heartbeat", at: now });
+    }
+  }
+
+  /** Expires lost offers and catches up on queued work a missed change would have announced. */
+  private async sweep(): Promise<void> {
+    if (this.sweeping || this.sessions.size === 0) return;
+    this.sweeping = true;
+    try {
+      const now = this.deps.now();
+      for (const s of this.sessions.values()) if (s.inFlight.size > 0) await s.expireOffers(now);
+      const waiting = await this.deps.db
+        .selectDistinct({ nodeId: jobs.nodeId })
+        .from(jobs)
+        .where(and(eq(jobs.status, "queued"), lte(jobs.notBefore, now)));
+      for (const { nodeId } of waiting) await this.sessions.get(nodeId)?.dispatch();
+    } catch (err) {
+      this.deps.logger.warn("hub sweep failed", { error: String(err) });
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  /** Latest metrics on the node row; one sample a minute kept for charts. */
+  async recordMetrics(nodeId: string, m: NodeMetrics, at: number): Promise<void> {
+    await this.deps.db.update(nodes).set({ metrics: m, lastSeenAt: at }).where(eq(nodes.id, nodeId));
+    if (at - (this.lastSample.get(nodeId) ?? 0) < METRICS_SAMPLE_MS) return;
+    this.lastSample.set(nodeId, at);
+    await this.deps.db.batch([
+      this.deps.db.insert(nodeMetrics).values({
+        nodeId,
+        at,
+        cpu: m.cpu,
+        memUsed: m.memUsed,
+        memTotal: m.memTotal,
+        diskUsed: m.diskUsed,
+        diskTotal: m.diskTotal,
+      }),
+      this.deps.db
+        .delete(nodeMetrics)
+        .where(and(eq(nodeMetrics.nodeId, nodeId), lte(nodeMetrics.at, at - METRICS_RETAIN_MS))),
+    ]);
+  }
+}

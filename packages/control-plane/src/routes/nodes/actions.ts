@@ -1,0 +1,90 @@
+import { type RouteHandler, z } from "@hono/zod-openapi";
+import { jobSchema, nodeMetricsSeriesSchema, powerBodySchema, vmidSchema } from "@pylon/shared";
+import type { AppEnv } from "../../env.ts";
+import { createJob, toJob } from "../../services/jobs.ts";
+import { metricsSeries } from "../../services/nodes.ts";
+import { defineRoute, err, requires } from "../define.ts";
+import { json, jsonBody } from "../json.ts";
+import { nodeIdParams } from "./schema.ts";
+
+function requester(c: { var: AppEnv["Variables"] }): string | null {
+  const p = c.var.principal;
+  return p ? (p.kind === "token" ? `token:${p.tokenId}` : `user:${p.user.id}`) : null;
+}
+
+export const inventoryRoute = defineRoute(requires("operator", "deploy"), "nodes.inventory", {
+  method: "post",
+  path: "/nodes/{id}/inventory",
+  tags: ["nodes"],
+  summary: "Ask the agent for a fresh inventory (guests, storages, templates); returns the job",
+  request: { params: nodeIdParams },
+  responses: { 202: json(jobSchema, "Job queued"), 404: err("No such node"), 409: err("No agent enrolled") },
+});
+
+export const inventoryHandler: RouteHandler<typeof inventoryRoute, AppEnv> = async (c) => {
+  const job = await createJob(c.var.deps, {
+    nodeId: c.req.valid("param").id,
+    kind: "node.inventory",
+    params: {},
+    requestedBy: requester(c),
+  });
+  return c.json(toJob(job), 202);
+};
+
+export const powerRoute = defineRoute(requires("operator", "deploy"), "guests.power", {
+  method: "post",
+  path: "/nodes/{id}/guests/{vmid}/power",
+  tags: ["nodes"],
+  summary: "Start, stop, shut down or reboot a guest on the node; returns the job",
+  request: {
+    params: nodeIdParams.extend({ vmid: z.coerce.number().pipe(vmidSchema) }),
+    body: jsonBody(powerBodySchema),
+  },
+  responses: { 202: json(jobSchema, "Job queued"), 404: err("No such node"), 409: err("No agent enrolled") },
+});
+
+export const powerHandler: RouteHandler<typeof powerRoute, AppEnv> = async (c) => {
+  const { id, vmid } = c.req.valid("param");
+  const body = c.req.valid("json");
+  c.set("audit", { action: "guests.power", target: `${id}/${vmid}` });
+  const job = await createJob(c.var.deps, {
+    nodeId: id,
+    kind: "guest.power",
+    params: { vmid, type: body.type, action: body.action },
+    requestedBy: requester(c),
+  });
+  return c.json(toJob(job), 202);
+};
+
+export const metricsRoute = defineRoute(requires("viewer", "read"), null, {
+  method: "get",
+  path: "/nodes/{id}/metrics",
+  tags: ["nodes"],
+  summary: "Node metrics over time (one sample a minute, kept a week)",
+  request: {
+    params: nodeIdParams,
+    query: z.object({
+      since: z.iso.datetime({ offset: true }).optional().meta({ description: "Default: 24 hours ago" }),
+    }),
+  },
+  responses: { 200: json(nodeMetricsSeriesSchema, "Samples"), 404: err("No such node") },
+});
+
+export const metricsHandler: RouteHandler<typeof metricsRoute, AppEnv> = async (c) => {
+  const { since } = c.req.valid("query");
+  const from = since ? Date.parse(since) : c.var.deps.now() - 24 * 3600_000;
+  const rows = await metricsSeries(c.var.deps, c.req.valid("param").id, from);
+  return c.json(
+    {
+      items: rows.map((r) => ({
+        at: new Date(r.at).toISOString(),
+        cpu: r.cpu,
+        memUsed: r.memUsed,
+        memTotal: r.memTotal,
+        diskUsed: r.diskUsed,
+        diskTotal: r.diskTotal,
+      })),
+    },
+    200,
+  );
+};

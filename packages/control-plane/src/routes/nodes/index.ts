@@ -1,0 +1,23 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../env.ts";
+import * as actions from "./actions.ts";
+import * as create from "./create.ts";
+import * as credential from "./credential.ts";
+import * as del from "./delete.ts";
+import * as enrollment from "./enrollment.ts";
+import * as get from "./get.ts";
+import * as list from "./list.ts";
+
+/** /nodes: Proxmox hosts, their agents and host-level actions. */
+export const nodeRoutes = () =>
+  new OpenAPIHono<AppEnv>()
+    .openapi(list.route, list.handler)
+    .openapi(get.route, get.handler)
+    .openapi(create.route, create.handler)
+    .openapi(del.route, del.handler)
+    .openapi(enrollment.route, enrollment.handler)
+    .openapi(credential.revokeRoute, credential.revokeHandler)
+    .openapi(credential.rotateRoute, credential.rotateHandler)
+    .openapi(actions.inventoryRoute, actions.inventoryHandler)
+    .openapi(actions.powerRoute, actions.powerHandler)
+    .openapi(actions.metricsRoute, actions.metricsHandler);

@@ -1,0 +1,155 @@
+import {
+  FINAL_JOB_STATUSES,
+  type Job,
+  type JobEvent,
+  type JobKind,
+  type JobStatus,
+  jobParamsSchemas,
+} from "@pylon/shared";
+import { and, desc, eq, gt, inArray, lt, type SQL } from "drizzle-orm";
+import { type JobEventRow, type JobRow, jobEvents, jobs } from "../db/schema/index.ts";
+import type { AppDeps } from "../deps.ts";
+import { ApiError, notFound } from "../errors.ts";
+import { newSortableId } from "../lib/ids.ts";
+import { getNode } from "./nodes.ts";
+
+type Deps = Pick<AppDeps, "db" | "now" | "bus">;
+
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+/** The API view of a job. */
+export function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    nodeId: row.nodeId,
+    kind: row.kind,
+    params: row.params,
+    status: row.status,
+    attempts: row.attempts,
+    requestedBy: row.requestedBy,
+    cancelRequested: row.cancelRequested,
+    createdAt: iso(row.createdAt)!,
+    updatedAt: iso(row.updatedAt)!,
+    startedAt: iso(row.startedAt),
+    finishedAt: iso(row.finishedAt),
+    result: row.result ?? null,
+    error: row.error,
+  };
+}
+
+/** The API view of a stored event. */
+export function toJobEvent(row: JobEventRow): JobEvent {
+  return { seq: row.seq, at: new Date(row.at).toISOString(), event: row.event as JobEvent["event"] };
+}
+
+export function isFinal(status: JobStatus): boolean {
+  return FINAL_JOB_STATUSES.includes(status);
+}
+
+/**
+ * Records a job (the row comes first, always), then tells the process holding the node's agent.
+ * Refused for nodes without an enrolled agent.
+ */
+export async function createJob<K extends JobKind>(
+  deps: Deps,
+  input: { nodeId: string; kind: K; params: unknown; requestedBy: string | null },
+): Promise<JobRow> {
+  const node = await getNode(deps, input.nodeId);
+  if (!node.credentialHash) {
+    throw new ApiError("conflict", `Node '${node.name}' has no enrolled agent; install the agent first`);
+  }
+  const parsed = jobParamsSchemas[input.kind].safeParse(input.params);
+  if (!parsed.success) throw new ApiError("validation_failed", `Invalid parameters for ${input.kind}`);
+  const now = deps.now();
+  const [row] = await deps.db
+    .insert(jobs)
+    .values({
+      id: newSortableId("job", now),
+      nodeId: node.id,
+      kind: input.kind,
+      params: parsed.data,
+      status: "queued",
+      requestedBy: input.requestedBy,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  await deps.bus.publish({ topic: "job.queued", nodeId: node.id, jobId: row!.id });
+  return row!;
+}
+
+/** One job or a 404. */
+export async function getJob(deps: Pick<AppDeps, "db">, id: string): Promise<JobRow> {
+  const [row] = await deps.db.select().from(jobs).where(eq(jobs.id, id));
+  if (!row) throw notFound("Job");
+  return row;
+}
+
+/** Jobs newest first, filtered, paged by id. */
+export async function listJobs(
+  deps: Pick<AppDeps, "db">,
+  f: { node?: string; status?: JobStatus; kind?: JobKind; cursor?: string; limit: number },
+): Promise<{ rows: JobRow[]; nextCursor: string | null }> {
+  const conds: SQL[] = [];
+  if (f.node) conds.push(eq(jobs.nodeId, f.node));
+  if (f.status) conds.push(eq(jobs.status, f.status));
+  if (f.kind) conds.push(eq(jobs.kind, f.kind));
+  if (f.cursor) conds.push(lt(jobs.id, f.cursor));
+  const rows = await deps.db
+    .select()
+    .from(jobs)
+    .where(conds.length ? and(...conds) : undefined)
+    .orderBy(desc(jobs.id))
+    .limit(f.limit + 1);
+  const more = rows.length > f.limit;
+  const page = more ? rows.slice(0, f.limit) : rows;
+  return { rows: page, nextCursor: more ? (page.at(-1)?.id ?? null) : null };
+}
+
+/** A job's events after `after`, in order. */
+export async function listJobEvents(
+  deps: Pick<AppDeps, "db">,
+  jobId: string,
+  after: number,
+  limit: number,
+): Promise<JobEventRow[]> {
+  return deps.db
+    .select()
+    .from(jobEvents)
+    .where(and(eq(jobEvents.jobId, jobId), gt(jobEvents.seq, after)))
+    .orderBy(jobEvents.seq)
+    .limit(limit);
+}
+
+/**
+ * Cancels a job: a queued one ends at once; an offered or running one is asked to stop and ends
+ * when its agent reports the result.
+ */
+export async function cancelJob(deps: Deps, id: string): Promise<JobRow> {
+  const job = await getJob(deps, id);
+  if (isFinal(job.status)) throw new ApiError("conflict", `Job already ${job.status}`);
+  const now = deps.now();
+  const [cancelled] = await deps.db
+    .update(jobs)
+    .set({
+      status: "cancelled",
+      finishedAt: now,
+      updatedAt: now,
+      cancelRequested: true,
+      error: "cancelled before it started",
+    })
+    .where(and(eq(jobs.id, id), eq(jobs.status, "queued")))
+    .returning();
+  if (cancelled) {
+    await deps.bus.publish({ topic: "job.event", nodeId: job.nodeId, jobId: id });
+    return cancelled;
+  }
+  const [asked] = await deps.db
+    .update(jobs)
+    .set({ cancelRequested: true, updatedAt: now })
+    .where(and(eq(jobs.id, id), inArray(jobs.status, ["offered", "running"])))
+    .returning();
+  if (!asked) return getJob(deps, id);
+  await deps.bus.publish({ topic: "job.cancel", nodeId: job.nodeId, jobId: id });
+  return asked;
+}
