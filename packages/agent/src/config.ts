@@ -43,7 +43,10 @@ export const configFileSchema = z
 export type ConfigFile = z.input<typeof configFileSchema>;
 
 /** The resolved agent config, paths absolute. */
-export type AgentConfig = z.infer<typeof configFileSchema> & { configPath: string };
+export type AgentConfig = Omit<z.infer<typeof configFileSchema>, "nodeName"> & {
+  nodeName: string;
+  configPath: string;
+};
 
 /** Environment overrides: PYLON_AGENT_<NAME> → field path. */
 const ENV: Record<string, { path: string[]; type: "string" | "int" }> = {

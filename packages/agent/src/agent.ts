@@ -1,0 +1,147 @@
+import { readFile } from "node:fs/promises";
+import type { AgentConfig } from "./config.ts";
+import { Backoff } from "./connection/backoff.ts";
+import { createDispatcher } from "./connection/dispatcher.ts";
+import { AgentLink } from "./connection/socket.ts";
+import { CredentialStore } from "./credential.ts";
+import { HANDLERS } from "./jobs/registry.ts";
+import { JobRunner } from "./jobs/runner.ts";
+import { Journal } from "./journal/journal.ts";
+import type { Logger } from "./log.ts";
+import { MetricsSampler } from "./metrics/node-metrics.ts";
+import { PveClient } from "./proxmox/client.ts";
+import { errorMessage } from "./util/errors.ts";
+import { AGENT_VERSION } from "./version.ts";
+
+/** A running agent: its parts (for tests) and a graceful stop. */
+export interface RunningAgent {
+  link: AgentLink;
+  runner: JobRunner;
+  journal: Journal;
+  credentials: CredentialStore;
+  /** Stop taking offers, let jobs reach a safe point, close with 1000, flush the journal. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  log: Logger;
+  /** Overrides for tests (fast reconnects). */
+  backoff?: Backoff;
+}
+
+async function readSecret(path: string, what: string): Promise<string> {
+  try {
+    return (await readFile(path, "utf8")).trim();
+  } catch (err) {
+    throw new Error(`cannot read ${what} at ${path}: ${errorMessage(err)}`);
+  }
+}
+
+/** Wires config, journal, Proxmox client, job runner and link, then starts connecting. */
+export async function startAgent(config: AgentConfig, opts: StartOptions): Promise<RunningAgent> {
+  const log = opts.log;
+  const pve = new PveClient({
+    url: config.pve.url,
+    tokenId: config.pve.tokenId,
+    tokenSecret: await readSecret(config.pve.tokenSecretFile, "the PVE API token secret"),
+    ca: await readFile(config.pve.caFile),
+  });
+  const ca = config.caFile ? await readFile(config.caFile) : undefined;
+  const credentials = new CredentialStore(config.credentialFile);
+  await credentials.read();
+  const journal = await Journal.open(config.stateDir, { log });
+  let pveVersion: string | null = null;
+  const refreshVersion = () =>
+    pve.version().then(
+      (v) => {
+        pveVersion = v.version;
+      },
+      (err) => log.warn("cannot read the Proxmox version", { err: errorMessage(err) }),
+    );
+  await refreshVersion();
+
+  let link: AgentLink | undefined;
+  const send: ConstructorParameters<typeof JobRunner>[0]["send"] = (frame) => link?.send(frame) ?? false;
+  const runner = new JobRunner({
+    journal,
+    pve,
+    nodeName: config.nodeName,
+    log,
+    send,
+    maxConcurrentJobs: config.maxConcurrentJobs,
+  });
+  const sampler = new MetricsSampler(pve, config.nodeName, 10_000, log);
+
+  const dispatcher = createDispatcher(
+    {
+      welcome(f) {
+        link?.welcomed(f.heartbeatMs);
+        runner.setServerLimit(f.maxConcurrentJobs);
+        log.info("connected to the control plane", { nodeId: f.nodeId, heartbeatMs: f.heartbeatMs });
+        runner.resendAll();
+      },
+      heartbeat() {},
+      offer: (f) => void runner.offer(f),
+      cancel: (f) => runner.cancel(f.jobId),
+      ack: (f) => runner.ack(f.jobId, f.seq),
+      status: (f) => runner.status(f.jobId),
+      rotate(f) {
+        credentials
+          .read()
+          .then((cur) =>
+            credentials.write({ ...cur, credentialId: f.credentialId, credential: f.credential }),
+          )
+          .then(() => {
+            log.info("agent credential rotated", { credentialId: f.credentialId });
+            send({ type: "rotated", credentialId: f.credentialId });
+          })
+          .catch((err) => {
+            log.error("could not store the rotated credential", { err: errorMessage(err) });
+            send({ type: "error", code: "internal", message: "could not store the rotated credential" });
+          });
+      },
+      error: (f) =>
+        log.warn("the control plane reported a protocol error", { code: f.code, problem: f.message }),
+    },
+    log,
+    send,
+  );
+
+  link = new AgentLink({
+    controlPlaneUrl: config.controlPlaneUrl,
+    ca,
+    credentials,
+    backoff: opts.backoff ?? new Backoff(),
+    log,
+    hello: () => ({
+      agentVersion: AGENT_VERSION,
+      nodeName: config.nodeName,
+      pveVersion,
+      capabilities: Object.keys(HANDLERS),
+      jobs: runner.heldJobs(),
+    }),
+    metrics: () => sampler.latest(),
+    onText: (text) => dispatcher.dispatch(text),
+    onDown: () => void refreshVersion(),
+  });
+
+  runner.recover();
+  link.start();
+  let stopping: Promise<void> | undefined;
+  return {
+    link,
+    runner,
+    journal,
+    credentials,
+    stop() {
+      stopping ??= (async () => {
+        log.info("stopping: no new offers; waiting for running jobs", { running: runner.runningCount });
+        await runner.stop(config.stopGraceMs);
+        await link?.stop();
+        await journal.close();
+        log.info("stopped");
+      })();
+      return stopping;
+    },
+  };
+}

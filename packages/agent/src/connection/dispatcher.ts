@@ -1,0 +1,65 @@
+import { parseServerFrame, type ServerFrame } from "@pylon/shared/protocol/index";
+import type { SendFrame } from "../jobs/runner.ts";
+import type { Logger } from "../log.ts";
+
+type FrameOf<T extends ServerFrame["type"]> = Extract<ServerFrame, { type: T }>;
+
+/** Where each kind of server frame goes. */
+export interface FrameHandlers {
+  welcome(frame: FrameOf<"welcome">): void;
+  heartbeat(frame: FrameOf<"heartbeat">): void;
+  offer(frame: FrameOf<"offer">): void;
+  cancel(frame: FrameOf<"cancel">): void;
+  ack(frame: FrameOf<"ack">): void;
+  status(frame: FrameOf<"status">): void;
+  rotate(frame: FrameOf<"rotate">): void;
+  error(frame: FrameOf<"error">): void;
+}
+
+/**
+ * Routes text frames from the control plane through the one parser. An invalid frame is
+ * answered with an `error` frame and logged once per distinct problem per connection, so a
+ * misbehaving server cannot flood the log; it is never cast or half-handled.
+ */
+export function createDispatcher(handlers: FrameHandlers, log: Logger, send: SendFrame) {
+  const seen = new Set<string>();
+  let suppressed = 0;
+  return {
+    /** Handles one text frame. */
+    dispatch(text: string): void {
+      const parsed = parseServerFrame(text);
+      if (!parsed.ok) {
+        const { code, message } = parsed.error;
+        if (seen.size < 100 && !seen.has(message)) {
+          seen.add(message);
+          log.warn("invalid frame from the control plane", { code, problem: message });
+        } else suppressed++;
+        send({ type: "error", code, message });
+        return;
+      }
+      const frame = parsed.frame;
+      switch (frame.type) {
+        case "welcome":
+          return handlers.welcome(frame);
+        case "heartbeat":
+          return handlers.heartbeat(frame);
+        case "offer":
+          return handlers.offer(frame);
+        case "cancel":
+          return handlers.cancel(frame);
+        case "ack":
+          return handlers.ack(frame);
+        case "status":
+          return handlers.status(frame);
+        case "rotate":
+          return handlers.rotate(frame);
+        case "error":
+          return handlers.error(frame);
+      }
+    },
+    /** Invalid frames not logged again (same problem as one already logged). */
+    get suppressed(): number {
+      return suppressed;
+    },
+  };
+}

@@ -1,0 +1,10 @@
+import type { JobKind } from "@pylon/shared/protocol/index";
+import { guestPower } from "./guest-power.ts";
+import { nodeInventory } from "./node-inventory.ts";
+import type { JobHandler } from "./types.ts";
+
+/** Every job kind this agent runs; its keys are the capabilities it announces in hello. */
+export const HANDLERS: { [K in JobKind]: JobHandler<K> } = {
+  "node.inventory": nodeInventory,
+  "guest.power": guestPower,
+};

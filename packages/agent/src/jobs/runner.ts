@@ -1,0 +1,253 @@
+import {
+  type AgentFrame,
+  type JobKind,
+  jobKindSchema,
+  jobParamsSchemas,
+  type ServerFrame,
+} from "@pylon/shared/protocol/index";
+import type { Journal } from "../journal/journal.ts";
+import type { JobEntry, JobEvent } from "../journal/records.ts";
+import type { Logger } from "../log.ts";
+import type { PveClient } from "../proxmox/client.ts";
+import { errorMessage } from "../util/errors.ts";
+import { HANDLERS } from "./registry.ts";
+import { type JobContext, JobError } from "./types.ts";
+
+type Offer = Extract<ServerFrame, { type: "offer" }>;
+type Without<T> = T extends unknown ? Omit<T, "v"> : never;
+/** Sends a frame if the link is up; returns false otherwise (the outbox keeps events). */
+export type SendFrame = (frame: Without<AgentFrame>) => boolean;
+
+/** Abort reasons: a user cancel ends the job `cancelled`; a shutdown leaves it to resume. */
+const CANCEL = Symbol("cancel");
+const SHUTDOWN = Symbol("shutdown");
+
+export interface RunnerDeps {
+  journal: Journal;
+  pve: PveClient;
+  nodeName: string;
+  log: Logger;
+  send: SendFrame;
+  /** Local cap on concurrent jobs; welcome.maxConcurrentJobs may lower it. */
+  maxConcurrentJobs: number;
+}
+
+/**
+ * Runs offered jobs exactly once per job id: journal first (fsync), then `accept`, then the
+ * handler, whose events go through the durable outbox and are resent until acked.
+ */
+export class JobRunner {
+  #d: RunnerDeps;
+  #running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  #accepting = new Map<string, Promise<void>>();
+  #serverMax = Number.POSITIVE_INFINITY;
+  #stopping = false;
+
+  constructor(deps: RunnerDeps) {
+    this.#d = deps;
+  }
+
+  get runningCount(): number {
+    return this.#running.size;
+  }
+
+  /** Applies welcome.maxConcurrentJobs. */
+  setServerLimit(max: number): void {
+    this.#serverMax = max;
+  }
+
+  /** The jobs to report in hello. */
+  heldJobs(): { jobId: string; state: "running" | "finished"; lastSeq: number }[] {
+    return [...this.#d.journal.jobs()].map((j) => ({
+      jobId: j.jobId,
+      state: j.finished ? "finished" : "running",
+      lastSeq: j.lastSeq,
+    }));
+  }
+
+  /** Picks up jobs the journal says were running when the agent stopped. */
+  recover(): void {
+    for (const entry of this.#d.journal.jobs()) {
+      if (entry.finished || this.#running.has(entry.jobId)) continue;
+      this.#d.log.info("resuming a job interrupted by an agent stop", {
+        jobId: entry.jobId,
+        kind: entry.kind,
+      });
+      this.#start(entry, true);
+    }
+  }
+
+  /** Handles an offer: duplicate → accept again and resend; else validate, journal, accept, run. */
+  async offer(offer: Offer): Promise<void> {
+    const { jobId } = offer;
+    const pending = this.#accepting.get(jobId);
+    if (pending) await pending.catch(() => {});
+    if (this.#d.journal.get(jobId) || this.#d.journal.isDone(jobId)) {
+      this.#d.log.info("duplicate offer of a held job: accepted again, not run twice", { jobId });
+      this.#d.send({ type: "accept", jobId });
+      this.resend(jobId);
+      return;
+    }
+    const reject = (
+      reason: "unknown_kind" | "invalid_params" | "busy" | "shutting_down",
+      message: string,
+    ) => {
+      this.#d.log.info("offer rejected", { jobId, reason, message });
+      this.#d.send({ type: "reject", jobId, reason, message });
+    };
+    if (this.#stopping) return reject("shutting_down", "the agent is stopping");
+    const kind = jobKindSchema.safeParse(offer.kind);
+    if (!kind.success || !(kind.data in HANDLERS))
+      return reject("unknown_kind", `this agent does not run ${offer.kind}`);
+    const params = jobParamsSchemas[kind.data].safeParse(offer.params);
+    if (!params.success) {
+      const issue = params.error.issues[0];
+      return reject("invalid_params", `${issue?.path.join(".") || "params"}: ${issue?.message ?? "invalid"}`);
+    }
+    const limit = Math.min(this.#d.maxConcurrentJobs, this.#serverMax);
+    if (this.#running.size + this.#accepting.size >= limit)
+      return reject("busy", `${limit} jobs already running`);
+    const accepting = this.#d.journal.accept(jobId, kind.data, params.data, offer.attempt).then(() => {});
+    this.#accepting.set(jobId, accepting);
+    try {
+      await accepting;
+    } catch (err) {
+      this.#d.log.error("could not journal an offer; not accepting it", { jobId, err: errorMessage(err) });
+      return;
+    } finally {
+      this.#accepting.delete(jobId);
+    }
+    this.#d.send({ type: "accept", jobId });
+    const entry = this.#d.journal.get(jobId);
+    if (entry) this.#start(entry, false);
+  }
+
+  /** Aborts a running job; its result will be `cancelled`. */
+  cancel(jobId: string): void {
+    const run = this.#running.get(jobId);
+    if (run) run.controller.abort(CANCEL);
+    else this.#d.log.info("cancel for a job that is not running", { jobId });
+  }
+
+  /** Drops acknowledged events from the outbox. */
+  ack(jobId: string, seq: number): void {
+    if (!this.#d.journal.ack(jobId, seq))
+      this.#d.log.warn("ack for a job the journal does not hold", { jobId, seq });
+  }
+
+  /** Answers `status`: `absent` if unknown, else the unacked events again. */
+  status(jobId: string): void {
+    if (this.#d.journal.get(jobId) || this.#d.journal.isDone(jobId)) this.resend(jobId);
+    else this.#d.send({ type: "absent", jobId });
+  }
+
+  /** Resends one job's unacknowledged events. */
+  resend(jobId: string): void {
+    const entry = this.#d.journal.get(jobId);
+    if (!entry) return;
+    for (const e of entry.outbox) {
+      if (!this.#d.send({ type: "event", jobId, seq: e.seq, at: e.at, event: e.event })) return;
+    }
+  }
+
+  /** After welcome: every unacknowledged event of every job, oldest job first. */
+  resendAll(): void {
+    for (const entry of this.#d.journal.jobs()) this.resend(entry.jobId);
+  }
+
+  /**
+   * Stops taking offers, gives running jobs `graceMs` to finish, then aborts the rest with a
+   * shutdown reason: they stay `running` in the journal and resume or fail cleanly on the next start.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.#stopping = true;
+    const all = () => Promise.allSettled([...this.#running.values()].map((r) => r.done));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      all().then(() => false),
+      new Promise<boolean>((r) => {
+        timer = setTimeout(() => r(true), graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      this.#d.log.warn("jobs still running at shutdown are journaled for the next start", {
+        jobs: [...this.#running.keys()],
+      });
+      for (const r of this.#running.values()) r.controller.abort(SHUTDOWN);
+      await all();
+    }
+  }
+
+  #start(entry: JobEntry, resumed: boolean): void {
+    const controller = new AbortController();
+    const done = this.#run(entry, resumed, controller.signal).finally(() =>
+      this.#running.delete(entry.jobId),
+    );
+    this.#running.set(entry.jobId, { controller, done });
+  }
+
+  async #emit(jobId: string, event: JobEvent): Promise<void> {
+    const stored = await this.#d.journal.appendEvent(jobId, event);
+    this.#d.send({ type: "event", jobId, seq: stored.seq, at: stored.at, event: stored.event });
+  }
+
+  async #run(entry: JobEntry, resumed: boolean, signal: AbortSignal): Promise<void> {
+    const { jobId } = entry;
+    const log = this.#d.log.child({ jobId, kind: entry.kind });
+    const ctx: JobContext = {
+      jobId,
+      signal,
+      pve: this.#d.pve,
+      nodeName: this.#d.nodeName,
+      resumed,
+      checkpoints: new Map(entry.checkpoints),
+      log: (level, message) => this.#emit(jobId, { kind: "log", level, message: message.slice(0, 16_000) }),
+      progress: (percent, message) => this.#emit(jobId, { kind: "progress", percent, message }),
+      step: (step, status, message) => this.#emit(jobId, { kind: "step", step, status, message }),
+      checkpoint: (name, data) => this.#d.journal.checkpoint(jobId, name, data),
+    };
+    let result: Extract<JobEvent, { kind: "result" }>;
+    try {
+      if (resumed) await ctx.log("warn", "the agent restarted while this job ran; picking it up again");
+      const data = await this.#runHandler(entry, ctx);
+      result = { kind: "result", status: "succeeded", result: data };
+    } catch (err) {
+      if (signal.reason === SHUTDOWN) {
+        log.info("job left running in the journal at shutdown");
+        return;
+      }
+      const step = err instanceof JobError ? err.step : undefined;
+      const message = errorMessage(err).slice(0, 16_000);
+      if (signal.reason === CANCEL)
+        result = { kind: "result", status: "cancelled", error: { message, step } };
+      else {
+        if (!(err instanceof JobError)) log.error("job failed unexpectedly", { err: message });
+        result = { kind: "result", status: "failed", error: { message, step } };
+      }
+    }
+    if (signal.reason === SHUTDOWN) return;
+    try {
+      await this.#emit(jobId, result);
+      log.info("job finished", { status: result.status });
+    } catch (err) {
+      log.error("could not record a job result", { err: errorMessage(err) });
+    }
+  }
+
+  #runHandler(entry: JobEntry, ctx: JobContext): Promise<unknown> {
+    const kind = jobKindSchema.safeParse(entry.kind);
+    if (!kind.success) return Promise.reject(new JobError(`this agent no longer runs ${entry.kind}`));
+    return runKind(kind.data, entry.params, ctx);
+  }
+}
+
+/** Validates params again (journal content is not trusted blindly) and calls the handler. */
+function runKind(kind: JobKind, params: unknown, ctx: JobContext): Promise<unknown> {
+  switch (kind) {
+    case "node.inventory":
+      return HANDLERS[kind].run(jobParamsSchemas[kind].parse(params), ctx);
+    case "guest.power":
+      return HANDLERS[kind].run(jobParamsSchemas[kind].parse(params), ctx);
+  }
+}

@@ -1,0 +1,67 @@
+import type { NodeMetrics } from "@pylon/shared/protocol/index";
+import type { Logger } from "../log.ts";
+import type { PveClient } from "../proxmox/client.ts";
+import { errorMessage } from "../util/errors.ts";
+
+/**
+ * Host metrics for heartbeats from /nodes/{n}/status and the node's storages. Sampled in the
+ * background at most every `minIntervalMs`; a heartbeat never waits for Proxmox, it carries
+ * the latest sample.
+ */
+export class MetricsSampler {
+  #latest: NodeMetrics | undefined;
+  #lastStart = 0;
+  #inFlight = false;
+  #failures = 0;
+
+  constructor(
+    readonly pve: PveClient,
+    readonly node: string,
+    readonly minIntervalMs: number,
+    readonly log: Logger,
+  ) {}
+
+  /** The latest sample, starting a new one if the last is older than the interval. */
+  latest(): NodeMetrics | undefined {
+    if (!this.#inFlight && Date.now() - this.#lastStart >= this.minIntervalMs) void this.sample();
+    return this.#latest;
+  }
+
+  /** Takes one sample now. */
+  async sample(): Promise<NodeMetrics | undefined> {
+    this.#inFlight = true;
+    this.#lastStart = Date.now();
+    try {
+      const [status, storages] = await Promise.all([
+        this.pve.nodeStatus(this.node),
+        this.pve.storages(this.node),
+      ]);
+      let diskTotal = 0;
+      let diskUsed = 0;
+      // Local, active storages only: a shared storage would be counted once per node.
+      for (const s of storages) {
+        if (!s.active || !s.enabled || s.shared) continue;
+        diskTotal += s.total;
+        diskUsed += s.used;
+      }
+      this.#latest = {
+        cpu: Math.min(1, Math.max(0, status.cpu)),
+        cpus: Math.max(0, Math.trunc(status.cpuinfo?.cpus ?? 0)),
+        memTotal: status.memory.total,
+        memUsed: status.memory.used,
+        diskTotal,
+        diskUsed,
+        uptime: status.uptime,
+        loadavg: status.loadavg.slice(0, 3),
+      };
+      if (this.#failures > 0) this.log.info("node metrics readable again");
+      this.#failures = 0;
+    } catch (err) {
+      // Logged on the first failure of a run only: Proxmox may be down for a while.
+      if (this.#failures++ === 0) this.log.warn("cannot read node metrics", { err: errorMessage(err) });
+    } finally {
+      this.#inFlight = false;
+    }
+    return this.#latest;
+  }
+}
