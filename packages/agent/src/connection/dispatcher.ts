@@ -40,21 +40,29 @@ export function createDispatcher(handlers: FrameHandlers, log: Logger, send: Sen
       const frame = parsed.frame;
       switch (frame.type) {
         case "welcome":
-          return handlers.welcome(frame);
+          handlers.welcome(frame);
+          break;
         case "heartbeat":
-          return handlers.heartbeat(frame);
+          handlers.heartbeat(frame);
+          break;
         case "offer":
-          return handlers.offer(frame);
+          handlers.offer(frame);
+          break;
         case "cancel":
-          return handlers.cancel(frame);
+          handlers.cancel(frame);
+          break;
         case "ack":
-          return handlers.ack(frame);
+          handlers.ack(frame);
+          break;
         case "status":
-          return handlers.status(frame);
+          handlers.status(frame);
+          break;
         case "rotate":
-          return handlers.rotate(frame);
+          handlers.rotate(frame);
+          break;
         case "error":
-          return handlers.error(frame);
+          handlers.error(frame);
+          break;
       }
     },
     /** Invalid frames not logged again (same problem as one already logged). */

@@ -32,7 +32,9 @@ function headerPairs(init: EngineInit): [string, string][] {
     return h.filter((p): p is [string, string] => p.length === 2).map(([k, v]) => [String(k), String(v)]);
   if (typeof h === "object" && h !== null && "forEach" in h && typeof h.forEach === "function") {
     const out: [string, string][] = [];
-    h.forEach((v: unknown, k: unknown) => out.push([String(k), String(v)]));
+    h.forEach((v: unknown, k: unknown) => {
+      out.push([String(k), String(v)]);
+    });
     return out;
   }
   return Object.entries(h as Record<string, unknown>).map(([k, v]) => [k, String(v)]);
