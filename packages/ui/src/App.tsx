@@ -3,6 +3,7 @@ import { Dynamic } from "solid-js/web";
 import { roleAtLeast } from "./api/roles.ts";
 import { Button } from "./components/Button.tsx";
 import { ErrorMessage } from "./components/ErrorMessage.tsx";
+import { ScreenBoundary } from "./components/ScreenBoundary.tsx";
 import { Shell } from "./components/Shell.tsx";
 import { loadSession, session, sessionIs } from "./context/session.ts";
 import { currentPath, navigate } from "./router/router.tsx";
@@ -36,7 +37,11 @@ function Screen(props: { role: Parameters<typeof roleAtLeast>[0] }) {
   });
   return (
     <Show when={entry()} fallback={<NotFound />}>
-      {(e) => <Dynamic component={SCREENS[e().id]} />}
+      {(e) => (
+        <ScreenBoundary>
+          <Dynamic component={SCREENS[e().id]} />
+        </ScreenBoundary>
+      )}
     </Show>
   );
 }

@@ -61,7 +61,7 @@ export function UserEditDialog(props: {
           type="password"
           name="password"
           autocomplete="new-password"
-          hint="Leave empty to keep the current password. At least 12 characters."
+          hint="Leave empty to keep the current password. At least 12 characters. A new password signs them out everywhere."
           value={password()}
           onValue={setPassword}
           error={action.error()?.field("password")}
