@@ -1,0 +1,230 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Sim } from "@pylon/pve-sim";
+import { type AgentFrame, inventorySchema } from "@pylon/shared/protocol/index";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { Journal } from "../journal/journal.ts";
+import { silentLogger } from "../log.ts";
+import { addFault, clientFor, createCt, createVm, simCall, startTestSim } from "../testing/sim.ts";
+import { JobRunner } from "./runner.ts";
+
+type Sent = Omit<AgentFrame, "v">;
+let sim: Sim;
+let dir: string;
+let journal: Journal;
+let sent: Sent[];
+let runner: JobRunner;
+
+beforeAll(async () => {
+  sim = await startTestSim();
+  await createCt(sim, 101);
+  await createVm(sim, 200);
+}, 60_000);
+afterAll(() => sim?.stop());
+
+async function makeRunner(max = 4): Promise<JobRunner> {
+  journal = await Journal.open(dir, { log: silentLogger });
+  return new JobRunner({
+    journal,
+    pve: clientFor(sim),
+    nodeName: sim.node,
+    log: silentLogger,
+    send: (f) => {
+      sent.push(f as Sent);
+      return true;
+    },
+    maxConcurrentJobs: max,
+  });
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "pylon-runner-"));
+  sent = [];
+  runner = await makeRunner();
+});
+afterEach(async () => {
+  await runner.stop(0);
+  await journal.close().catch(() => {});
+  await rm(dir, { recursive: true, force: true });
+});
+
+const offer = (jobId: string, kind: "node.inventory" | "guest.power", params: unknown) =>
+  ({ v: 1, type: "offer", jobId, kind, params, attempt: 1 }) as const;
+
+async function resultOf(jobId: string) {
+  for (let i = 0; i < 500; i++) {
+    for (const f of sent)
+      if (f.type === "event" && f.jobId === jobId && f.event.kind === "result") return f.event;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`no result for ${jobId}`);
+}
+const eventsOf = (jobId: string) => sent.filter((f) => f.type === "event" && f.jobId === jobId);
+
+describe("JobRunner", () => {
+  it("node.inventory: accept after journaling, numbered events, an inventory matching the schema", async () => {
+    await runner.offer(offer("inv_1", "node.inventory", {}));
+    expect(sent[0]).toEqual({ type: "accept", jobId: "inv_1" });
+    expect(journal.get("inv_1")).toBeDefined();
+    const result = await resultOf("inv_1");
+    expect(result.status).toBe("succeeded");
+    const inv = inventorySchema.parse(result.kind === "result" ? result.result : undefined);
+    expect(inv.pveVersion).toBe("8.4.5");
+    expect(inv.guests.map((g) => `${g.type}/${g.vmid}`)).toEqual(["lxc/101", "qemu/200", "qemu/9000"]);
+    expect(inv.guests.find((g) => g.vmid === 9000)?.template).toBe(true);
+    expect(inv.storages.map((s) => s.storage).sort()).toEqual(["local", "local-lvm"]);
+    expect(inv.templates[0]?.volid).toMatch(/vztmpl\/debian-12/);
+    const seqs = eventsOf("inv_1").map((f) => (f.type === "event" ? f.seq : 0));
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+  });
+
+  it("a job offered twice runs once; the duplicate is accepted and its unacked events resent", async () => {
+    await Promise.all([
+      runner.offer(offer("pw_1", "guest.power", { vmid: 101, type: "lxc", action: "start" })),
+      runner.offer(offer("pw_1", "guest.power", { vmid: 101, type: "lxc", action: "start" })),
+    ]);
+    expect(sent.filter((f) => f.type === "accept")).toHaveLength(2);
+    expect((await resultOf("pw_1")).status).toBe("succeeded");
+    const before = eventsOf("pw_1").length;
+    await runner.offer(offer("pw_1", "guest.power", { vmid: 101, type: "lxc", action: "start" }));
+    // Resent, not rerun: the same seqs again and no second start (which would fail "already running").
+    const again = eventsOf("pw_1").slice(before);
+    expect(again.map((f) => (f.type === "event" ? f.seq : 0))).toEqual(
+      eventsOf("pw_1")
+        .slice(0, before)
+        .map((f) => (f.type === "event" ? f.seq : 0)),
+    );
+    const tasks = await simCall(sim, "GET", `/nodes/${sim.node}/tasks`, { vmid: 101, typefilter: "vzstart" });
+    expect(Array.isArray(tasks) && tasks.length).toBe(1);
+    // After the ack the outbox is empty, so a further duplicate resends nothing.
+    runner.ack("pw_1", 99);
+    const n = sent.length;
+    await runner.offer(offer("pw_1", "guest.power", { vmid: 101, type: "lxc", action: "start" }));
+    expect(sent.slice(n)).toEqual([{ type: "accept", jobId: "pw_1" }]);
+  });
+
+  it("reports Proxmox's refusal as the failed result, with the step", async () => {
+    await runner.offer(offer("pw_2", "guest.power", { vmid: 101, type: "lxc", action: "start" }));
+    const r = await resultOf("pw_2");
+    expect(r).toMatchObject({
+      status: "failed",
+      error: { message: "CT 101 already running", step: "request" },
+    });
+    await runner.offer(offer("pw_3", "guest.power", { vmid: 200, type: "qemu", action: "reboot" }));
+    expect(await resultOf("pw_3")).toMatchObject({
+      status: "failed",
+      error: { message: "VM 200 not running" },
+    });
+    await runner.offer(offer("pw_4", "guest.power", { vmid: 200, type: "qemu", action: "start" }));
+    expect(await resultOf("pw_4")).toMatchObject({
+      status: "succeeded",
+      result: { vmid: 200, exitstatus: "OK" },
+    });
+    // QEMU refuses a second start inside the task, not before it.
+    await runner.offer(offer("pw_5", "guest.power", { vmid: 200, type: "qemu", action: "start" }));
+    expect(await resultOf("pw_5")).toMatchObject({
+      status: "failed",
+      error: { message: "VM 200 already running", step: "task" },
+    });
+    for (const [id, action] of [
+      ["pw_6", "shutdown"],
+      ["pw_7", "stop"],
+    ] as const) {
+      await runner.offer(offer(id, "guest.power", { vmid: 101, type: "lxc", action }));
+      expect((await resultOf(id)).status).toBe(id === "pw_6" ? "succeeded" : "failed");
+    }
+  });
+
+  it("rejects invalid params, and offers over the concurrency limit, with reasons", async () => {
+    await runner.offer(offer("bad_1", "guest.power", { vmid: 5, type: "lxc", action: "start" }));
+    expect(sent.at(-1)).toMatchObject({ type: "reject", jobId: "bad_1", reason: "invalid_params" });
+    expect(journal.get("bad_1")).toBeUndefined();
+    runner.setServerLimit(1);
+    await addFault(sim, { taskType: "vzstart", action: "hang" });
+    await runner.offer(offer("hang_1", "guest.power", { vmid: 101, type: "lxc", action: "start" }));
+    await runner.offer(offer("busy_1", "node.inventory", {}));
+    expect(sent.at(-1)).toMatchObject({ type: "reject", jobId: "busy_1", reason: "busy" });
+    // cancel: the wait stops, the result says cancelled and names the task left running.
+    await waitForCheckpoint("hang_1");
+    runner.cancel("hang_1");
+    expect(await resultOf("hang_1")).toMatchObject({
+      status: "cancelled",
+      error: { message: expect.stringMatching(/^stopped waiting for Proxmox task UPID:.*not stopped$/) },
+    });
+    const upid = journal.get("hang_1")?.checkpoints.get("task");
+    await simCall(sim, "DELETE", `/nodes/${sim.node}/tasks/${(upid as { upid: string }).upid}`);
+  });
+
+  it("after a restart mid-task, waits on the recorded UPID again and reports how the task ended", async () => {
+    await addFault(sim, { taskType: "vzstart", action: "hang" });
+    await runner.offer(offer("rs_1", "guest.power", { vmid: 101, type: "lxc", action: "start" }));
+    const { upid } = (await waitForCheckpoint("rs_1")) as { upid: string };
+    // The agent stops (or dies) while the task runs: nothing is reported, the journal keeps it.
+    await runner.stop(0);
+    await journal.close();
+    expect(eventsOf("rs_1").some((f) => f.type === "event" && f.event.kind === "result")).toBe(false);
+
+    sent = [];
+    runner = await makeRunner();
+    expect(runner.heldJobs()).toContainEqual({
+      jobId: "rs_1",
+      state: "running",
+      lastSeq: expect.any(Number),
+    });
+    runner.recover();
+    await new Promise((r) => setTimeout(r, 100));
+    await simCall(sim, "DELETE", `/nodes/${sim.node}/tasks/${upid}`);
+    const r = await resultOf("rs_1");
+    expect(r).toMatchObject({ status: "failed", error: { step: "task" } });
+    expect(
+      eventsOf("rs_1").some(
+        (f) => f.type === "event" && f.event.kind === "log" && /restarted/.test(f.event.message),
+      ),
+    ).toBe(true);
+  });
+
+  it("after a restart between request and UPID, fails with a clear reason unless the guest is already there", async () => {
+    await journal.accept("rs_2", "guest.power", { vmid: 101, type: "lxc", action: "reboot" }, 1);
+    await journal.checkpoint("rs_2", "request", { at: 1 });
+    await journal.accept("rs_3", "guest.power", { vmid: 200, type: "qemu", action: "start" }, 1);
+    await journal.checkpoint("rs_3", "request", { at: 1 });
+    runner.recover();
+    expect(await resultOf("rs_2")).toMatchObject({
+      status: "failed",
+      error: {
+        message: expect.stringMatching(/agent restarted while the reboot request for CT 101.*unknown/),
+      },
+    });
+    expect(await resultOf("rs_3")).toMatchObject({
+      status: "succeeded",
+      result: { status: "running", upid: null },
+    });
+  });
+
+  it("answers status: absent for unknown jobs, resends for held ones", async () => {
+    runner.status("nope");
+    expect(sent.at(-1)).toEqual({ type: "absent", jobId: "nope" });
+    await runner.offer(offer("st_1", "node.inventory", {}));
+    await resultOf("st_1");
+    const n = sent.length;
+    runner.status("st_1");
+    expect(sent.slice(n).every((f) => f.type === "event" && f.jobId === "st_1")).toBe(true);
+    expect(sent.length).toBeGreaterThan(n);
+  });
+
+  it("stops taking offers while stopping", async () => {
+    await runner.stop(0);
+    await runner.offer(offer("late_1", "node.inventory", {}));
+    expect(sent.at(-1)).toMatchObject({ type: "reject", reason: "shutting_down" });
+  });
+});
+
+async function waitForCheckpoint(jobId: string): Promise<unknown> {
+  for (let i = 0; i < 500; i++) {
+    const c = journal.get(jobId)?.checkpoints.get("task");
+    if (c) return c;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error("no task checkpoint");
+}
