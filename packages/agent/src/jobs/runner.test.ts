@@ -2,14 +2,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Sim } from "@pylon/pve-sim";
-import { type AgentFrame, inventorySchema } from "@pylon/shared/protocol/index";
+import { inventorySchema } from "@pylon/shared/protocol/index";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Journal } from "../journal/journal.ts";
 import { silentLogger } from "../log.ts";
 import { addFault, clientFor, createCt, createVm, simCall, startTestSim } from "../testing/sim.ts";
-import { JobRunner } from "./runner.ts";
+import { JobRunner, type OutgoingFrame } from "./runner.ts";
 
-type Sent = Omit<AgentFrame, "v">;
+type Sent = OutgoingFrame;
 let sim: Sim;
 let dir: string;
 let journal: Journal;
@@ -31,7 +31,7 @@ async function makeRunner(max = 4): Promise<JobRunner> {
     nodeName: sim.node,
     log: silentLogger,
     send: (f) => {
-      sent.push(f as Sent);
+      sent.push(f);
       return true;
     },
     maxConcurrentJobs: max,

@@ -15,8 +15,10 @@ import { type JobContext, JobError } from "./types.ts";
 
 type Offer = Extract<ServerFrame, { type: "offer" }>;
 type Without<T> = T extends unknown ? Omit<T, "v"> : never;
+/** A frame the agent sends, before encodeFrame adds the version. */
+export type OutgoingFrame = Without<AgentFrame>;
 /** Sends a frame if the link is up; returns false otherwise (the outbox keeps events). */
-export type SendFrame = (frame: Without<AgentFrame>) => boolean;
+export type SendFrame = (frame: OutgoingFrame) => boolean;
 
 /** Abort reasons: a user cancel ends the job `cancelled`; a shutdown leaves it to resume. */
 const CANCEL = Symbol("cancel");

@@ -27,7 +27,9 @@ export function simCall(
   path: string,
   params: Record<string, string | number> = {},
 ): Promise<unknown> {
-  const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
+  const query = new URLSearchParams(
+    Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]),
+  ).toString();
   const inQuery = method === "GET" || method === "DELETE";
   const body = inQuery ? "" : query;
   return new Promise((resolve, reject) => {
