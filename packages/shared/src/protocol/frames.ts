@@ -120,7 +120,7 @@ export const welcomeFrame = z.object({
   type: z.literal("welcome"),
   nodeId: z.string(),
   serverTime: z.number(),
-  heartbeatMs: z.number().int().min(1000),
+  heartbeatMs: z.number().int().min(100),
   maxConcurrentJobs: z.number().int().min(1),
 });
 

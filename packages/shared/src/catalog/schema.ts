@@ -1,0 +1,286 @@
+import { z } from "zod";
+
+/**
+ * The app catalog: what a catalog entry is. Entries are data (one file per app in ./apps),
+ * validated by these schemas in a test and served as-is by `GET /api/v1/catalog`.
+ *
+ * A compose template is docker-compose YAML whose string scalars may contain placeholders:
+ * `{{ param.<name> }}`, `{{ secret.<name> }}` and `{{ port.<name> }}`. They are filled by
+ * `renderCompose` after the template is parsed, so a value can never become YAML structure.
+ */
+
+export const CATALOG_CATEGORIES = [
+  "web",
+  "cms",
+  "development",
+  "monitoring",
+  "security",
+  "productivity",
+  "automation",
+  "database",
+  "storage",
+  "media",
+  "home",
+  "finance",
+  "reading",
+] as const;
+export type CatalogCategory = (typeof CATALOG_CATEGORIES)[number];
+
+/** The placeholder grammar, shared by the schema (reference checks) and the renderer. */
+export const PLACEHOLDER_PATTERN = /\{\{\s*(param|secret|port)\.([a-z][a-z0-9_]*)\s*\}\}/g;
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const KEY_NAME = /^[a-z][a-z0-9_]*$/;
+
+/** A catalog id: a DNS label, so it can double as a default app name. */
+export const catalogIdSchema = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(DNS_LABEL, "must be lower-case letters, digits and inner hyphens (a DNS label)");
+
+const keyNameSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(KEY_NAME, "must be lower-case letters, digits and underscores, starting with a letter");
+
+const regexSourceSchema = z
+  .string()
+  .min(1)
+  .max(500)
+  .refine((s) => {
+    try {
+      new RegExp(s, "u");
+      return true;
+    } catch {
+      return false;
+    }
+  }, "must be a valid regular expression");
+
+export const STRING_FORMATS = ["email", "url", "hostname", "timezone"] as const;
+
+const parameterBase = {
+  name: keyNameSchema,
+  label: z.string().min(1).max(80),
+  description: z.string().max(500).optional(),
+  required: z.boolean(),
+};
+
+const stringParameterSchema = z
+  .object({
+    ...parameterBase,
+    type: z.literal("string"),
+    default: z.string().optional(),
+    minLength: z.number().int().min(0).optional(),
+    maxLength: z.number().int().min(1).max(4096).optional(),
+    pattern: regexSourceSchema
+      .optional()
+      .meta({ description: "The whole value must match (anchored for you)" }),
+    patternMessage: z.string().max(200).optional().meta({ description: "Shown when the pattern fails" }),
+    format: z.enum(STRING_FORMATS).optional(),
+  })
+  .strict();
+
+const numberParameterSchema = z
+  .object({
+    ...parameterBase,
+    type: z.literal("number"),
+    default: z.number().optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    integer: z.boolean().optional(),
+  })
+  .strict();
+
+const booleanParameterSchema = z
+  .object({ ...parameterBase, type: z.literal("boolean"), default: z.boolean().optional() })
+  .strict();
+
+const enumParameterSchema = z
+  .object({
+    ...parameterBase,
+    type: z.literal("enum"),
+    options: z.array(z.string().min(1).max(200)).min(1),
+    default: z.string().optional(),
+  })
+  .strict();
+
+/** A value the user supplies that must never be shown back; secrets never have a default. */
+const secretParameterSchema = z
+  .object({
+    ...parameterBase,
+    type: z.literal("secret"),
+    minLength: z.number().int().min(0).optional(),
+    maxLength: z.number().int().min(1).max(4096).optional(),
+  })
+  .strict();
+
+export const catalogParameterSchema = z
+  .discriminatedUnion("type", [
+    stringParameterSchema,
+    numberParameterSchema,
+    booleanParameterSchema,
+    enumParameterSchema,
+    secretParameterSchema,
+  ])
+  .meta({ id: "CatalogParameter" });
+export type CatalogParameter = z.infer<typeof catalogParameterSchema>;
+
+export const SECRET_ALPHABETS = ["alphanumeric", "hex", "base64url"] as const;
+export type SecretAlphabet = (typeof SECRET_ALPHABETS)[number];
+
+export const catalogSecretSchema = z
+  .object({
+    name: keyNameSchema,
+    length: z.number().int().min(8).max(256),
+    alphabet: z.enum(SECRET_ALPHABETS),
+    description: z.string().max(300),
+  })
+  .strict()
+  .meta({ id: "CatalogSecret", description: "Generated per deploy; never defaulted" });
+export type CatalogSecret = z.infer<typeof catalogSecretSchema>;
+
+export const catalogVolumeSchema = z
+  .object({
+    name: keyNameSchema.meta({ description: "The compose named volume" }),
+    service: z.string().min(1),
+    path: z.string().startsWith("/").meta({ description: "Mount point inside the container" }),
+    purpose: z.string().min(1).max(200),
+  })
+  .strict()
+  .meta({ id: "CatalogVolume" });
+export type CatalogVolume = z.infer<typeof catalogVolumeSchema>;
+
+export const catalogPortSchema = z
+  .object({
+    name: keyNameSchema,
+    service: z.string().min(1),
+    containerPort: z.number().int().min(1).max(65535),
+    protocol: z.enum(["tcp", "udp"]),
+    http: z.boolean().meta({ description: "The app's web entry point, routed by name" }),
+    description: z.string().max(200),
+  })
+  .strict()
+  .meta({ id: "CatalogPort" });
+export type CatalogPort = z.infer<typeof catalogPortSchema>;
+
+export const catalogResourcesSchema = z
+  .object({
+    cores: z.number().int().min(1).max(64),
+    memoryMiB: z.number().int().min(64).max(262144),
+    diskGiB: z.number().int().min(1).max(4096),
+  })
+  .strict()
+  .meta({ id: "CatalogResources" });
+export type CatalogResources = z.infer<typeof catalogResourcesSchema>;
+
+/** How long a health check may take by default when an entry does not say. */
+export const DEFAULT_HEALTH_TIMEOUT_SECONDS = 120;
+
+export const catalogHealthCheckSchema = z
+  .discriminatedUnion("type", [
+    z
+      .object({
+        type: z.literal("http"),
+        port: keyNameSchema.meta({ description: "Name of one of the entry's ports" }),
+        path: z.string().startsWith("/"),
+        expectedStatus: z.array(z.number().int().min(100).max(599)).min(1),
+        timeoutSeconds: z.number().int().min(5).max(1800).optional(),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal("tcp"),
+        port: keyNameSchema,
+        timeoutSeconds: z.number().int().min(5).max(1800).optional(),
+      })
+      .strict(),
+  ])
+  .meta({ id: "CatalogHealthCheck" });
+export type CatalogHealthCheck = z.infer<typeof catalogHealthCheckSchema>;
+
+/** An inline SVG (or SVG data URI) authored for the catalog: small, and nothing active in it. */
+export const catalogIconSchema = z
+  .string()
+  .max(6000)
+  .refine((s) => s.startsWith("<svg ") || s.startsWith("data:image/svg+xml"), "must be an inline SVG")
+  .refine(
+    (s) => !/<script|\son[a-z]+\s*=|(?:href|src)\s*=\s*["'](?!#)/i.test(s),
+    "must not contain scripts, event handlers or external references",
+  );
+
+/** The placeholders a template uses, as `kind.name` strings. */
+export function templatePlaceholders(compose: string): string[] {
+  return [...compose.matchAll(PLACEHOLDER_PATTERN)].map((m) => `${m[1]}.${m[2]}`);
+}
+
+function duplicates(names: string[]): string[] {
+  return names.filter((n, i) => names.indexOf(n) !== i);
+}
+
+export const catalogEntrySchema = z
+  .object({
+    id: catalogIdSchema,
+    name: z.string().min(1).max(60),
+    description: z.string().min(1).max(300),
+    category: z.enum(CATALOG_CATEGORIES),
+    tags: z.array(z.string().regex(DNS_LABEL)).max(10),
+    website: z.url({ protocol: /^https$/ }),
+    icon: catalogIconSchema,
+    version: z
+      .string()
+      .min(1)
+      .max(60)
+      .refine((v) => v !== "latest", "must be a pinned version, not 'latest'")
+      .meta({ description: "The app version the template pins" }),
+    compose: z.string().min(1).max(20000).meta({ description: "docker-compose template with placeholders" }),
+    parameters: z.array(catalogParameterSchema),
+    secrets: z.array(catalogSecretSchema),
+    volumes: z.array(catalogVolumeSchema),
+    ports: z.array(catalogPortSchema).min(1),
+    minResources: catalogResourcesSchema,
+    healthCheck: catalogHealthCheckSchema,
+    notes: z.string().max(2000).meta({ description: "First-login hints shown after deploy" }),
+  })
+  .strict()
+  .superRefine((entry, ctx) => {
+    const sets = {
+      param: entry.parameters.map((p) => p.name),
+      secret: entry.secrets.map((s) => s.name),
+      port: entry.ports.map((p) => p.name),
+    };
+    for (const [kind, names] of Object.entries(sets)) {
+      for (const d of new Set(duplicates(names))) {
+        ctx.addIssue({ code: "custom", path: [kind], message: `${kind} '${d}' is declared twice` });
+      }
+    }
+    for (const d of new Set(duplicates(entry.volumes.map((v) => `${v.name}`)))) {
+      ctx.addIssue({ code: "custom", path: ["volumes"], message: `volume '${d}' is declared twice` });
+    }
+    for (const ref of new Set(templatePlaceholders(entry.compose))) {
+      const [kind, name] = ref.split(".") as [keyof typeof sets, string];
+      if (!sets[kind].includes(name)) {
+        ctx.addIssue({ code: "custom", path: ["compose"], message: `placeholder '${ref}' is not declared` });
+      }
+    }
+    const stray = entry.compose.replace(PLACEHOLDER_PATTERN, "").match(/\{\{[^}]*\}?\}?/);
+    if (stray) {
+      ctx.addIssue({ code: "custom", path: ["compose"], message: `malformed placeholder '${stray[0]}'` });
+    }
+    if (entry.ports.filter((p) => p.http).length > 1) {
+      ctx.addIssue({ code: "custom", path: ["ports"], message: "at most one port is the HTTP entry" });
+    }
+    if (!sets.port.includes(entry.healthCheck.port)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["healthCheck", "port"],
+        message: `health check port '${entry.healthCheck.port}' is not one of the entry's ports`,
+      });
+    }
+  })
+  .meta({ id: "CatalogEntry" });
+export type CatalogEntry = z.infer<typeof catalogEntrySchema>;
+
+/** The list answer of `GET /api/v1/catalog`. */
+export const catalogListSchema = z.object({ items: z.array(catalogEntrySchema) }).meta({ id: "CatalogList" });
