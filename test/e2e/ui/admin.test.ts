@@ -100,6 +100,18 @@ describe("dashboard as an admin", () => {
     await page.keyboard.type(ADMIN.password);
     await page.keyboard.press("Enter");
     await page.getByRole("banner").waitFor();
+    // Focus is visible: the skip link first, then every control shows the focus ring.
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press("Tab");
+      const outline = await page.evaluate(() => {
+        const el = document.activeElement;
+        return el ? getComputedStyle(el).outlineStyle : "";
+      });
+      expect(outline).toBe("solid");
+    }
+    await shot(page, "keyboard-focus-light");
   });
 
   it("creates users, refuses a duplicate next to the email field, edits and deletes", async () => {
