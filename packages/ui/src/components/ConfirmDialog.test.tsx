@@ -38,3 +38,15 @@ it("keeps the error of a failed action inside the dialog", () => {
   renderDialog(new ApiError(409, "conflict", "This is the last active admin; make another admin first"));
   expect(screen.getByRole("dialog").textContent).toContain("last active admin");
 });
+
+it("keeps Tab inside the dialog", () => {
+  renderDialog();
+  const cancel = screen.getByRole("button", { name: "Cancel" });
+  const confirm = screen.getByRole("button", { name: "Delete Vera" });
+  const dialog = screen.getByRole("dialog");
+  confirm.focus();
+  fireEvent.keyDown(dialog, { key: "Tab" });
+  expect(document.activeElement).toBe(cancel);
+  fireEvent.keyDown(dialog, { key: "Tab", shiftKey: true });
+  expect(document.activeElement).toBe(confirm);
+});

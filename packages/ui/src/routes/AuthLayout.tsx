@@ -1,8 +1,11 @@
-import type { JSX } from "solid-js";
+import { createEffect, type JSX } from "solid-js";
 import { ThemeToggle } from "../components/ThemeToggle.tsx";
 
 /** The frame of the signed-out screens (sign-in, setup): brand, a card, the theme toggle. */
 export function AuthLayout(props: { title: string; children: JSX.Element }) {
+  createEffect(() => {
+    document.title = `${props.title} · Pylon`;
+  });
   return (
     <div class="auth">
       <div class="auth-top">

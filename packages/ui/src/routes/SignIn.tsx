@@ -62,6 +62,7 @@ export function SignIn(props: { notice: string | null }) {
           type="email"
           name="email"
           autocomplete="username"
+          autofocus
           required
           value={email()}
           onValue={setEmail}
