@@ -126,10 +126,11 @@ export class AgentLink {
     this.#closed = new Promise((r) => {
       resolveClosed = r;
     });
-    ws.on("unexpected-response", (req, res: IncomingMessage) => {
+    ws.on("unexpected-response", (_req, res: IncomingMessage) => {
+      // The upgrade was answered with a plain HTTP status (401 for a bad credential).
       this.#refused = res.statusCode;
       res.resume();
-      req.destroy();
+      ws.terminate();
     });
     ws.on("open", () => {
       this.#lastSeen = Date.now();

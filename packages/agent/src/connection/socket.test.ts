@@ -1,0 +1,171 @@
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { Sim } from "@pylon/pve-sim";
+import type { AgentFrame } from "@pylon/shared/protocol/index";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startTestAgent, type TestAgent } from "../testing/agent.ts";
+import { FakeControlPlane } from "../testing/control-plane.ts";
+import { addFault, createCt, startTestSim } from "../testing/sim.ts";
+import { connectUrl } from "./socket.ts";
+
+let sim: Sim;
+let cp: FakeControlPlane | undefined;
+let t: TestAgent | undefined;
+
+beforeAll(async () => {
+  sim = await startTestSim();
+  await createCt(sim, 101);
+}, 60_000);
+afterAll(() => sim?.stop());
+afterEach(async () => {
+  await t?.cleanup();
+  await cp?.stop();
+  t = undefined;
+  cp = undefined;
+});
+
+type Ev = Extract<AgentFrame, { type: "event" }>;
+const events = (frames: AgentFrame[], jobId: string) =>
+  frames.filter((f): f is Ev => f.type === "event" && f.jobId === jobId);
+const offer = (jobId: string, kind: "node.inventory" | "guest.power", params: unknown = {}) =>
+  ({ type: "offer", jobId, kind, params, attempt: 1 }) as const;
+
+describe("connectUrl", () => {
+  it("maps http(s) to ws(s) and keeps a base path", () => {
+    expect(connectUrl("https://cp.example")).toBe("wss://cp.example/agent/v1/connect");
+    expect(connectUrl("http://127.0.0.1:8080/pylon/")).toBe("ws://127.0.0.1:8080/pylon/agent/v1/connect");
+  });
+});
+
+describe("the agent's link to the control plane", () => {
+  it("sends hello with its bearer credential, heartbeats with metrics, and runs an offer", async () => {
+    cp = await new FakeControlPlane().start();
+    t = await startTestAgent(sim, cp.url);
+    const conn = await cp.connected();
+    expect(conn.authorization).toBe("Bearer cred-1");
+    expect(conn.frames[0]).toMatchObject({
+      type: "hello",
+      nodeName: sim.node,
+      pveVersion: "8.4.5",
+      capabilities: ["node.inventory", "guest.power"],
+      jobs: [],
+    });
+    const hb = await cp.waitFor(
+      () => conn.frames.find((f) => f.type === "heartbeat" && f.metrics),
+      5000,
+      "metrics",
+    );
+    expect(hb).toMatchObject({
+      metrics: { cpus: 16, memTotal: expect.any(Number), diskTotal: expect.any(Number) },
+    });
+    conn.send(offer("j1", "node.inventory"));
+    conn.send(offer("j1", "node.inventory"));
+    await cp.waitFor(() => events(conn.frames, "j1").find((e) => e.event.kind === "result"), 5000, "result");
+    expect(conn.frames.filter((f) => f.type === "accept")).toHaveLength(2);
+    // Acked events leave the outbox.
+    await cp.waitFor(() => (t?.agent.journal.get("j1")?.outbox.length ?? 0) === 0 || undefined, 2000, "acks");
+  });
+
+  it("answers an invalid frame with an error frame and logs it once", async () => {
+    cp = await new FakeControlPlane().start();
+    t = await startTestAgent(sim, cp.url);
+    const conn = await cp.connected();
+    for (let i = 0; i < 3; i++) conn.ws.send(JSON.stringify({ v: 1, type: "offer", jobId: "x" }));
+    conn.ws.send("not json");
+    await cp.waitFor(
+      () => conn.frames.filter((f) => f.type === "error").length === 4 || undefined,
+      2000,
+      "errors",
+    );
+    expect(conn.frames.filter((f) => f.type === "error")[0]).toMatchObject({ code: "invalid_frame" });
+    expect(t.logs.filter((l) => l.includes("invalid frame from the control plane"))).toHaveLength(2);
+  });
+
+  it("loses nothing across a cut: hello lists the job, unacked events are resent, the job ran once", async () => {
+    cp = await new FakeControlPlane({ autoAck: false }).start();
+    t = await startTestAgent(sim, cp.url);
+    const first = await cp.connected();
+    await addFault(sim, { taskType: "vzstart", action: "hang", times: 1 });
+    first.send(offer("p1", "guest.power", { vmid: 101, type: "lxc", action: "start" }));
+    await cp.waitFor(
+      () =>
+        events(first.frames, "p1").some((e) => e.event.kind === "step" && e.event.step === "task") ||
+        undefined,
+    );
+    first.send({ type: "ack", jobId: "p1", seq: 1 });
+    first.ws.terminate();
+    const second = await cp.connected(2);
+    const hello = await cp.waitFor(() => second.frames.find((f) => f.type === "hello"));
+    expect(hello).toMatchObject({ jobs: [{ jobId: "p1", state: "running" }] });
+    // Everything after seq 1 comes again.
+    await cp.waitFor(() => events(second.frames, "p1").length >= 2 || undefined, 5000, "resend");
+    expect(events(second.frames, "p1")[0]?.seq).toBe(2);
+    // A re-offer after the cut does not start the guest twice.
+    second.send(offer("p1", "guest.power", { vmid: 101, type: "lxc", action: "start" }));
+    await cp.waitFor(() => second.frames.some((f) => f.type === "accept") || undefined);
+    expect(t.agent.runner.runningCount).toBe(1);
+  });
+
+  it("declares a silent server half-open and reconnects", async () => {
+    cp = await new FakeControlPlane({ heartbeatMs: 1000 }).start();
+    t = await startTestAgent(sim, cp.url);
+    const first = await cp.connected();
+    cp.opts.responsive = false; // the server's process hangs; TCP stays up
+    const t0 = Date.now();
+    await cp.waitFor(() => cp?.conns.length === 2 || undefined, 8000, "reconnect");
+    const took = Date.now() - t0;
+    expect(took).toBeGreaterThan(1500);
+    expect(took).toBeLessThan(5000);
+    expect(first.ws.readyState).not.toBe(first.ws.OPEN);
+    expect(t.logs.some((l) => l.includes("half-open"))).toBe(true);
+  }, 15_000);
+
+  it("backs off to the maximum after 4403 revocation and does not spin on 401", async () => {
+    cp = await new FakeControlPlane().start();
+    t = await startTestAgent(sim, cp.url, { backoff: { baseMs: 20, maxMs: 1500 } });
+    const conn = await cp.connected();
+    cp.opts.credentials.clear();
+    const t0 = Date.now();
+    conn.ws.close(4403, "credential revoked");
+    await cp.waitFor(() => cp?.refused.length || undefined, 5000, "retry");
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1400);
+    expect(t.logs.some((l) => l.includes("revoked"))).toBe(true);
+    // Refused with 401 over and over: delays grow (base 20 ms, cap 1.5 s), no tight loop.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(cp.refused.length).toBeLessThan(10);
+    expect(t.logs.some((l) => l.includes("refused the agent credential (401)"))).toBe(true);
+  }, 15_000);
+
+  it("rotates the credential atomically (0600) and uses it for the next connection", async () => {
+    cp = await new FakeControlPlane().start();
+    t = await startTestAgent(sim, cp.url);
+    const conn = await cp.connected();
+    cp.opts.credentials.add("cred-2");
+    conn.send({ type: "rotate", credentialId: "c2", credential: "cred-2" });
+    await cp.waitFor(() => conn.frames.find((f) => f.type === "rotated"), 2000, "rotated");
+    const file = join(t.dir, "credential.json");
+    expect(JSON.parse(await readFile(file, "utf8"))).toEqual({
+      nodeId: "node_1",
+      credentialId: "c2",
+      credential: "cred-2",
+    });
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(t.logs.join("")).not.toContain("cred-2");
+    cp.opts.credentials.delete("cred-1");
+    conn.ws.terminate();
+    const next = await cp.connected(2);
+    expect(next.authorization).toBe("Bearer cred-2");
+  });
+
+  it("stops gracefully: running jobs finish, then the socket closes with 1000", async () => {
+    cp = await new FakeControlPlane().start();
+    t = await startTestAgent(sim, cp.url);
+    const conn = await cp.connected();
+    conn.send(offer("s1", "node.inventory"));
+    await cp.waitFor(() => conn.frames.some((f) => f.type === "accept") || undefined);
+    const closed = new Promise<number>((r) => conn.ws.on("close", (code) => r(code)));
+    await t.agent.stop();
+    expect(await closed).toBe(1000);
+    expect(events(conn.frames, "s1").some((e) => e.event.kind === "result")).toBe(true);
+  });
+});
