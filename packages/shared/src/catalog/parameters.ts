@@ -28,6 +28,9 @@ const EMAIL =
 const HOSTNAME =
   /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
+// shared compiles without DOM or Node types; URL is a global in every runtime it runs in.
+declare const URL: new (input: string) => { protocol: string; hostname: string };
+
 function isUrl(value: string): boolean {
   try {
     const url = new URL(value);

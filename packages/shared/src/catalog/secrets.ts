@@ -10,12 +10,19 @@ const ALPHABETS: Record<SecretAlphabet, string> = {
 /** Fills a buffer with cryptographically strong random bytes. */
 export type RandomBytes = (buffer: Uint8Array) => void;
 
+// shared compiles without DOM or Node types; Web Crypto is a global in Node 20, browsers and Workers.
+declare const crypto: { getRandomValues(buffer: Uint8Array): Uint8Array };
+
 const webCryptoRandom: RandomBytes = (buffer) => {
   crypto.getRandomValues(buffer);
 };
 
 /** A uniformly random string over `alphabet` (rejection sampling: no modulo bias). */
-export function randomString(length: number, alphabet: string, random: RandomBytes = webCryptoRandom): string {
+export function randomString(
+  length: number,
+  alphabet: string,
+  random: RandomBytes = webCryptoRandom,
+): string {
   if (alphabet.length < 2 || alphabet.length > 256) throw new Error("alphabet must have 2 to 256 symbols");
   const limit = 256 - (256 % alphabet.length);
   let out = "";
