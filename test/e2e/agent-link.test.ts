@@ -308,8 +308,11 @@ describe("credentials and liveness", () => {
     };
     fresh.send({ type: "heartbeat", at: Date.now(), metrics });
     await fresh.next("heartbeat");
+    // Metrics are written in batches every few seconds.
     await expect
-      .poll(async () => (await api.call("GET", `/api/v1/nodes/${node.id}`)).json.metrics?.cpu)
+      .poll(async () => (await api.call("GET", `/api/v1/nodes/${node.id}`)).json.metrics?.cpu, {
+        timeout: 8000,
+      })
       .toBe(0.25);
     const series = await api.call("GET", `/api/v1/nodes/${node.id}/metrics`);
     expect(series.json.items).toHaveLength(1);

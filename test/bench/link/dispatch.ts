@@ -39,7 +39,13 @@ async function startServer(cwd: string, port: number): Promise<ChildProcess> {
     stdio: "ignore",
   });
   for (;;) {
-    if (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)) return child;
+    if (
+      await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return child;
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -66,11 +72,28 @@ async function connectAgent(base: string, nodeId: string, credential: string): P
       if (f.type === "offer") {
         agent.onOffer?.(f.jobId);
         ws.send(encodeFrame({ type: "accept", jobId: f.jobId }));
-        ws.send(encodeFrame({ type: "event", jobId: f.jobId, seq: 1, at: Date.now(), event: { kind: "result", status: "succeeded" } }));
+        ws.send(
+          encodeFrame({
+            type: "event",
+            jobId: f.jobId,
+            seq: 1,
+            at: Date.now(),
+            event: { kind: "result", status: "succeeded" },
+          }),
+        );
       }
     });
     ws.once("open", () =>
-      ws.send(encodeFrame({ type: "hello", agentVersion: "bench", nodeName: nodeId, pveVersion: null, capabilities: [], jobs: [] })),
+      ws.send(
+        encodeFrame({
+          type: "hello",
+          agentVersion: "bench",
+          nodeName: nodeId,
+          pveVersion: null,
+          capabilities: [],
+          jobs: [],
+        }),
+      ),
     );
   });
   const beat = setInterval(() => {
@@ -79,7 +102,16 @@ async function connectAgent(base: string, nodeId: string, credential: string): P
         encodeFrame({
           type: "heartbeat",
           at: Date.now(),
-          metrics: { cpu: 0.1, cpus: 4, memTotal: 8e9, memUsed: 2e9, diskTotal: 1e11, diskUsed: 1e10, uptime: 1, loadavg: [0.1] },
+          metrics: {
+            cpu: 0.1,
+            cpus: 4,
+            memTotal: 8e9,
+            memUsed: 2e9,
+            diskTotal: 1e11,
+            diskUsed: 1e10,
+            uptime: 1,
+            loadavg: [0.1],
+          },
         }),
       );
     }
@@ -98,8 +130,16 @@ async function main() {
   try {
     let cookie = "";
     while (!cookie) {
-      const r = await fetch(`${base}/api/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ADMIN) });
-      if (r.ok) cookie = r.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+      const r = await fetch(`${base}/api/v1/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(ADMIN),
+      });
+      if (r.ok)
+        cookie = r.headers
+          .getSetCookie()
+          .map((c) => c.split(";")[0])
+          .join("; ");
       else await new Promise((res) => setTimeout(res, 50));
     }
     const csrf = /pylon_csrf=([^;]+)/.exec(cookie)?.[1] ?? "";
@@ -116,13 +156,22 @@ async function main() {
         const batch = await Promise.all(
           Array.from({ length: Math.min(50, n - i) }, async (_, k) => {
             const created = (await (
-              await fetch(`${base}/api/v1/nodes`, { method: "POST", headers: auth, body: JSON.stringify({ name: `${prefix}-${i + k}` }) })
+              await fetch(`${base}/api/v1/nodes`, {
+                method: "POST",
+                headers: auth,
+                body: JSON.stringify({ name: `${prefix}-${i + k}` }),
+              })
             ).json()) as { node: { id: string }; enrollment: { token: string } };
             const enrolled = (await (
               await fetch(`${base}/agent/v1/enroll`, {
                 method: "POST",
                 headers: { "content-type": "application/json" },
-                body: JSON.stringify({ token: created.enrollment.token, agentVersion: "bench", nodeName: "n", pveVersion: null }),
+                body: JSON.stringify({
+                  token: created.enrollment.token,
+                  agentVersion: "bench",
+                  nodeName: "n",
+                  pveVersion: null,
+                }),
               })
             ).json()) as { nodeId: string; credential: string };
             return connectAgent(base, enrolled.nodeId, enrolled.credential);
@@ -147,7 +196,10 @@ async function main() {
           resolve();
         };
       });
-      const res = await fetch(`${base}/api/v1/nodes/${agent.nodeId}/inventory`, { method: "POST", headers: auth });
+      const res = await fetch(`${base}/api/v1/nodes/${agent.nodeId}/inventory`, {
+        method: "POST",
+        headers: auth,
+      });
       const tAccepted = performance.now();
       if (res.status !== 202) throw new Error(`job not accepted: ${res.status}`);
       await got;
@@ -172,7 +224,12 @@ async function main() {
     if (MANY > 0) {
       const t = performance.now();
       await enrollMany(MANY, "m");
-      console.log(JSON.stringify({ scenario: `${MANY} agents enrolled and connected`, seconds: Math.round((performance.now() - t) / 100) / 10 }));
+      console.log(
+        JSON.stringify({
+          scenario: `${MANY} agents enrolled and connected`,
+          seconds: Math.round((performance.now() - t) / 100) / 10,
+        }),
+      );
       await new Promise((r) => setTimeout(r, HEARTBEAT_MS + 2000));
       const a = procStat(server.pid!);
       const windowMs = 2 * HEARTBEAT_MS;

@@ -42,7 +42,6 @@ export class AgentSession {
   private dispatchAgain = false;
   private warnedInvalid = false;
   private closed = false;
-  private metricsWrittenAt = 0;
 
   constructor(
     private readonly socket: AgentSocket,
@@ -108,7 +107,7 @@ export class AgentSession {
       case "hello":
         return this.hello(frame);
       case "heartbeat":
-        if (frame.metrics) await this.metrics(frame.metrics);
+        if (frame.metrics) this.hub.noteMetrics(this.node.id, frame.metrics, deps.now());
         return;
       case "accept": {
         const f = this.inFlight.get(frame.jobId);
@@ -213,14 +212,6 @@ export class AgentSession {
       }
     }
     await this.dispatch();
-  }
-
-  private async metrics(m: NodeMetrics): Promise<void> {
-    const now = this.hub.deps.now();
-    // Heartbeats are frequent; the database gets the latest figures at most every 30 s.
-    if (now - this.metricsWrittenAt < 30_000) return;
-    this.metricsWrittenAt = now;
-    await this.hub.recordMetrics(this.node.id, m, now);
   }
 
   /** Offers queued jobs while the agent has room. Re-entrant calls coalesce into one more pass. */

@@ -23,11 +23,13 @@ export interface HubContext {
   instanceId: string;
   heartbeatMs: number;
   maxConcurrentJobs: number;
-  recordMetrics(nodeId: string, m: NodeMetrics, at: number): Promise<void>;
+  noteMetrics(nodeId: string, m: NodeMetrics, at: number): void;
 }
 
 const SWEEP_MS = 1000;
 const INSTANCE_BEAT_MS = 5000;
+const METRICS_FLUSH_MS = 5000;
+const METRICS_WRITE_MS = 30_000;
 const METRICS_SAMPLE_MS = 60_000;
 const METRICS_RETAIN_MS = 7 * 24 * 3600_000;
 
@@ -48,7 +50,11 @@ export class MemoryHub implements AgentHub, HubContext {
   private readonly startedAt: number;
   private timers: ReturnType<typeof setInterval>[] = [];
   private unsubscribe: (() => void) | undefined;
-  private lastSample = new Map<string, number>();
+  /** Latest metrics per node not yet written, and when each node's were last written/sampled. */
+  private readonly pendingMetrics = new Map<string, { m: NodeMetrics; at: number }>();
+  private readonly metricsWritten = new Map<string, number>();
+  private readonly lastSample = new Map<string, number>();
+  private lastRetention = 0;
   private sweeping = false;
 
   constructor(
@@ -90,6 +96,7 @@ export class MemoryHub implements AgentHub, HubContext {
     );
     this.timers.push(setInterval(() => this.heartbeat(), this.heartbeatMs));
     this.timers.push(setInterval(() => void this.sweep(), SWEEP_MS));
+    this.timers.push(setInterval(() => void this.flushMetrics(), METRICS_FLUSH_MS));
     for (const t of this.timers) t.unref?.();
   }
 
@@ -174,24 +181,50 @@ export class MemoryHub implements AgentHub, HubContext {
     }
   }
 
-  /** Latest metrics on the node row; one sample a minute kept for charts. */
-  async recordMetrics(nodeId: string, m: NodeMetrics, at: number): Promise<void> {
-    await this.deps.db.update(nodes).set({ metrics: m, lastSeenAt: at }).where(eq(nodes.id, nodeId));
-    if (at - (this.lastSample.get(nodeId) ?? 0) < METRICS_SAMPLE_MS) return;
-    this.lastSample.set(nodeId, at);
-    await this.deps.db.batch([
-      this.deps.db.insert(nodeMetrics).values({
-        nodeId,
-        at,
-        cpu: m.cpu,
-        memUsed: m.memUsed,
-        memTotal: m.memTotal,
-        diskUsed: m.diskUsed,
-        diskTotal: m.diskTotal,
-      }),
-      this.deps.db
-        .delete(nodeMetrics)
-        .where(and(eq(nodeMetrics.nodeId, nodeId), lte(nodeMetrics.at, at - METRICS_RETAIN_MS))),
-    ]);
+  /** Keeps a node's latest heartbeat metrics for the next flush. */
+  noteMetrics(nodeId: string, m: NodeMetrics, at: number): void {
+    this.pendingMetrics.set(nodeId, { m, at });
+  }
+
+  /**
+   * Writes pending metrics in one batch: a node's row at most every 30 s (first figures at once),
+   * one chart sample a minute. With thousands of agents this is one transaction, not thousands.
+   */
+  async flushMetrics(): Promise<void> {
+    const db = this.deps.db;
+    const now = this.deps.now();
+    const writes = [];
+    for (const [nodeId, { m, at }] of this.pendingMetrics) {
+      if (now - (this.metricsWritten.get(nodeId) ?? 0) < METRICS_WRITE_MS) continue;
+      this.pendingMetrics.delete(nodeId);
+      this.metricsWritten.set(nodeId, now);
+      writes.push(db.update(nodes).set({ metrics: m, lastSeenAt: at }).where(eq(nodes.id, nodeId)));
+      if (now - (this.lastSample.get(nodeId) ?? 0) >= METRICS_SAMPLE_MS) {
+        this.lastSample.set(nodeId, now);
+        writes.push(
+          db.insert(nodeMetrics).values({
+            nodeId,
+            at,
+            cpu: m.cpu,
+            memUsed: m.memUsed,
+            memTotal: m.memTotal,
+            diskUsed: m.diskUsed,
+            diskTotal: m.diskTotal,
+          }),
+        );
+      }
+    }
+    if (now - this.lastRetention > 3600_000) {
+      this.lastRetention = now;
+      writes.push(db.delete(nodeMetrics).where(lte(nodeMetrics.at, now - METRICS_RETAIN_MS)));
+    }
+    try {
+      for (let i = 0; i < writes.length; i += 1000) {
+        const chunk = writes.slice(i, i + 1000);
+        if (chunk.length) await db.batch(chunk as [(typeof chunk)[number], ...typeof chunk]);
+      }
+    } catch (err) {
+      this.deps.logger.warn("metrics flush failed", { error: String(err) });
+    }
   }
 }

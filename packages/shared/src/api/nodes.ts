@@ -40,7 +40,19 @@ export const nodeDetailSchema = nodeSchema
   .extend({ inventory: inventorySchema.nullable(), inventoryAt: timestampSchema.nullable() })
   .meta({ id: "NodeDetail" });
 
-export const createNodeBodySchema = z.object({ name: dnsNameSchema }).strict().meta({ id: "CreateNode" });
+export const createNodeBodySchema = z
+  .object({
+    name: dnsNameSchema,
+    simulated: z
+      .boolean()
+      .optional()
+      .meta({
+        description:
+          "Marks a node backed by Pylon's Proxmox simulator (pnpm demo), shown as simulated everywhere",
+      }),
+  })
+  .strict()
+  .meta({ id: "CreateNode" });
 
 export const enrollmentSchema = z
   .object({
