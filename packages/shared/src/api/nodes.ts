@@ -43,13 +43,10 @@ export const nodeDetailSchema = nodeSchema
 export const createNodeBodySchema = z
   .object({
     name: dnsNameSchema,
-    simulated: z
-      .boolean()
-      .optional()
-      .meta({
-        description:
-          "Marks a node backed by Pylon's Proxmox simulator (pnpm demo), shown as simulated everywhere",
-      }),
+    simulated: z.boolean().optional().meta({
+      description:
+        "Marks a node backed by Pylon's Proxmox simulator (pnpm demo), shown as simulated everywhere",
+    }),
   })
   .strict()
   .meta({ id: "CreateNode" });
