@@ -1,10 +1,4 @@
-import {
-  type AgentFrame,
-  encodeFrame,
-  type NodeMetrics,
-  parseAgentFrame,
-  type ServerFrame,
-} from "@pylon/shared";
+import { type AgentFrame, encodeFrame, parseAgentFrame, type ServerFrame } from "@pylon/shared";
 import { and, eq, sql } from "drizzle-orm";
 import { type NodeRow, nodes } from "../db/schema/index.ts";
 import { randomSecret, sha256Hex } from "../lib/crypto.ts";
