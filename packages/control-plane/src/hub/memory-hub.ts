@@ -4,7 +4,6 @@ import type { UpgradeWebSocket, WSContext } from "hono/ws";
 import type { NodeRow } from "../db/schema/index.ts";
 import { jobs, nodeMetrics, nodes } from "../db/schema/index.ts";
 import type { AppDeps } from "../deps.ts";
-import type { AppEnv } from "../env.ts";
 import { newId } from "../lib/ids.ts";
 import { beatInstance } from "../services/instances.ts";
 import { AgentSession } from "./agent-session.ts";
@@ -65,7 +64,7 @@ export class MemoryHub implements AgentHub, HubContext {
     this.maxConcurrentJobs = opts.maxConcurrentJobs ?? 4;
     this.startedAt = deps.now();
     this.connect = opts.upgradeWebSocket((c) => {
-      const node = (c as unknown as { var: AppEnv["Variables"] }).var.agentNode;
+      const node: NodeRow = c.get("agentNode");
       let session: AgentSession | undefined;
       let queue = Promise.resolve();
       return {
@@ -80,7 +79,12 @@ export class MemoryHub implements AgentHub, HubContext {
         },
         onClose: () => {
           const s = session;
-          if (s) queue = queue.then(() => this.detach(s));
+          if (!s) return;
+          queue = queue
+            .then(() => this.detach(s))
+            .catch((err) =>
+              this.deps.logger.warn("agent detach failed", { nodeId: s.node.id, error: String(err) }),
+            );
         },
         onError: () => {},
       };
