@@ -39,6 +39,15 @@ const nav = (label: string) =>
 
 describe("dashboard as an admin", () => {
   it("first-run setup through the printed link signs the admin in", async () => {
+    // A made-up link is refused with the reason.
+    await page.goto("/setup#token=notarealsetuptoken");
+    await page.getByLabel("Name").fill(ADMIN.name);
+    await page.getByLabel("Email").fill(ADMIN.email);
+    await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
+    await page.getByLabel("Confirm password").fill(ADMIN.password);
+    await page.getByRole("button", { name: "Create admin account" }).click();
+    await page.getByRole("alert").getByText("This setup link is invalid or has expired").waitFor();
+
     const link = new URL(await setupLink(server));
     await page.goto(link.pathname + link.hash);
     await page.getByRole("heading", { name: "Set up Pylon" }).waitFor();
@@ -154,7 +163,7 @@ describe("dashboard as an admin", () => {
     await shot(page, "users-delete-confirm-light");
     await confirm.getByRole("button", { name: "Delete Otto Operator" }).click();
     await page.getByText("User Otto Operator deleted.").waitFor();
-    expect(await page.getByRole("cell", { name: "otto@example.com" }).count()).toBe(0);
+    await expect.poll(() => page.getByRole("cell", { name: "otto@example.com" }).count()).toBe(0);
   });
 
   it("the last admin cannot be demoted, and the refusal is shown", async () => {
@@ -256,6 +265,10 @@ describe("dashboard as an admin", () => {
     await page.getByTestId("version").getByText(health.version).waitFor();
     const href = await page.getByRole("link", { name: "Interactive API documentation" }).getAttribute("href");
     expect(href).toBe("/api/docs");
+    const docs = await ctx.newPage();
+    await docs.goto("/api/docs");
+    await docs.locator(".swagger-ui .info .title").waitFor();
+    await docs.close();
     await shotBothThemes(page, "settings");
   });
 
@@ -286,6 +299,8 @@ describe("dashboard as an admin", () => {
     try {
       const p = await phone.newPage();
       await p.goto("/admin/users");
+      await p.getByRole("heading", { name: "Sign in to Pylon" }).waitFor();
+      await shotBothThemes(p, "phone-sign-in");
       await signIn(p, ADMIN.email, ADMIN.password);
       await p.getByRole("heading", { name: "Users" }).waitFor();
       // Nothing wider than the screen.
@@ -297,6 +312,16 @@ describe("dashboard as an admin", () => {
       await p.getByRole("heading", { name: "Audit log" }).waitFor();
       expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
       await shotBothThemes(p, "phone-audit");
+      for (const [path, name] of [
+        ["/tokens", "phone-tokens"],
+        ["/account", "phone-account"],
+      ] as const) {
+        await p.goto(path);
+        await p.getByRole("banner").waitFor();
+        await p.locator("main h1").waitFor();
+        expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+        await shotBothThemes(p, name);
+      }
     } finally {
       await phone.close();
     }

@@ -61,3 +61,19 @@ it("explains what to do without a link, and when setup is done", async () => {
   render(() => <Setup />);
   await screen.findByText("Setup is already complete.");
 });
+
+it("picks up a link pasted into the same tab (only the fragment changes)", async () => {
+  history.replaceState(null, "", "/setup");
+  const calls = mockApi({
+    "GET /api/v1/setup": { body: { needed: true } },
+    "POST /api/v1/setup": { status: 201, body: { user: user(), via: "session", csrfToken: "t" } },
+  });
+  render(() => <Setup />);
+  await screen.findByText(/needs the setup link the server printed/);
+  history.replaceState(null, "", "/setup#token=pasted");
+  dispatchEvent(new HashChangeEvent("hashchange"));
+  await screen.findByLabelText("Name");
+  expect(location.hash).toBe("");
+  fill("a good long password");
+  await waitFor(() => expect(calls.at(-1)?.body).toMatchObject({ token: "pasted" }));
+});

@@ -1,4 +1,4 @@
-import { createResource, createSignal, Match, Switch } from "solid-js";
+import { createResource, createSignal, Match, onCleanup, Switch } from "solid-js";
 import { createAction } from "../api/action.ts";
 import { completeSetup } from "../api/actions.ts";
 import { getSetupStatus } from "../api/queries.ts";
@@ -21,7 +21,7 @@ function takeSetupToken(): string {
 
 /** First run: create the first admin account with the link the server printed. */
 export function Setup() {
-  const token = takeSetupToken();
+  const [token, setToken] = createSignal(takeSetupToken());
   const [status, { refetch }] = createResource(getSetupStatus);
   const [name, setName] = createSignal("");
   const [email, setEmail] = createSignal("");
@@ -29,12 +29,27 @@ export function Setup() {
   const [confirm, setConfirm] = createSignal("");
   const [mismatch, setMismatch] = createSignal(false);
   const action = createAction(completeSetup);
+  // Pasting another link into the same tab changes only the fragment: no reload, so listen.
+  const onHash = () => {
+    const next = takeSetupToken();
+    if (next) {
+      setToken(next);
+      action.clear();
+    }
+  };
+  window.addEventListener("hashchange", onHash);
+  onCleanup(() => window.removeEventListener("hashchange", onHash));
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
     setMismatch(password() !== confirm());
     if (mismatch()) return;
-    const me = await action.run({ token, name: name().trim(), email: email().trim(), password: password() });
+    const me = await action.run({
+      token: token(),
+      name: name().trim(),
+      email: email().trim(),
+      password: password(),
+    });
     if (me) {
       signedIn(me);
       navigate(HOME, { replace: true });
@@ -52,7 +67,7 @@ export function Setup() {
                 <Link href={HOME}>Go to sign-in</Link>
               </p>
             </Match>
-            <Match when={!token}>
+            <Match when={!token()}>
               <Notice kind="warning">
                 This page needs the setup link the server printed when it started (it ends in
                 <code>/setup#token=…</code>). Open that link, or restart Pylon for a new one.

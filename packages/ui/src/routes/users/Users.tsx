@@ -13,9 +13,9 @@ export function Users() {
   const [users, { refetch }] = createResource(listUsers);
   const [creating, setCreating] = createSignal(false);
   const [notice, setNotice] = createSignal<string | null>(null);
+  // The message appears with the refreshed list, so the two never disagree.
   const changed = (message: string) => {
-    setNotice(message);
-    void refetch();
+    void Promise.resolve(refetch()).finally(() => setNotice(message));
   };
   return (
     <>
