@@ -225,7 +225,7 @@ describe("dashboard as an admin", () => {
     const actions = async () => page.locator("table.audit tbody td[data-label=Action]").allTextContents();
     await page.locator("table.audit").waitFor();
     expect(await actions()).toHaveLength(50);
-    await shotBothThemes(page, "audit");
+    await shotBothThemes(page, "audit", { fullPage: false });
     await page.getByRole("button", { name: "Load more" }).click();
     await expect.poll(async () => (await actions()).length).toBeGreaterThan(50);
     expect(await page.getByRole("button", { name: "Load more" }).count()).toBe(0);
@@ -311,7 +311,7 @@ describe("dashboard as an admin", () => {
       await p.getByRole("link", { name: "Audit log" }).click();
       await p.getByRole("heading", { name: "Audit log" }).waitFor();
       expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
-      await shotBothThemes(p, "phone-audit");
+      await shotBothThemes(p, "phone-audit", { fullPage: false });
       for (const [path, name] of [
         ["/tokens", "phone-tokens"],
         ["/account", "phone-account"],
@@ -320,7 +320,7 @@ describe("dashboard as an admin", () => {
         await p.getByRole("banner").waitFor();
         await p.locator("main h1").waitFor();
         expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
-        await shotBothThemes(p, name);
+        await shotBothThemes(p, name, { fullPage: false });
       }
     } finally {
       await phone.close();

@@ -33,10 +33,14 @@ export async function signOut(page: Page): Promise<void> {
 }
 
 /** Screenshots the page in the light and the dark theme (the system setting, nothing stored). */
-export async function shotBothThemes(page: Page, name: string): Promise<void> {
+export async function shotBothThemes(
+  page: Page,
+  name: string,
+  opts: { fullPage?: boolean } = {},
+): Promise<void> {
   for (const theme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: theme });
-    await shot(page, `${name}-${theme}`);
+    await shot(page, `${name}-${theme}`, opts);
   }
   await page.emulateMedia({ colorScheme: "light" });
 }

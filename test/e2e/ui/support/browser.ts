@@ -44,10 +44,10 @@ export function newContext(
   });
 }
 
-/** Saves a full-page screenshot as test-results/screenshots/<name>.png. */
-export async function shot(page: Page, name: string): Promise<void> {
+/** Saves a screenshot (the whole page unless `fullPage` is false) as test-results/screenshots/<name>.png. */
+export async function shot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: opts.fullPage ?? true });
 }
 
 /** Collects uncaught page errors and console errors, so a test can assert there were none. */
