@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { z } from "zod";
 import {
   CATALOG_APPS,
   checkCatalogEntry,
@@ -8,7 +9,7 @@ import {
   getCatalogEntry,
   renderCompose,
 } from "./index.ts";
-import { catalogEntrySchema } from "./schema.ts";
+import { catalogEntrySchema, catalogListSchema, catalogSummary } from "./schema.ts";
 
 const REQUIRED_APPS = [
   "nginx",
@@ -141,5 +142,20 @@ describe("catalog checks catch broken entries", () => {
     expect(checkCatalogEntry(badDefault)).toEqual([
       "parameter 'retention': must be a duration such as 15d, 12w or 1y",
     ]);
+  });
+});
+
+describe("catalog schemas for the API", () => {
+  it("convert to JSON Schema (what the OpenAPI document is built from)", () => {
+    const list = z.toJSONSchema(catalogListSchema, { io: "output" });
+    expect(JSON.stringify(list)).toContain('"items"');
+    expect(() => z.toJSONSchema(catalogEntrySchema, { io: "output" })).not.toThrow();
+  });
+
+  it("list summaries carry everything but the template", () => {
+    const parsed = catalogListSchema.parse({ items: CATALOG_APPS.map(catalogSummary) });
+    expect(parsed.items).toHaveLength(CATALOG_APPS.length);
+    expect(parsed.items[0]).not.toHaveProperty("compose");
+    expect(parsed.items[0]).toHaveProperty("minResources");
   });
 });

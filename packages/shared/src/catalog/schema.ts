@@ -219,7 +219,7 @@ function duplicates(names: string[]): string[] {
   return names.filter((n, i) => names.indexOf(n) !== i);
 }
 
-export const catalogEntrySchema = z
+const catalogEntryObject = z
   .object({
     id: catalogIdSchema,
     name: z.string().min(1).max(60),
@@ -243,7 +243,9 @@ export const catalogEntrySchema = z
     healthCheck: catalogHealthCheckSchema,
     notes: z.string().max(2000).meta({ description: "First-login hints shown after deploy" }),
   })
-  .strict()
+  .strict();
+
+export const catalogEntrySchema = catalogEntryObject
   .superRefine((entry, ctx) => {
     const sets = {
       param: entry.parameters.map((p) => p.name),
@@ -282,5 +284,17 @@ export const catalogEntrySchema = z
   .meta({ id: "CatalogEntry" });
 export type CatalogEntry = z.infer<typeof catalogEntrySchema>;
 
-/** The list answer of `GET /api/v1/catalog`. */
-export const catalogListSchema = z.object({ items: z.array(catalogEntrySchema) }).meta({ id: "CatalogList" });
+/** What the catalog list shows: everything but the template itself. */
+export const catalogSummarySchema = catalogEntryObject.omit({ compose: true }).meta({ id: "CatalogSummary" });
+export type CatalogSummary = z.infer<typeof catalogSummarySchema>;
+
+/** The answer of `GET /api/v1/catalog`. */
+export const catalogListSchema = z
+  .object({ items: z.array(catalogSummarySchema) })
+  .meta({ id: "CatalogList" });
+
+/** The summary of an entry, for the list endpoint. */
+export function catalogSummary(entry: CatalogEntry): CatalogSummary {
+  const { compose: _compose, ...summary } = entry;
+  return summary;
+}
