@@ -4,6 +4,9 @@ import { applyStoredTheme } from "./context/theme.ts";
 import "./styles/base.css";
 import "./styles/layout.css";
 import "./styles/components.css";
+import "./styles/forms.css";
+import "./styles/tables.css";
+import "./styles/overlays.css";
 
 applyStoredTheme();
 const root = document.getElementById("root");
