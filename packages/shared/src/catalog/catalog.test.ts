@@ -122,6 +122,8 @@ describe("catalog checks catch broken entries", () => {
   it("rejects undeclared and malformed placeholders, and a stray compose variable", () => {
     const undeclared = { ...base, compose: base.compose.replace("{{ port.http }}", "{{ param.nope }}") };
     expect(checkCatalogEntry(undeclared)).toContain("compose: placeholder 'param.nope' is not declared");
+    const fact = { ...base, compose: base.compose.replace("{{ port.http }}", "{{ app.secret_sauce }}") };
+    expect(checkCatalogEntry(fact)).toContain("compose: placeholder 'app.secret_sauce' is not declared");
     const malformed = { ...base, compose: base.compose.replace("{{ port.http }}", "{{ port.http") };
     expect(checkCatalogEntry(malformed).join("\n")).toMatch(/malformed placeholder/);
     const dollar = { ...base, compose: `${base.compose}# \${HOME}\n` };

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { CATALOG_APPS, generateSecrets, getCatalogEntry } from "./index.ts";
 import { CatalogParameterError, resolveParameters } from "./parameters.ts";
-import { renderCompose } from "./render.ts";
+import { CatalogTemplateError, renderCompose } from "./render.ts";
 import type { CatalogEntry } from "./schema.ts";
 
 /** What compose does to a value: `$$` is a literal `$`; any other `$NAME`/`${` would interpolate. */
@@ -158,10 +158,7 @@ describe("parameter validation", () => {
   const secrets = generateSecrets(grafana);
 
   it("fills defaults and passes given values through", () => {
-    expect(resolveParameters(grafana, {})).toEqual({
-      admin_user: "admin",
-      public_url: "http://localhost:3000/",
-    });
+    expect(resolveParameters(grafana, {})).toEqual({ admin_user: "admin" });
     expect(resolveParameters(grafana, { admin_user: "ops" }).admin_user).toBe("ops");
   });
 
@@ -175,7 +172,6 @@ describe("parameter validation", () => {
       }
       throw new Error("expected a validation error");
     };
-    expect(fail(grafana, { public_url: "ftp://x" })).toBe("parameter 'public_url': must be an http(s) URL");
     expect(fail(grafana, { admin_user: 42 })).toBe("parameter 'admin_user': must be a string");
     expect(fail(grafana, { colour: "red" })).toBe("parameter 'colour': is not a parameter of 'grafana'");
     const redis = getCatalogEntry("redis")!;
@@ -195,9 +191,26 @@ describe("parameter validation", () => {
     );
     expect(fail(TEST_ENTRY, { free: "a\0b" })).toBe("parameter 'free': must not contain NUL bytes");
     // Several problems are reported together.
-    expect(fail(grafana, { admin_user: "", public_url: "nope" })).toBe(
-      "parameter 'admin_user': is required; parameter 'public_url': must be an http(s) URL",
+    expect(fail(grafana, { admin_user: "", colour: "red" })).toBe(
+      "parameter 'colour': is not a parameter of 'grafana'; parameter 'admin_user': is required",
     );
+  });
+
+  it("checks URL and host name parameters", () => {
+    const entry: CatalogEntry = {
+      ...TEST_ENTRY,
+      parameters: [
+        { name: "callback", label: "Callback", type: "string", format: "url", required: true },
+        { name: "smtp_host", label: "SMTP", type: "string", format: "hostname", required: false },
+      ],
+      compose: TEST_ENTRY.compose.replaceAll("param.free", "param.callback"),
+    };
+    expect(() => renderCompose(entry, { callback: "ftp://x" }, { token: "t" })).toThrow(
+      "parameter 'callback': must be an http(s) URL",
+    );
+    expect(() =>
+      renderCompose(entry, { callback: "https://ok.example", smtp_host: "bad host" }, { token: "t" }),
+    ).toThrow("parameter 'smtp_host': must be a host name");
   });
 
   it("checks email parameters", () => {
@@ -232,6 +245,45 @@ describe("parameter validation", () => {
     expect(text).toContain('GITEA__server__SSH_PORT: "31022"');
     expect(() => renderCompose(getCatalogEntry("gitea")!, {}, {}, { ports: { http: 70000 } })).toThrow(
       /host port 70000/,
+    );
+  });
+});
+
+describe("app facts from the platform", () => {
+  const gitea = getCatalogEntry("gitea")!;
+
+  it("fill {{ app.url }}, {{ app.host }} and {{ app.scheme }} from the app's URL", () => {
+    const text = renderCompose(
+      getCatalogEntry("nextcloud")!,
+      {},
+      generateSecrets(getCatalogEntry("nextcloud")!),
+      {
+        appUrl: "https://files.pylon.internal/",
+        appName: "files",
+      },
+    );
+    expect(text).toContain('NEXTCLOUD_TRUSTED_DOMAINS: "files.pylon.internal localhost"');
+    expect(text).toContain('OVERWRITEPROTOCOL: "https"');
+    expect(text).toContain('OVERWRITECLIURL: "https://files.pylon.internal"');
+  });
+
+  it("default to the HTTP port on localhost", () => {
+    expect(renderCompose(gitea, {}, {})).toContain('GITEA__server__ROOT_URL: "http://localhost:3000"');
+    expect(renderCompose(gitea, {}, {}, { ports: { http: 30080 } })).toContain("http://localhost:30080");
+  });
+
+  it("refuse URLs and names that are not plain", () => {
+    for (const appUrl of [
+      "ftp://x",
+      "not a url",
+      "https://u:p@x.example",
+      "https://x.example/$(id)",
+      'https://x/"',
+    ]) {
+      expect(() => renderCompose(gitea, {}, {}, { appUrl }), appUrl).toThrow(CatalogTemplateError);
+    }
+    expect(() => renderCompose(gitea, {}, {}, { appName: "Bad_Name" })).toThrow(
+      "app name 'Bad_Name' is not a DNS label",
     );
   });
 });

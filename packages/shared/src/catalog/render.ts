@@ -7,6 +7,44 @@ import { checkSecrets } from "./secrets.ts";
 export interface RenderOptions {
   /** Host port per port name (from the port registry); defaults to the container port. */
   ports?: Readonly<Record<string, number>>;
+  /** The app's name (a DNS label; defaults to the entry id). */
+  appName?: string;
+  /** The app's public URL, e.g. `https://blog.pylon.internal`; defaults to the guest's HTTP port on localhost. */
+  appUrl?: string;
+}
+
+// shared compiles without DOM or Node types; URL is a global in every runtime it runs in.
+declare const URL: new (
+  input: string,
+) => { protocol: string; hostname: string; host: string; username: string; password: string; href: string };
+
+/** The `{{ app.* }}` values, validated: they come from the platform but end up in the file too. */
+function appValues(
+  entry: CatalogEntry,
+  options: RenderOptions,
+  hostPorts: Record<string, string>,
+): Record<string, string> {
+  const name = options.appName ?? entry.id;
+  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(name)) {
+    throw new CatalogTemplateError(`app name '${name}' is not a DNS label`);
+  }
+  const httpPort = entry.ports.find((p) => p.http) ?? entry.ports[0];
+  const raw = options.appUrl ?? `http://localhost:${httpPort ? hostPorts[httpPort.name] : 80}`;
+  let url: InstanceType<typeof URL>;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new CatalogTemplateError(`app URL '${raw}' is not a URL`);
+  }
+  if (
+    (url.protocol !== "http:" && url.protocol !== "https:") ||
+    url.username ||
+    url.password ||
+    /[\s"'`$\\]/.test(raw)
+  ) {
+    throw new CatalogTemplateError(`app URL '${raw}' must be a plain http(s) URL`);
+  }
+  return { name, url: url.href.replace(/\/+$/, ""), host: url.hostname, scheme: url.protocol.slice(0, -1) };
 }
 
 /** Thrown when a catalog template itself is broken (a bug in the catalog, not user input). */
@@ -50,9 +88,16 @@ export function renderCompose(
     portValues[port.name] = String(host);
   }
 
+  const app = appValues(entry, options, portValues);
+  const tables: Record<string, Record<string, ParameterValue>> = {
+    param: values,
+    secret: secretValues,
+    port: portValues,
+    app,
+  };
+
   const lookup = (kind: string, name: string): string => {
-    const table: Record<string, string | ParameterValue | undefined> =
-      kind === "param" ? values : kind === "secret" ? secretValues : portValues;
+    const table = tables[kind] ?? {};
     const value = Object.hasOwn(table, name) ? table[name] : undefined;
     if (value === undefined)
       throw new CatalogTemplateError(`${entry.id}: placeholder '${kind}.${name}' has no value`);

@@ -5,7 +5,7 @@ import { z } from "zod";
  * validated by these schemas in a test and served as-is by `GET /api/v1/catalog`.
  *
  * A compose template is docker-compose YAML whose string scalars may contain placeholders:
- * `{{ param.<name> }}`, `{{ secret.<name> }}` and `{{ port.<name> }}`. They are filled by
+ * `{{ param.<name> }}`, `{{ secret.<name> }}`, `{{ port.<name> }}` and `{{ app.<fact> }}`. They are filled by
  * `renderCompose` after the template is parsed, so a value can never become YAML structure.
  */
 
@@ -27,7 +27,13 @@ export const CATALOG_CATEGORIES = [
 export type CatalogCategory = (typeof CATALOG_CATEGORIES)[number];
 
 /** The placeholder grammar, shared by the schema (reference checks) and the renderer. */
-export const PLACEHOLDER_PATTERN = /\{\{\s*(param|secret|port)\.([a-z][a-z0-9_]*)\s*\}\}/g;
+export const PLACEHOLDER_PATTERN = /\{\{\s*(param|secret|port|app)\.([a-z][a-z0-9_]*)\s*\}\}/g;
+
+/**
+ * Facts about the deployed app the platform supplies (`{{ app.url }}` …): its public URL
+ * without a trailing slash, that URL's host and scheme, and the app's name.
+ */
+export const APP_PLACEHOLDERS = ["url", "host", "scheme", "name"] as const;
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const KEY_NAME = /^[a-z][a-z0-9_]*$/;
@@ -251,8 +257,9 @@ export const catalogEntrySchema = catalogEntryObject
       param: entry.parameters.map((p) => p.name),
       secret: entry.secrets.map((s) => s.name),
       port: entry.ports.map((p) => p.name),
+      app: [...APP_PLACEHOLDERS] as string[],
     };
-    for (const [kind, names] of Object.entries(sets)) {
+    for (const [kind, names] of Object.entries(sets).filter(([k]) => k !== "app")) {
       for (const d of new Set(duplicates(names))) {
         ctx.addIssue({ code: "custom", path: [kind], message: `${kind} '${d}' is declared twice` });
       }

@@ -25,16 +25,3 @@ export function timezoneParameter(): CatalogParameter {
     description: "IANA time zone used for schedules and timestamps",
   };
 }
-
-/** A URL parameter for the address users will open (the deploy fills in the app's URL). */
-export function publicUrlParameter(defaultUrl: string, description: string): CatalogParameter {
-  return {
-    name: "public_url",
-    label: "Public URL",
-    type: "string",
-    format: "url",
-    default: defaultUrl,
-    required: true,
-    description,
-  };
-}

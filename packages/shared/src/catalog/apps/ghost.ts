@@ -1,5 +1,5 @@
 import type { CatalogEntry } from "../schema.ts";
-import { monogramIcon, publicUrlParameter } from "./common.ts";
+import { monogramIcon } from "./common.ts";
 
 /** Ghost with MySQL 8, the database Ghost supports in production. */
 export const ghost: CatalogEntry = {
@@ -21,7 +21,7 @@ services:
     ports:
       - "{{ port.http }}:2368"
     environment:
-      url: "{{ param.public_url }}"
+      url: "{{ app.url }}"
       database__client: mysql
       database__connection__host: db
       database__connection__user: ghost
@@ -43,9 +43,7 @@ volumes:
   content: {}
   db_data: {}
 `,
-  parameters: [
-    publicUrlParameter("http://localhost:2368", "The blog's public address; Ghost builds its links from it"),
-  ],
+  parameters: [],
   secrets: [
     { name: "db_password", length: 32, alphabet: "alphanumeric", description: "Ghost's database password" },
     { name: "db_root_password", length: 32, alphabet: "alphanumeric", description: "MySQL root password" },

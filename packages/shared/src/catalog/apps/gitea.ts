@@ -1,5 +1,5 @@
 import type { CatalogEntry } from "../schema.ts";
-import { monogramIcon, publicUrlParameter } from "./common.ts";
+import { monogramIcon } from "./common.ts";
 
 /** Gitea with its built-in SQLite database. */
 export const gitea: CatalogEntry = {
@@ -23,7 +23,7 @@ services:
       USER_UID: "1000"
       USER_GID: "1000"
       GITEA__database__DB_TYPE: sqlite3
-      GITEA__server__ROOT_URL: "{{ param.public_url }}"
+      GITEA__server__ROOT_URL: "{{ app.url }}"
       GITEA__server__SSH_PORT: "{{ port.ssh }}"
       GITEA__service__DISABLE_REGISTRATION: "{{ param.disable_registration }}"
     volumes:
@@ -32,7 +32,6 @@ volumes:
   data: {}
 `,
   parameters: [
-    publicUrlParameter("http://localhost:3000/", "The address users clone from and open in the browser"),
     {
       name: "disable_registration",
       label: "Disable self-registration",

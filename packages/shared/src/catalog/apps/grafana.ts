@@ -1,5 +1,5 @@
 import type { CatalogEntry } from "../schema.ts";
-import { monogramIcon, publicUrlParameter } from "./common.ts";
+import { monogramIcon } from "./common.ts";
 
 /** Grafana OSS dashboards. */
 export const grafana: CatalogEntry = {
@@ -21,7 +21,7 @@ services:
     environment:
       GF_SECURITY_ADMIN_USER: "{{ param.admin_user }}"
       GF_SECURITY_ADMIN_PASSWORD: "{{ secret.admin_password }}"
-      GF_SERVER_ROOT_URL: "{{ param.public_url }}"
+      GF_SERVER_ROOT_URL: "{{ app.url }}"
       GF_USERS_ALLOW_SIGN_UP: "false"
     volumes:
       - data:/var/lib/grafana
@@ -38,7 +38,6 @@ volumes:
       pattern: "[A-Za-z0-9_.@-]{1,64}",
       patternMessage: "must be 1 to 64 letters, digits or _.@-",
     },
-    publicUrlParameter("http://localhost:3000/", "The address users open; used in links and OAuth redirects"),
   ],
   secrets: [
     {

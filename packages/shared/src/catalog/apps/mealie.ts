@@ -1,5 +1,5 @@
 import type { CatalogEntry } from "../schema.ts";
-import { monogramIcon, publicUrlParameter, timezoneParameter } from "./common.ts";
+import { monogramIcon, timezoneParameter } from "./common.ts";
 
 /** Mealie recipe manager with SQLite. */
 export const mealie: CatalogEntry = {
@@ -20,7 +20,7 @@ services:
       - "{{ port.http }}:9000"
     environment:
       ALLOW_SIGNUP: "{{ param.allow_signup }}"
-      BASE_URL: "{{ param.public_url }}"
+      BASE_URL: "{{ app.url }}"
       TZ: "{{ param.timezone }}"
       DB_ENGINE: sqlite
     volumes:
@@ -29,7 +29,6 @@ volumes:
   data: {}
 `,
   parameters: [
-    publicUrlParameter("http://localhost:9000", "The address used in links and e-mails"),
     timezoneParameter(),
     { name: "allow_signup", label: "Allow sign-ups", type: "boolean", default: false, required: true },
   ],

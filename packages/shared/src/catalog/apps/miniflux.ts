@@ -1,5 +1,5 @@
 import type { CatalogEntry } from "../schema.ts";
-import { monogramIcon, publicUrlParameter } from "./common.ts";
+import { monogramIcon } from "./common.ts";
 
 /** Miniflux feed reader with PostgreSQL. */
 export const miniflux: CatalogEntry = {
@@ -26,7 +26,7 @@ services:
       CREATE_ADMIN: "1"
       ADMIN_USERNAME: "{{ param.admin_user }}"
       ADMIN_PASSWORD: "{{ secret.admin_password }}"
-      BASE_URL: "{{ param.public_url }}"
+      BASE_URL: "{{ app.url }}"
   db:
     image: postgres:17.2-alpine
     restart: unless-stopped
@@ -49,7 +49,6 @@ volumes:
       pattern: "[A-Za-z0-9_.@-]{3,50}",
       patternMessage: "must be 3 to 50 letters, digits or _.@-",
     },
-    publicUrlParameter("http://localhost:8080/", "The address users open"),
   ],
   secrets: [
     // Alphanumeric only: it sits inside DATABASE_URL, where URL delimiters would break it.

@@ -1,5 +1,5 @@
 import type { CatalogEntry } from "../schema.ts";
-import { monogramIcon, publicUrlParameter, timezoneParameter } from "./common.ts";
+import { monogramIcon, timezoneParameter } from "./common.ts";
 
 /** n8n workflow automation with its SQLite store. */
 export const n8n: CatalogEntry = {
@@ -20,7 +20,7 @@ services:
       - "{{ port.http }}:5678"
     environment:
       N8N_ENCRYPTION_KEY: "{{ secret.encryption_key }}"
-      WEBHOOK_URL: "{{ param.public_url }}"
+      WEBHOOK_URL: "{{ app.url }}"
       GENERIC_TIMEZONE: "{{ param.timezone }}"
       TZ: "{{ param.timezone }}"
       N8N_RUNNERS_ENABLED: "true"
@@ -29,10 +29,7 @@ services:
 volumes:
   data: {}
 `,
-  parameters: [
-    publicUrlParameter("http://localhost:5678/", "Public address; webhook URLs are built from it"),
-    timezoneParameter(),
-  ],
+  parameters: [timezoneParameter()],
   secrets: [
     {
       name: "encryption_key",

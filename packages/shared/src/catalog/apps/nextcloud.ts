@@ -28,7 +28,9 @@ services:
       POSTGRES_PASSWORD: "{{ secret.db_password }}"
       NEXTCLOUD_ADMIN_USER: "{{ param.admin_user }}"
       NEXTCLOUD_ADMIN_PASSWORD: "{{ secret.admin_password }}"
-      NEXTCLOUD_TRUSTED_DOMAINS: "{{ param.trusted_domains }}"
+      NEXTCLOUD_TRUSTED_DOMAINS: "{{ app.host }} {{ param.trusted_domains }}"
+      OVERWRITEPROTOCOL: "{{ app.scheme }}"
+      OVERWRITECLIURL: "{{ app.url }}"
       REDIS_HOST: redis
     volumes:
       - html:/var/www/html
@@ -60,13 +62,13 @@ volumes:
     },
     {
       name: "trusted_domains",
-      label: "Trusted domains",
+      label: "More trusted domains",
       type: "string",
       default: "localhost",
-      required: true,
+      required: false,
       pattern: "[A-Za-z0-9.:\\-]+( [A-Za-z0-9.:\\-]+)*",
       patternMessage: "must be host names separated by single spaces",
-      description: "Host names Nextcloud answers to, space-separated (add the app's domain)",
+      description: "Other host names Nextcloud answers to besides the app's own, space-separated",
     },
   ],
   secrets: [

@@ -1,5 +1,5 @@
 import type { CatalogEntry } from "../schema.ts";
-import { monogramIcon, publicUrlParameter, timezoneParameter } from "./common.ts";
+import { monogramIcon, timezoneParameter } from "./common.ts";
 
 /** Paperless-ngx with a Redis broker and SQLite. */
 export const paperlessNgx: CatalogEntry = {
@@ -26,7 +26,7 @@ services:
       PAPERLESS_SECRET_KEY: "{{ secret.secret_key }}"
       PAPERLESS_ADMIN_USER: "{{ param.admin_user }}"
       PAPERLESS_ADMIN_PASSWORD: "{{ secret.admin_password }}"
-      PAPERLESS_URL: "{{ param.public_url }}"
+      PAPERLESS_URL: "{{ app.url }}"
       PAPERLESS_TIME_ZONE: "{{ param.timezone }}"
       PAPERLESS_OCR_LANGUAGE: "{{ param.ocr_language }}"
     volumes:
@@ -56,10 +56,6 @@ volumes:
       pattern: "[A-Za-z0-9_.@+-]{1,150}",
       patternMessage: "must be letters, digits or _.@+-",
     },
-    publicUrlParameter(
-      "http://localhost:8000",
-      "The address users open; Paperless checks requests against it",
-    ),
     timezoneParameter(),
     {
       name: "ocr_language",

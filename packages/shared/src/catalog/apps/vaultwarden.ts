@@ -1,5 +1,5 @@
 import type { CatalogEntry } from "../schema.ts";
-import { monogramIcon, publicUrlParameter } from "./common.ts";
+import { monogramIcon } from "./common.ts";
 
 /** Vaultwarden, the Bitwarden-compatible password manager server. */
 export const vaultwarden: CatalogEntry = {
@@ -19,7 +19,7 @@ services:
     ports:
       - "{{ port.http }}:80"
     environment:
-      DOMAIN: "{{ param.public_url }}"
+      DOMAIN: "{{ app.url }}"
       SIGNUPS_ALLOWED: "{{ param.signups_allowed }}"
       ADMIN_TOKEN: "{{ secret.admin_token }}"
     volumes:
@@ -28,7 +28,6 @@ volumes:
   data: {}
 `,
   parameters: [
-    publicUrlParameter("https://localhost", "The https address of the vault; clients and WebAuthn need it"),
     {
       name: "signups_allowed",
       label: "Allow sign-ups",
