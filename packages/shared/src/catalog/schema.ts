@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { catalogParameterSchema, keyNameSchema } from "./parameter-schema.ts";
+
+export * from "./parameter-schema.ts";
 
 /**
  * The app catalog: what a catalog entry is. Entries are data (one file per app in ./apps),
@@ -36,7 +39,6 @@ export const PLACEHOLDER_PATTERN = /\{\{\s*(param|secret|port|app)\.([a-z][a-z0-
 export const APP_PLACEHOLDERS = ["url", "host", "scheme", "name"] as const;
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const KEY_NAME = /^[a-z][a-z0-9_]*$/;
 
 /** A catalog id: a DNS label, so it can double as a default app name. */
 export const catalogIdSchema = z
@@ -44,94 +46,6 @@ export const catalogIdSchema = z
   .min(1)
   .max(40)
   .regex(DNS_LABEL, "must be lower-case letters, digits and inner hyphens (a DNS label)");
-
-const keyNameSchema = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(KEY_NAME, "must be lower-case letters, digits and underscores, starting with a letter");
-
-const regexSourceSchema = z
-  .string()
-  .min(1)
-  .max(500)
-  .refine((s) => {
-    try {
-      new RegExp(s, "u");
-      return true;
-    } catch {
-      return false;
-    }
-  }, "must be a valid regular expression");
-
-export const STRING_FORMATS = ["email", "url", "hostname", "timezone"] as const;
-
-const parameterBase = {
-  name: keyNameSchema,
-  label: z.string().min(1).max(80),
-  description: z.string().max(500).optional(),
-  required: z.boolean(),
-};
-
-const stringParameterSchema = z
-  .object({
-    ...parameterBase,
-    type: z.literal("string"),
-    default: z.string().optional(),
-    minLength: z.number().int().min(0).optional(),
-    maxLength: z.number().int().min(1).max(4096).optional(),
-    pattern: regexSourceSchema
-      .optional()
-      .meta({ description: "The whole value must match (anchored for you)" }),
-    patternMessage: z.string().max(200).optional().meta({ description: "Shown when the pattern fails" }),
-    format: z.enum(STRING_FORMATS).optional(),
-  })
-  .strict();
-
-const numberParameterSchema = z
-  .object({
-    ...parameterBase,
-    type: z.literal("number"),
-    default: z.number().optional(),
-    min: z.number().optional(),
-    max: z.number().optional(),
-    integer: z.boolean().optional(),
-  })
-  .strict();
-
-const booleanParameterSchema = z
-  .object({ ...parameterBase, type: z.literal("boolean"), default: z.boolean().optional() })
-  .strict();
-
-const enumParameterSchema = z
-  .object({
-    ...parameterBase,
-    type: z.literal("enum"),
-    options: z.array(z.string().min(1).max(200)).min(1),
-    default: z.string().optional(),
-  })
-  .strict();
-
-/** A value the user supplies that must never be shown back; secrets never have a default. */
-const secretParameterSchema = z
-  .object({
-    ...parameterBase,
-    type: z.literal("secret"),
-    minLength: z.number().int().min(0).optional(),
-    maxLength: z.number().int().min(1).max(4096).optional(),
-  })
-  .strict();
-
-export const catalogParameterSchema = z
-  .discriminatedUnion("type", [
-    stringParameterSchema,
-    numberParameterSchema,
-    booleanParameterSchema,
-    enumParameterSchema,
-    secretParameterSchema,
-  ])
-  .meta({ id: "CatalogParameter" });
-export type CatalogParameter = z.infer<typeof catalogParameterSchema>;
 
 export const SECRET_ALPHABETS = ["alphanumeric", "hex", "base64url"] as const;
 export type SecretAlphabet = (typeof SECRET_ALPHABETS)[number];
@@ -203,7 +117,10 @@ export const catalogHealthCheckSchema = z
       })
       .strict(),
   ])
-  .meta({ id: "CatalogHealthCheck" });
+  .meta({
+    id: "CatalogHealthCheck",
+    description: "Probe the guest's host port for `port`, sending the app's public host name as Host",
+  });
 export type CatalogHealthCheck = z.infer<typeof catalogHealthCheckSchema>;
 
 /** An inline SVG (or SVG data URI) authored for the catalog: small, and nothing active in it. */

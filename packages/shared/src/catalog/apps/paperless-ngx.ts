@@ -27,6 +27,8 @@ services:
       PAPERLESS_ADMIN_USER: "{{ param.admin_user }}"
       PAPERLESS_ADMIN_PASSWORD: "{{ secret.admin_password }}"
       PAPERLESS_URL: "{{ app.url }}"
+      # PAPERLESS_URL alone would narrow ALLOWED_HOSTS to the public name; keep local probes working.
+      PAPERLESS_ALLOWED_HOSTS: "{{ app.host }},localhost,127.0.0.1"
       PAPERLESS_TIME_ZONE: "{{ param.timezone }}"
       PAPERLESS_OCR_LANGUAGE: "{{ param.ocr_language }}"
     volumes:
