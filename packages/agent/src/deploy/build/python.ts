@@ -57,12 +57,16 @@ const IGNORED_PY = /(^|\/)(tests?|\.?venv|site-packages|migrations|node_modules)
 
 /** Python files worth scanning for an app object, shallowest first. */
 async function pythonSources(files: RepoFiles): Promise<string[]> {
-  return (await files.list())
-    .filter(
-      (f) => f.endsWith(".py") && !IGNORED_PY.test(f) && !/(^|\/)(setup|conftest|test_[^/]*)\.py$/.test(f),
-    )
-    .filter((f) => f.split("/").length <= 3)
-    .sort((a, b) => a.split("/").length - b.split("/").length || a.localeCompare(b));
+  return (
+    (await files.list())
+      .filter(
+        (f) => f.endsWith(".py") && !IGNORED_PY.test(f) && !/(^|\/)(setup|conftest|test_[^/]*)\.py$/.test(f),
+      )
+      .filter((f) => f.split("/").length <= 3)
+      // Only paths Python can import as modules; this also keeps odd file names out of the Dockerfile.
+      .filter((f) => /^(?:[A-Za-z_]\w*\/)*[A-Za-z_]\w*\.py$/.test(f))
+      .sort((a, b) => a.split("/").length - b.split("/").length || a.localeCompare(b))
+  );
 }
 
 const PREFERRED_FILES = ["wsgi.py", "asgi.py", "app.py", "main.py", "application.py", "server.py", "run.py"];
