@@ -1,9 +1,30 @@
 // Bundles the agent into ONE self-contained ESM file (dist/agent.mjs) that runs on Debian's
 // own nodejs (18 on PVE 8, 20 on PVE 9): no npm, no node_modules and no native parts on the host.
+// Minified because the agent's memory budget is tight (issue #4: within 1.2× of a bare ws
+// client): V8 keeps the source text and compiles what it parses; dist/agent.mjs.map (not
+// shipped) maps stack traces back.
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+
+/** zod bundles error messages in ~40 languages behind `z.locales`; the agent logs in English. */
+const zodEnglishOnly = {
+  name: "zod-english-only",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]/.test(args.importer)
+        ? { path: join(dirname(args.importer), "../locales/en.js"), namespace: "zod-locales" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      loader: "js",
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
 
 await build({
   absWorkingDir: root,
@@ -13,11 +34,13 @@ await build({
   platform: "node",
   format: "esm",
   target: "node18",
-  minifySyntax: true,
+  minify: true,
+  sourcemap: "external",
   legalComments: "eof",
   // ws loads these optional native helpers in a try/catch; the host has none, ws falls back to JS.
   external: ["bufferutil", "utf-8-validate"],
   alias: { undici: "./scripts/undici-stub.mjs" },
+  plugins: [zodEnglishOnly],
   // CommonJS dependencies (ws) call require() for Node built-ins; give the ESM bundle a real one.
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __pylonCreateRequire } from 'node:module'; const require = __pylonCreateRequire(import.meta.url);",

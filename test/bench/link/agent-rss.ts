@@ -12,6 +12,7 @@ import { FakeControlPlane } from "../../../packages/agent/src/testing/control-pl
 import { createCt, startTestSim } from "../../../packages/agent/src/testing/sim.ts";
 
 const AGENT_PKG = fileURLToPath(new URL("../../../packages/agent/", import.meta.url));
+const SETTLE_S = Number(process.env.BENCH_SETTLE_S ?? 15);
 const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 10);
 const JOB_S = Number(process.env.BENCH_JOB_S ?? 10);
 
@@ -25,7 +26,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 /** The bare client: one ws connection, nothing else, bundled with the agent's build settings. */
 async function buildBareClient(outfile: string): Promise<void> {
   const require = createRequire(join(AGENT_PKG, "package.json"));
-  const esbuild: typeof import("esbuild") = require("esbuild");
+  // esbuild is the agent package's dev dependency, not the root's: load it from there.
+  const esbuild: { build(options: Record<string, unknown>): Promise<unknown> } = require("esbuild");
   await esbuild.build({
     stdin: {
       contents: `import WebSocket from "ws";
@@ -49,9 +51,15 @@ ws.on("error", (e) => { console.error(e.message); process.exit(1); });`,
 }
 
 const children: ChildProcess[] = [];
+const extraEnv: Record<string, string> = Object.fromEntries(
+  (process.env.BENCH_ENV ?? "")
+    .split(" ")
+    .filter(Boolean)
+    .map((kv) => kv.split("=") as [string, string]),
+);
 function launch(args: string[]): ChildProcess {
   const child = spawn(process.execPath, args, {
-    env: { PATH: process.env.PATH, WS_NO_BUFFER_UTIL: "1", WS_NO_UTF_8_VALIDATE: "1" },
+    env: { PATH: process.env.PATH, WS_NO_BUFFER_UTIL: "1", WS_NO_UTF_8_VALIDATE: "1", ...extraEnv },
     stdio: ["ignore", "pipe", "inherit"],
   });
   child.stdout?.resume();
@@ -87,15 +95,23 @@ try {
   );
 
   const bare = launch([bareFile, `${cp.url.replace("http", "ws")}/agent/v1/connect`]);
-  const agent = launch([join(AGENT_PKG, "dist/agent.mjs"), "run", "--config", join(dir, "agent.json")]);
+  const flags = (process.env.BENCH_AGENT_FLAGS ?? "").split(" ").filter(Boolean);
+  const agent = launch([
+    ...flags,
+    join(AGENT_PKG, "dist/agent.mjs"),
+    "run",
+    "--config",
+    join(dir, "agent.json"),
+  ]);
   const agentConn = await cp.waitFor(
     () => cp.conns.find((c) => c.authorization === "Bearer cred-1" && c.frames.length),
     20_000,
   );
   await cp.waitFor(() => cp.conns.some((c) => c.authorization === "Bearer bare") || undefined, 20_000);
 
-  // Idle: both settled, sampled once a second, median.
-  await sleep(3000);
+  // Idle: both connected and left alone SETTLE_S (start-up garbage collected, the agent's
+  // heartbeats and metrics sampling running), then sampled once a second, median.
+  await sleep(SETTLE_S * 1000);
   const idleBare: number[] = [];
   const idleAgent: number[] = [];
   for (let i = 0; i < IDLE_S; i++) {
@@ -132,10 +148,13 @@ try {
 
   const bareMb = median(idleBare);
   const agentMb = median(idleAgent);
-  console.log(`node ${process.version}, ${IDLE_S} samples idle (median), ${n} jobs in ${JOB_S} s`);
-  console.log(`bare ws client idle RSS : ${bareMb.toFixed(1)} MB`);
+  const range = (xs: number[]) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
   console.log(
-    `agent idle RSS          : ${agentMb.toFixed(1)} MB   ratio ${(agentMb / bareMb).toFixed(2)}× (target ≤ 1.20×)`,
+    `node ${process.version}; idle: ${SETTLE_S} s settle, then ${IDLE_S} samples 1 s apart (median, range); ${n} jobs in ${JOB_S} s`,
+  );
+  console.log(`bare ws client idle RSS : ${bareMb.toFixed(1)} MB (${range(idleBare)})`);
+  console.log(
+    `agent idle RSS          : ${agentMb.toFixed(1)} MB (${range(idleAgent)})   ratio ${(agentMb / bareMb).toFixed(2)}× (target ≤ 1.20×)`,
   );
   console.log(`agent peak RSS in jobs  : ${peak.toFixed(1)} MB   ratio ${(peak / bareMb).toFixed(2)}×`);
 } finally {

@@ -1,7 +1,8 @@
-import proxmoxApi, { ProxmoxEngine } from "proxmox-api";
+import proxmoxApi from "proxmox-api";
 import type { z } from "zod";
-import { PveError, toPveError } from "./errors.ts";
-import { createHttpsFetch, type Exchange, exchangeContext } from "./https-fetch.ts";
+import { errorMessage } from "../util/errors.ts";
+import { TokenEngine } from "./engine.ts";
+import { PveError } from "./errors.ts";
 import {
   type ClusterResource,
   clusterResourceSchema,
@@ -45,14 +46,12 @@ export class PveClient {
   constructor(opts: PveClientOptions) {
     const u = new URL(opts.url);
     if (u.protocol !== "https:") throw new Error(`PVE API URL must be https: ${opts.url}`);
-    const engine = new ProxmoxEngine({
-      host: u.hostname.replace(/^\[|\]$/g, ""),
-      port: u.port ? Number(u.port) : 8006,
-      schema: "https",
-      tokenID: opts.tokenId,
+    const engine = new TokenEngine({
+      origin: `https://${u.host}${u.port ? "" : ":8006"}`,
+      tokenId: opts.tokenId,
       tokenSecret: opts.tokenSecret,
-      queryTimeout: opts.queryTimeoutMs ?? 30_000,
-      fetch: createHttpsFetch({ ca: opts.ca }),
+      ca: opts.ca,
+      timeoutMs: opts.queryTimeoutMs,
     });
     this.#api = proxmoxApi(engine);
   }
@@ -64,19 +63,24 @@ export class PveClient {
     schema: S,
     fn: () => Promise<unknown>,
   ): Promise<z.infer<S>> {
-    const exchange: Exchange = {};
     let data: unknown;
     try {
-      data = await exchangeContext.run(exchange, fn);
+      data = await fn();
     } catch (err) {
-      throw toPveError(method, path, exchange, err);
+      if (err instanceof PveError) throw err;
+      throw new PveError(
+        `Proxmox API call ${method} ${path} failed: ${errorMessage(err)}`,
+        undefined,
+        method,
+        path,
+      );
     }
     const parsed = schema.safeParse(data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new PveError(
         `unexpected answer from ${method} ${path}: ${issue?.path.join(".") || "data"} ${issue?.message ?? ""}`.trim(),
-        exchange.status,
+        undefined,
         method,
         path,
       );

@@ -1,4 +1,9 @@
-import type { Exchange } from "./https-fetch.ts";
+/** What came back for a failed call. */
+export interface Exchange {
+  status: number;
+  statusText: string;
+  body: string;
+}
 
 /**
  * A failed Proxmox call whose message is Proxmox's own text: `body.message` on PVE 8.3+,
@@ -35,12 +40,7 @@ function parseBody(body: string | undefined): { message?: string; errors?: Recor
 }
 
 /** Builds the error for a failed call from what went over the wire. */
-export function toPveError(method: string, path: string, exchange: Exchange, cause: unknown): PveError {
-  if (exchange.networkError) return new PveError(exchange.networkError, undefined, method, path);
-  if (exchange.status === undefined) {
-    const text = cause instanceof Error ? cause.message : String(cause);
-    return new PveError(`Proxmox API call ${method} ${path} failed: ${text}`, undefined, method, path);
-  }
+export function toPveError(method: string, path: string, exchange: Exchange): PveError {
   const { message, errors = {} } = parseBody(exchange.body);
   let text = (message ?? exchange.statusText ?? "").trim() || `HTTP ${exchange.status}`;
   const fields = Object.entries(errors);
