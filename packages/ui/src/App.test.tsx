@@ -70,3 +70,20 @@ it("says so when the server cannot be reached, with a retry", async () => {
   await screen.findByText(/Cannot reach the Pylon server/);
   expect(screen.getByRole("button", { name: "Retry" })).toBeTruthy();
 });
+
+it("checks the session again when the tab comes back into view", async () => {
+  history.replaceState(null, "", "/account");
+  let expired = false;
+  mockApi({
+    "GET /api/v1/auth/me": () =>
+      expired
+        ? apiError(401, "session_expired", "Your session has expired; sign in again")
+        : { body: { user: user(), via: "session" } },
+    "GET /api/v1/setup": { body: { needed: false } },
+  });
+  render(() => <App />);
+  await screen.findByRole("navigation", { name: "Main" });
+  expired = true;
+  document.dispatchEvent(new Event("visibilitychange"));
+  await screen.findByText("Your session has expired; sign in again.");
+});

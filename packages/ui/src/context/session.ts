@@ -56,9 +56,29 @@ function lost(err: ApiError): void {
   else signedOut(wasIn ? ENDED_NOTICE : null);
 }
 
+/**
+ * Checks the session again when the tab comes back into view, so a session that expired while
+ * the tab sat in the background shows the sign-in screen at once, not at the next click.
+ */
+async function recheck(): Promise<void> {
+  if (document.visibilityState !== "visible" || state().kind !== "signed-in") return;
+  try {
+    signedIn(await getMe());
+  } catch (e) {
+    const err = asApiError(e);
+    if (err.status === 401) lost(err);
+  }
+}
+
+let watching = false;
+
 /** Finds out who we are at start-up and wires the client's 401 reports to the sign-in screen. */
 export async function loadSession(): Promise<void> {
   onUnauthorized(lost);
+  if (!watching) {
+    watching = true;
+    document.addEventListener("visibilitychange", () => void recheck());
+  }
   setState({ kind: "loading" });
   try {
     signedIn(await getMe());

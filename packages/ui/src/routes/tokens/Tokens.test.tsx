@@ -93,3 +93,25 @@ it("revokes a token after a confirmation naming it", async () => {
   await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
   expect(calls.some((c) => c.method === "DELETE")).toBe(true);
 });
+
+it("lets an admin list every user's tokens, with the owner's name", async () => {
+  as("admin");
+  const calls = mockApi({
+    "GET /api/v1/tokens": (c) => ({
+      body: {
+        items:
+          c.url.searchParams.get("all") === "true"
+            ? [token(), token({ id: "tok_2", name: "vera's", userId: "usr_vera" })]
+            : [token()],
+      },
+    }),
+    "GET /api/v1/users": { body: { items: [user(), user({ id: "usr_vera", name: "Vera Viewer" })] } },
+  });
+  render(() => <Tokens />);
+  await screen.findByText("ci");
+  fireEvent.click(screen.getByLabelText("Show every user's tokens"));
+  await screen.findByText("vera's");
+  await screen.findByText("Vera Viewer");
+  expect(screen.getByRole("heading", { name: "Everyone's tokens" })).toBeTruthy();
+  expect(calls.some((c) => c.url.searchParams.get("all") === "true")).toBe(true);
+});
