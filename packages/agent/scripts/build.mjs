@@ -8,6 +8,9 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+// Tests build into their own folder (`--outfile PATH`) so parallel test files never read a half-written bundle.
+const at = process.argv.indexOf("--outfile");
+const outfile = at > 0 ? process.argv[at + 1] : "dist/agent.mjs";
 
 /** zod bundles error messages in ~40 languages behind `z.locales`; the agent logs in English. */
 const zodEnglishOnly = {
@@ -29,7 +32,7 @@ const zodEnglishOnly = {
 await build({
   absWorkingDir: root,
   entryPoints: ["src/main.ts"],
-  outfile: "dist/agent.mjs",
+  outfile,
   bundle: true,
   platform: "node",
   format: "esm",

@@ -19,6 +19,7 @@ const ENROLL_TOKEN_2 = "pyl_enroll_second";
 let server: Server;
 let url: string;
 let bundle: Buffer;
+let buildDir: string;
 const enrollBodies: unknown[] = [];
 
 /** Records argv of every call, one line each; pveum answers like PVE 8 does. */
@@ -35,8 +36,9 @@ exit 0
 `;
 
 beforeAll(async () => {
-  await run(process.execPath, [join(pkg, "scripts/build.mjs")]);
-  bundle = await readFile(join(pkg, "dist/agent.mjs"));
+  buildDir = await mkdtemp(join(tmpdir(), "pylon-agent-build-"));
+  await run(process.execPath, [join(pkg, "scripts/build.mjs"), "--outfile", join(buildDir, "agent.mjs")]);
+  bundle = await readFile(join(buildDir, "agent.mjs"));
   const unused = new Set([ENROLL_TOKEN, ENROLL_TOKEN_2]);
   server = createServer((req, res) => {
     if (req.method === "GET" && req.url === "/install/agent.mjs") return void res.end(bundle);
@@ -75,6 +77,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await new Promise<void>((r) => server.close(() => r()));
+  await rm(buildDir, { recursive: true, force: true });
 });
 
 async function makeRoot() {

@@ -205,8 +205,19 @@ export class JobRunner {
       resumed,
       checkpoints: new Map(entry.checkpoints),
       log: (level, message) => this.#emit(jobId, { kind: "log", level, message: message.slice(0, 16_000) }),
-      progress: (percent, message) => this.#emit(jobId, { kind: "progress", percent, message }),
-      step: (step, status, message) => this.#emit(jobId, { kind: "step", step, status, message }),
+      progress: (percent, message) =>
+        this.#emit(jobId, {
+          kind: "progress",
+          percent: Math.min(100, Math.max(0, percent)),
+          message: message?.slice(0, 2000),
+        }),
+      step: (step, status, message) =>
+        this.#emit(jobId, {
+          kind: "step",
+          step: step.slice(0, 100),
+          status,
+          message: message?.slice(0, 2000),
+        }),
       checkpoint: (name, data) => this.#d.journal.checkpoint(jobId, name, data),
     };
     let result: Extract<JobEvent, { kind: "result" }>;
