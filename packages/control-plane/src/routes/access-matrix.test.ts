@@ -94,6 +94,7 @@ describe("access matrix", () => {
       "POST /api/v1/auth/logout": "public",
       "GET /api/v1/auth/me": "viewer/read",
       "POST /api/v1/auth/password": "viewer/session-only",
+      "PATCH /api/v1/auth/me": "viewer/write",
       "GET /api/v1/setup": "public",
       "POST /api/v1/setup": "public",
       "GET /api/v1/users": "admin/read",

@@ -27,6 +27,8 @@ export const configSchema = z.object({
   PYLON_ADMIN_NAME: z.string().min(1).max(100).default("Admin"),
   PYLON_TRUST_PROXY: bool.default(false),
   PYLON_LOG_REQUESTS: bool.default(true),
+  PYLON_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(525_600).default(720),
+  PYLON_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(8760).default(168),
   PYLON_UI_DIR: z.string().optional(),
   PYLON_MIGRATIONS_DIR: z.string().optional(),
   PYLON_AGENT_DIR: z.string().optional(),

@@ -98,6 +98,10 @@ async function main(): Promise<void> {
     now: Date.now,
     secretKey: key,
     publicUrl: config.PYLON_PUBLIC_URL,
+    sessions: {
+      idleMs: config.PYLON_SESSION_IDLE_MINUTES * 60_000,
+      absoluteMs: config.PYLON_SESSION_MAX_HOURS * 3600_000,
+    },
     clientIp: clientIp(config.PYLON_TRUST_PROXY),
     serveUi: existsSync(uiDir) ? uiHandler(uiDir) : undefined,
     version: VERSION,

@@ -34,6 +34,10 @@ function build(env: Env) {
     now: Date.now,
     secretKey: config.PYLON_SECRET_KEY,
     publicUrl: config.PYLON_PUBLIC_URL,
+    sessions: {
+      idleMs: config.PYLON_SESSION_IDLE_MINUTES * 60_000,
+      absoluteMs: config.PYLON_SESSION_MAX_HOURS * 3600_000,
+    },
     clientIp: (c) => c.req.header("cf-connecting-ip") ?? null,
     version: "0.1.0",
   });

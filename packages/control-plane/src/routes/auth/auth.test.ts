@@ -228,3 +228,17 @@ describe("CSRF", () => {
     expect(same.status).toBe(200);
   });
 });
+
+describe("profile", () => {
+  it("lets any signed-in user change their own name, and only that", async () => {
+    const u = await h.user("viewer");
+    const b = await h.signIn(u.email);
+    const res = await h.call("PATCH", "/api/v1/auth/me", { as: b, body: { name: "  New Name " } });
+    expect(res.status).toBe(200);
+    expect((await res.json()).name).toBe("New Name");
+    expect((await (await h.call("GET", "/api/v1/auth/me", { as: b })).json()).user.name).toBe("New Name");
+    const bad = await h.call("PATCH", "/api/v1/auth/me", { as: b, body: { name: "x", role: "admin" } });
+    expect(bad.status).toBe(400);
+    expect((await (await h.call("GET", "/api/v1/auth/me", { as: b })).json()).user.role).toBe("viewer");
+  });
+});
