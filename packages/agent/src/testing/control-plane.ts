@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import {
   type AgentFrame,
@@ -26,6 +27,8 @@ export interface FakeOptions {
   autoAck?: boolean;
   /** Answer heartbeats and send welcome (false: a server that went silent). */
   responsive?: boolean;
+  /** Serve wss:// with this key and certificate. */
+  tls?: { key: string; cert: string };
 }
 
 /**
@@ -35,22 +38,26 @@ export interface FakeOptions {
  */
 export class FakeControlPlane {
   readonly conns: FakeConn[] = [];
-  readonly opts: Required<FakeOptions>;
+  readonly opts: Required<Omit<FakeOptions, "tls">>;
+  readonly #tls: boolean;
   readonly refused: string[] = [];
   #server: Server;
   #wss = new WebSocketServer({ noServer: true });
   url = "";
 
   constructor(opts: FakeOptions = {}) {
+    const { tls, ...rest } = opts;
     this.opts = {
       credentials: new Set(["cred-1"]),
       heartbeatMs: 1000,
       maxConcurrentJobs: 4,
       autoAck: true,
       responsive: true,
-      ...opts,
+      ...rest,
     };
-    this.#server = createServer((_req, res) => res.writeHead(404).end());
+    this.#tls = tls !== undefined;
+    const notFound = (_req: IncomingMessage, res: ServerResponse) => res.writeHead(404).end();
+    this.#server = tls ? createTlsServer(tls, notFound) : createServer(notFound);
     this.#server.on("upgrade", (req: IncomingMessage, socket, head) => {
       const auth = req.headers.authorization;
       if (
@@ -68,7 +75,7 @@ export class FakeControlPlane {
 
   async start(): Promise<this> {
     await new Promise<void>((r) => this.#server.listen(0, "127.0.0.1", r));
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    this.url = `${this.#tls ? "https" : "http"}://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
     return this;
   }
 
