@@ -15,6 +15,7 @@ import { agentRoutes } from "./routes/agent/index.ts";
 import { installFile } from "./routes/agent/install.ts";
 import { auditRoutes } from "./routes/audit/index.ts";
 import { authRoutes } from "./routes/auth/index.ts";
+import { catalogRoutes } from "./routes/catalog/index.ts";
 import { jobRoutes } from "./routes/jobs/index.ts";
 import { nodeRoutes } from "./routes/nodes/index.ts";
 import { setupRoutes } from "./routes/setup/index.ts";
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps) {
     .route("/api/v1", auditRoutes())
     .route("/api/v1", nodeRoutes())
     .route("/api/v1", jobRoutes())
+    .route("/api/v1", catalogRoutes())
     .route("/", agentRoutes());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

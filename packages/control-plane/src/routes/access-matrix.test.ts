@@ -122,6 +122,8 @@ describe("access matrix", () => {
       "GET /api/v1/jobs/{id}/events": "viewer/read",
       "GET /api/v1/jobs/{id}/stream": "viewer/read",
       "POST /agent/v1/enroll": "public",
+      "GET /api/v1/catalog": "viewer/read",
+      "GET /api/v1/catalog/{id}": "viewer/read",
     });
   });
 
