@@ -3,8 +3,11 @@ import { guestPower } from "./guest-power.ts";
 import { nodeInventory } from "./node-inventory.ts";
 import type { JobHandler } from "./types.ts";
 
-/** Every job kind this agent runs; its keys are the capabilities it announces in hello. */
-export const HANDLERS: { [K in JobKind]: JobHandler<K> } = {
+/**
+ * Every job kind this agent runs; its keys are the capabilities it announces in hello. Kinds
+ * the protocol knows but this agent does not run yet are refused with `unknown_kind`.
+ */
+export const HANDLERS: { [K in JobKind]?: JobHandler<K> } = {
   "node.inventory": nodeInventory,
   "guest.power": guestPower,
 };

@@ -1,6 +1,7 @@
 import {
   type AgentFrame,
   type JobKind,
+  type JobParams,
   jobKindSchema,
   jobParamsSchemas,
   type ServerFrame,
@@ -11,7 +12,8 @@ import type { Logger } from "../log.ts";
 import type { PveClient } from "../proxmox/client.ts";
 import { errorMessage } from "../util/errors.ts";
 import { HANDLERS } from "./registry.ts";
-import { type JobContext, JobError } from "./types.ts";
+import type { JobHandler } from "./types.ts";
+import { type JobContext, JobError, type JobHandler } from "./types.ts";
 
 type Offer = Extract<ServerFrame, { type: "offer" }>;
 type Without<T> = T extends unknown ? Omit<T, "v"> : never;
@@ -256,11 +258,9 @@ export class JobRunner {
 }
 
 /** Validates params again (journal content is not trusted blindly) and calls the handler. */
-function runKind(kind: JobKind, params: unknown, ctx: JobContext): Promise<unknown> {
-  switch (kind) {
-    case "node.inventory":
-      return HANDLERS[kind].run(jobParamsSchemas[kind].parse(params), ctx);
-    case "guest.power":
-      return HANDLERS[kind].run(jobParamsSchemas[kind].parse(params), ctx);
-  }
+function runKind<K extends JobKind>(kind: K, params: unknown, ctx: JobContext): Promise<unknown> {
+  const handler: JobHandler<K> | undefined = HANDLERS[kind];
+  if (!handler) return Promise.reject(new JobError(`this agent does not run ${kind}`));
+  const parsed: JobParams<K> = jobParamsSchemas[kind].parse(params);
+  return handler.run(parsed, ctx);
 }

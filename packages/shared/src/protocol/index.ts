@@ -1,3 +1,4 @@
+export * from "./app-jobs.ts";
 export * from "./frames.ts";
 export * from "./jobs.ts";
 export * from "./parse.ts";

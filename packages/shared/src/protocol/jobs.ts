@@ -1,20 +1,38 @@
 import { z } from "zod";
+import {
+  appActionParamsSchema,
+  appDeleteParamsSchema,
+  appDeployParamsSchema,
+  appDiagnosticsParamsSchema,
+  appResizeParamsSchema,
+} from "./app-jobs.ts";
+import { GUEST_TYPES, POWER_ACTIONS, vmidSchema } from "./guests.ts";
 
 /** Every kind of work the agent runs, with its parameters. One handler per kind in packages/agent/src/jobs. */
-export const JOB_KINDS = ["node.inventory", "guest.power"] as const;
+export const JOB_KINDS = [
+  "node.inventory",
+  "guest.power",
+  "app.deploy",
+  "app.action",
+  "app.delete",
+  "app.resize",
+  "app.diagnostics",
+] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export const jobKindSchema = z.enum(JOB_KINDS);
 
-export const GUEST_TYPES = ["lxc", "qemu"] as const;
-export const POWER_ACTIONS = ["start", "stop", "shutdown", "reboot"] as const;
-
-export const vmidSchema = z.number().int().min(100).max(999_999_999);
+export { GUEST_TYPES, POWER_ACTIONS, vmidSchema } from "./guests.ts";
 
 export const jobParamsSchemas = {
   "node.inventory": z.object({}).strict(),
   "guest.power": z
     .object({ vmid: vmidSchema, type: z.enum(GUEST_TYPES), action: z.enum(POWER_ACTIONS) })
     .strict(),
+  "app.deploy": appDeployParamsSchema,
+  "app.action": appActionParamsSchema,
+  "app.delete": appDeleteParamsSchema,
+  "app.resize": appResizeParamsSchema,
+  "app.diagnostics": appDiagnosticsParamsSchema,
 } as const satisfies Record<JobKind, z.ZodType>;
 
 export type JobParams<K extends JobKind> = z.infer<(typeof jobParamsSchemas)[K]>;

@@ -1,0 +1,135 @@
+import { z } from "zod";
+import { GUEST_TYPES, vmidSchema } from "./guests.ts";
+
+/** Where and how big a guest for an app is. */
+export const guestSpecSchema = z.object({
+  type: z.enum(GUEST_TYPES),
+  cores: z.number().int().min(1).max(64),
+  memoryMb: z.number().int().min(256).max(262_144),
+  diskGb: z.number().int().min(2).max(4096),
+  storage: z.string().min(1).max(64),
+  bridge: z.string().min(1).max(32),
+});
+export type GuestSpec = z.infer<typeof guestSpecSchema>;
+
+/** What the agent runs in the guest: a ready compose file (catalog) or a repository to build. */
+export const deploySourceSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("compose"), compose: z.string().max(200_000) }),
+  z.object({
+    type: z.literal("git"),
+    url: z.string().max(2000),
+    ref: z.string().max(255),
+    subdirectory: z.string().max(500).optional(),
+    buildMode: z.enum(["auto", "dockerfile", "compose"]),
+    /** The port the app listens on inside its container, when known (else detected). */
+    containerPort: z.number().int().min(1).max(65_535).optional(),
+  }),
+]);
+export type DeploySource = z.infer<typeof deploySourceSchema>;
+
+export const httpCheckSchema = z.object({
+  /** Port published on the guest's address (from the node's port registry). */
+  port: z.number().int().min(1).max(65_535),
+  path: z.string().max(500),
+  expectStatus: z.array(z.number().int()).max(20).optional(),
+  timeoutSeconds: z.number().int().min(1).max(3600),
+});
+
+export const routeSpecSchema = z.object({
+  /** Stable id of the route (the app id), for idempotent upsert and removal. */
+  id: z.string().max(64),
+  host: z.string().max(253),
+  tls: z.enum(["internal", "acme"]),
+});
+
+/** app.deploy: create the guest and run the app, or redeploy into the existing guest. */
+export const appDeployParamsSchema = z
+  .object({
+    appId: z.string().max(64),
+    name: z.string().max(63),
+    mode: z.enum(["create", "redeploy"]),
+    vmid: vmidSchema.optional().meta({ description: "The app's guest (redeploy)" }),
+    guest: guestSpecSchema,
+    source: deploySourceSchema,
+    env: z.record(z.string(), z.string()),
+    http: httpCheckSchema,
+    route: routeSpecSchema.nullable(),
+  })
+  .strict();
+export type AppDeployParams = z.infer<typeof appDeployParamsSchema>;
+
+/**
+ * Secrets of a deploy (app secrets, a Git deploy key). Stored encrypted beside the job and merged
+ * into the offer as `params.secrets` only on the wire to the agent.
+ */
+export const appDeploySecretsSchema = z.object({
+  secrets: z.record(z.string(), z.string()).default({}),
+  deployKey: z.string().max(20_000).optional(),
+});
+export type AppDeploySecrets = z.infer<typeof appDeploySecretsSchema>;
+
+export const appDeployResultSchema = z.object({
+  vmid: vmidSchema,
+  address: z.string(),
+  commit: z.string().nullable(),
+  snapshot: z.string().nullable(),
+  rolledBack: z.boolean().optional(),
+});
+export type AppDeployResult = z.infer<typeof appDeployResultSchema>;
+
+export const APP_ACTIONS = ["start", "stop", "restart"] as const;
+
+export const appActionParamsSchema = z
+  .object({
+    appId: z.string().max(64),
+    vmid: vmidSchema,
+    type: z.enum(GUEST_TYPES),
+    action: z.enum(APP_ACTIONS),
+  })
+  .strict();
+
+export const appDeleteParamsSchema = z
+  .object({
+    appId: z.string().max(64),
+    vmid: vmidSchema.nullable(),
+    type: z.enum(GUEST_TYPES),
+    routeId: z.string().max(64).nullable(),
+    keepBackups: z.boolean(),
+  })
+  .strict();
+
+export const appResizeParamsSchema = z
+  .object({
+    appId: z.string().max(64),
+    vmid: vmidSchema,
+    type: z.enum(GUEST_TYPES),
+    cores: z.number().int().min(1).max(64).optional(),
+    memoryMb: z.number().int().min(256).max(262_144).optional(),
+    diskGb: z.number().int().min(2).max(4096).optional().meta({ description: "New total size; grow only" }),
+  })
+  .strict();
+
+/** Named read-only diagnostics; there is no way to run an arbitrary command. */
+export const DIAGNOSTICS = [
+  "logs",
+  "status",
+  "disk",
+  "processes",
+  "memory",
+  "network",
+  "images",
+  "volumes",
+  "config",
+  "system",
+] as const;
+export type DiagnosticName = (typeof DIAGNOSTICS)[number];
+
+export const appDiagnosticsParamsSchema = z
+  .object({
+    appId: z.string().max(64),
+    vmid: vmidSchema,
+    type: z.enum(GUEST_TYPES),
+    name: z.enum(DIAGNOSTICS),
+    tail: z.number().int().min(1).max(10_000).optional(),
+  })
+  .strict();
