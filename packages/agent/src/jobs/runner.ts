@@ -6,6 +6,7 @@ import {
   jobParamsSchemas,
   type ServerFrame,
 } from "@pylon/shared/protocol/index";
+import type { z } from "zod";
 import type { Journal } from "../journal/journal.ts";
 import type { JobEntry, JobEvent } from "../journal/records.ts";
 import type { Logger } from "../log.ts";
@@ -13,7 +14,7 @@ import type { PveClient } from "../proxmox/client.ts";
 import { errorMessage } from "../util/errors.ts";
 import { HANDLERS } from "./registry.ts";
 import type { JobHandler } from "./types.ts";
-import { type JobContext, JobError, type JobHandler } from "./types.ts";
+import { type JobContext, JobError } from "./types.ts";
 
 type Offer = Extract<ServerFrame, { type: "offer" }>;
 type Without<T> = T extends unknown ? Omit<T, "v"> : never;
@@ -257,10 +258,12 @@ export class JobRunner {
   }
 }
 
+/** Each kind's params schema, typed per kind so a generic lookup keeps the kind/params link. */
+const PARAMS: { [K in JobKind]: z.ZodType<JobParams<K>> } = jobParamsSchemas;
+
 /** Validates params again (journal content is not trusted blindly) and calls the handler. */
 function runKind<K extends JobKind>(kind: K, params: unknown, ctx: JobContext): Promise<unknown> {
   const handler: JobHandler<K> | undefined = HANDLERS[kind];
   if (!handler) return Promise.reject(new JobError(`this agent does not run ${kind}`));
-  const parsed: JobParams<K> = jobParamsSchemas[kind].parse(params);
-  return handler.run(parsed, ctx);
+  return handler.run(PARAMS[kind].parse(params), ctx);
 }
