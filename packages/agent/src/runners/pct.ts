@@ -1,0 +1,136 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, posix } from "node:path";
+import { bounded, modeText, OutputBuffer, prepareCommand, stopError, watchStop } from "./guest-command.ts";
+import { sourceBytes } from "./push-source.ts";
+import {
+  type CommandRunner,
+  type PushSource,
+  RunnerError,
+  type RunOptions,
+  type RunResult,
+} from "./types.ts";
+
+export interface PctRunnerOptions {
+  vmid: number;
+  /** The pct executable (default `pct` from PATH). */
+  pctPath?: string;
+  /** Environment of the pct process itself (default process.env); never reaches the guest. */
+  processEnv?: NodeJS.ProcessEnv;
+  /** How long a kill after a timeout or abort may take before giving up on it (default 5 s). */
+  killTimeoutMs?: number;
+}
+
+// pct's own refusals (PVE-API.md §1 "LXC"): printed by pct before anything runs, exit 255.
+const PCT_REFUSAL = /^(container '\d+' not running!|Configuration file '[^']*' does not exist)$/m;
+const ATTACH_FAILURE = /^lxc-attach: .*Failed to exec /m;
+
+/**
+ * Runs commands in an LXC container with `pct exec <vmid> --keep-env 0 -- argv…` on the
+ * Proxmox host, spawned with an argv array (no shell on the host). `--keep-env 0` keeps the
+ * agent's own environment (its token among it) out of the container.
+ */
+export class PctRunner implements CommandRunner {
+  readonly #vmid: string;
+  readonly #pct: string;
+  readonly #env: NodeJS.ProcessEnv;
+  readonly #killTimeoutMs: number;
+
+  constructor(opts: PctRunnerOptions) {
+    if (!Number.isInteger(opts.vmid) || opts.vmid < 100) throw new Error(`invalid CT id ${opts.vmid}`);
+    this.#vmid = String(opts.vmid);
+    this.#pct = opts.pctPath ?? "pct";
+    this.#env = opts.processEnv ?? process.env;
+    this.#killTimeoutMs = opts.killTimeoutMs ?? 5000;
+  }
+
+  /** Runs argv in the container; pct's refusals reject with pct's own text. */
+  run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+    const cmd = prepareCommand(argv, opts.env);
+    const stdout = new OutputBuffer(opts.maxOutputBytes);
+    const stderr = new OutputBuffer(opts.maxOutputBytes);
+    const child = spawn(this.#pct, this.#execArgs(cmd.argv), {
+      env: this.#env,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let killing: Promise<void> | undefined;
+    const watch = watchStop(opts, () => {
+      killing = (async () => {
+        // The guest process outlives a killed pct (lxc-attach does not forward SIGKILL), so
+        // kill it inside the container first, then the local pct.
+        await bounded(this.#collect(this.#execArgs(cmd.killArgv)), this.#killTimeoutMs);
+        child.kill("SIGKILL");
+      })();
+    });
+    child.stdout.on("data", (c: Buffer) => stdout.push(c));
+    child.stderr.on("data", (c: Buffer) => stderr.push(c));
+    child.stdin.on("error", () => {}); // EPIPE when the command ignores its stdin
+    child.stdin.end(opts.input);
+    return new Promise((resolve, reject) => {
+      child.on("error", (err) => {
+        watch.dispose();
+        reject(new RunnerError(`cannot run ${this.#pct}: ${err.message}`));
+      });
+      child.on("close", async (code, signal) => {
+        watch.dispose();
+        if (watch.reason) {
+          await killing;
+          return reject(stopError(watch.reason, argv, opts, stdout, stderr));
+        }
+        const err = stderr.text();
+        if (code === 255 && (PCT_REFUSAL.test(err) || ATTACH_FAILURE.test(err)))
+          return reject(new RunnerError(err.trim()));
+        if (code === null)
+          return reject(new RunnerError(`pct exec ${this.#vmid} was killed by ${signal ?? "a signal"}`));
+        resolve({
+          exitCode: code,
+          stdout: stdout.text(),
+          stderr: err,
+          truncated: stdout.truncated || stderr.truncated,
+        });
+      });
+    });
+  }
+
+  /** Copies content or a host file into the container with `pct push`, creating parent directories. */
+  async push(source: PushSource, guestPath: string, mode?: number): Promise<void> {
+    const octal = modeText(mode);
+    if (!guestPath.startsWith("/")) throw new Error(`guest path must be absolute: ${guestPath}`);
+    const mk = await this.run(["mkdir", "-p", "--", posix.dirname(guestPath)]);
+    if (mk.exitCode !== 0) throw new RunnerError(mk.stderr.trim() || `mkdir exited ${mk.exitCode}`);
+    let dir: string | undefined;
+    try {
+      let file: string;
+      if (typeof source === "object" && !Buffer.isBuffer(source)) file = source.path;
+      else {
+        dir = await mkdtemp(join(tmpdir(), "pylon-push-"));
+        file = join(dir, "content");
+        await writeFile(file, await sourceBytes(source), { mode: 0o600 });
+      }
+      const r = await this.#collect(["push", this.#vmid, file, guestPath, "--perms", octal]);
+      if (r.exitCode !== 0) throw new RunnerError(r.stderr.trim() || `pct push exited ${r.exitCode}`);
+    } finally {
+      if (dir) await rm(dir, { recursive: true, force: true });
+    }
+    // pct push keeps the mode of a file that already exists, so set it explicitly.
+    const ch = await this.run(["chmod", "--", octal, guestPath]);
+    if (ch.exitCode !== 0) throw new RunnerError(ch.stderr.trim() || `chmod exited ${ch.exitCode}`);
+  }
+
+  /** pct's arguments to run a guest argv. */
+  #execArgs(argv: readonly string[]): string[] {
+    return ["exec", this.#vmid, "--keep-env", "0", "--", ...argv];
+  }
+
+  /** Runs pct with args and collects its stderr and exit code. */
+  #collect(args: readonly string[]): Promise<{ exitCode: number; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.#pct, [...args], { env: this.#env, stdio: ["ignore", "ignore", "pipe"] });
+      const err = new OutputBuffer(64 * 1024);
+      child.stderr.on("data", (c: Buffer) => err.push(c));
+      child.on("error", (e) => reject(new RunnerError(`cannot run ${this.#pct}: ${e.message}`)));
+      child.on("close", (code) => resolve({ exitCode: code ?? 255, stderr: err.text() }));
+    });
+  }
+}
