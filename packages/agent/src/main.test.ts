@@ -68,8 +68,11 @@ async function configure(name: string): Promise<string> {
   return config;
 }
 
+/** PYLON_AGENT_TEST_NODE runs the bundle on another node binary (e.g. Debian's nodejs 18). */
+const NODE = process.env.PYLON_AGENT_TEST_NODE ?? process.execPath;
+
 function startProcess(config: string): { child: ChildProcess; out: string[] } {
-  const child = spawn(process.execPath, [bundle, "run", "--config", config], {
+  const child = spawn(NODE, [bundle, "run", "--config", config], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   const out: string[] = [];
@@ -99,6 +102,9 @@ describe("the bundled agent as a process", () => {
     const lines = out.join("").trim().split("\n");
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
     expect(lines.some((l) => JSON.parse(l).msg === "stopped")).toBe(true);
+    // The bundle really ran on the node under test (Debian's 18 when PYLON_AGENT_TEST_NODE says so).
+    const version = (await promisify(execFile)(NODE, ["--version"])).stdout.trim();
+    expect(lines.some((l) => JSON.parse(l).node === version)).toBe(true);
     expect(out.join("")).not.toContain("cred-1");
     expect(out.join("")).not.toContain(sim.token.secret);
   });

@@ -3,7 +3,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "n
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +12,8 @@ const run = promisify(execFile);
 const here = fileURLToPath(new URL(".", import.meta.url));
 const pkg = join(here, "../..");
 const SCRIPT = join(here, "agent.sh");
+/** PYLON_AGENT_TEST_NODE puts another node first on the installer's PATH (e.g. Debian's nodejs 18). */
+const NODE = process.env.PYLON_AGENT_TEST_NODE;
 const PVE_SECRET = "8a5cc7f5-3b3e-4c4e-9f6d-2a3f1c5e9b10";
 const ENROLL_TOKEN = "pyl_enroll_0123456789";
 const ENROLL_TOKEN_2 = "pyl_enroll_second";
@@ -108,7 +110,7 @@ async function listTree(root: string): Promise<string[]> {
 function installer(root: string, args: string[], env: Record<string, string> = {}) {
   return run("sh", [SCRIPT, ...args], {
     env: {
-      PATH: `${join(root, "stub-bin")}:${process.env.PATH}`,
+      PATH: [join(root, "stub-bin"), ...(NODE ? [dirname(NODE)] : []), process.env.PATH].join(":"),
       PYLON_ROOT: root,
       STUB_LOG: join(root, "calls.log"),
       HOME: root,
@@ -161,7 +163,9 @@ describe("install/agent.sh in a throwaway root", () => {
 
     const unit = await readFile(join(root, "etc/systemd/system/pylon-agent.service"), "utf8");
     const reference = await readFile(join(here, "pylon-agent.service"), "utf8");
-    expect(unit).toBe(reference.replace("ExecStart=/usr/bin/node ", `ExecStart=${process.execPath} `));
+    expect(unit).toBe(
+      reference.replace("ExecStart=/usr/bin/node ", `ExecStart=${NODE ?? process.execPath} `),
+    );
     expect(unit).toMatch(/^Restart=always$/m);
     expect(unit).toMatch(/^ReadWritePaths=\/var\/lib\/pylon-agent \/etc\/pylon$/m);
 
