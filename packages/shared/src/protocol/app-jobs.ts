@@ -54,17 +54,24 @@ export const appDeployParamsSchema = z
     env: z.record(z.string(), z.string()),
     http: httpCheckSchema,
     route: routeSpecSchema.nullable(),
+    /** Wire only (never stored in clear): the app's secret variables, merged in from the sealed part. */
+    secrets: z.record(z.string(), z.string()).optional(),
+    /** Wire only: SSH private key for cloning an ssh:// repository. */
+    deployKey: z.string().max(20_000).optional(),
   })
   .strict();
 export type AppDeployParams = z.infer<typeof appDeployParamsSchema>;
 
 /**
- * Secrets of a deploy (app secrets, a Git deploy key). Stored encrypted beside the job and merged
- * into the offer as `params.secrets` only on the wire to the agent.
+ * The sealed part of a deploy (app secrets, a Git deploy key, a rendered catalog compose that
+ * carries generated passwords). Stored encrypted beside the job (`jobs.secret_params_box`) and
+ * merged into the params only in the offer to the agent: `secrets`, `deployKey` at the top,
+ * `compose` into `source`.
  */
 export const appDeploySecretsSchema = z.object({
   secrets: z.record(z.string(), z.string()).default({}),
   deployKey: z.string().max(20_000).optional(),
+  compose: z.string().max(200_000).optional(),
 });
 export type AppDeploySecrets = z.infer<typeof appDeploySecretsSchema>;
 
