@@ -13,15 +13,19 @@ it("a viewer sees no admin navigation, and admin paths are not found", async () 
   mockApi({
     "GET /api/v1/auth/me": { body: { user: user({ role: "viewer", name: "Val" }), via: "session" } },
     "GET /api/v1/tokens": { body: { items: [] } },
+    "GET /api/v1/nodes": { body: { items: [] } },
+    "GET /api/v1/jobs": { body: { items: [], nextCursor: null } },
   });
   render(() => <App />);
   const nav = await screen.findByRole("navigation", { name: "Main" });
-  expect(location.pathname).toBe("/account");
+  // The overview is the landing page.
+  await screen.findByRole("heading", { name: "Overview" });
+  expect(location.pathname).toBe("/");
   expect(
     within(nav)
       .getAllByRole("link")
       .map((a) => a.textContent),
-  ).toEqual(["Account", "API tokens"]);
+  ).toEqual(["Overview", "Nodes", "Jobs", "Account", "API tokens"]);
   history.pushState(null, "", "/admin/users");
   dispatchEvent(new PopStateEvent("popstate"));
   await screen.findByRole("heading", { name: "Page not found" });
@@ -39,7 +43,7 @@ it("an admin sees the admin navigation and moves between screens without reloadi
     within(nav)
       .getAllByRole("link")
       .map((a) => a.textContent),
-  ).toEqual(["Account", "API tokens", "Users", "Audit log", "Settings"]);
+  ).toEqual(["Overview", "Nodes", "Jobs", "Account", "API tokens", "Users", "Audit log", "Settings"]);
   fireEvent.click(within(nav).getByRole("link", { name: "Users" }));
   await screen.findByRole("heading", { name: "Users" });
   expect(location.pathname).toBe("/admin/users");

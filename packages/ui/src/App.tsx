@@ -6,18 +6,31 @@ import { ErrorMessage } from "./components/ErrorMessage.tsx";
 import { ScreenBoundary } from "./components/ScreenBoundary.tsx";
 import { Shell } from "./components/Shell.tsx";
 import { loadSession, session, sessionIs } from "./context/session.ts";
-import { currentPath, navigate } from "./router/router.tsx";
+import { currentPath } from "./router/router.tsx";
 import { Account } from "./routes/Account.tsx";
 import { Audit } from "./routes/audit/Audit.tsx";
+import { Job } from "./routes/jobs/Job.tsx";
+import { Jobs } from "./routes/jobs/Jobs.tsx";
 import { NotFound } from "./routes/NotFound.tsx";
+import { NodePage } from "./routes/nodes/NodePage.tsx";
+import { Nodes } from "./routes/nodes/Nodes.tsx";
+import { Overview } from "./routes/overview/Overview.tsx";
 import { Setup } from "./routes/Setup.tsx";
 import { SignIn } from "./routes/SignIn.tsx";
 import { Settings } from "./routes/settings/Settings.tsx";
-import { HOME, type ScreenId, screenAt } from "./routes/table.ts";
+import { type ScreenId, screenAt } from "./routes/table.ts";
 import { Tokens } from "./routes/tokens/Tokens.tsx";
 import { Users } from "./routes/users/Users.tsx";
 
-const SCREENS: Record<ScreenId, Component> = {
+/** Screens get the path parameters (`/nodes/:id` → `params.id`). */
+export type ScreenProps = { params: Record<string, string> };
+
+const SCREENS: Record<ScreenId, Component<ScreenProps>> = {
+  overview: Overview,
+  nodes: Nodes,
+  node: NodePage,
+  jobs: Jobs,
+  job: Job,
   account: Account,
   tokens: Tokens,
   users: Users,
@@ -27,19 +40,19 @@ const SCREENS: Record<ScreenId, Component> = {
 
 /** The screen for the current path, or "not found" (also for screens above the user's role). */
 function Screen(props: { role: Parameters<typeof roleAtLeast>[0] }) {
-  const entry = () => {
-    const e = screenAt(currentPath());
-    return e && roleAtLeast(props.role, e.role) ? e : undefined;
+  const screen = () => {
+    const m = screenAt(currentPath());
+    return m && roleAtLeast(props.role, m.entry.role) ? m : undefined;
   };
   createEffect(() => {
-    if (currentPath() === "/") navigate(HOME, { replace: true });
-    document.title = `${entry()?.label ?? "Not found"} · Pylon`;
+    document.title = `${screen()?.entry.label ?? "Not found"} · Pylon`;
   });
   return (
-    <Show when={entry()} fallback={<NotFound />}>
-      {(e) => (
+    // Keyed: another path (another node, another job) is a fresh screen with its own state.
+    <Show when={screen()} fallback={<NotFound />} keyed>
+      {(m) => (
         <ScreenBoundary>
-          <Dynamic component={SCREENS[e().id]} />
+          <Dynamic component={SCREENS[m.entry.id]} params={m.params} />
         </ScreenBoundary>
       )}
     </Show>

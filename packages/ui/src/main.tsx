@@ -7,6 +7,7 @@ import "./styles/components.css";
 import "./styles/forms.css";
 import "./styles/tables.css";
 import "./styles/overlays.css";
+import "./styles/nodes.css";
 
 applyStoredTheme();
 const root = document.getElementById("root");

@@ -1,5 +1,5 @@
 // Writes: one function per mutation the dashboard makes.
-import type { ApiToken, Role, Scope, User } from "@pylon/shared";
+import type { ApiToken, Job, Node, Role, Scope, User } from "@pylon/shared";
 import { request } from "./client.ts";
 import type { Me } from "./queries.ts";
 
@@ -29,3 +29,30 @@ export const createToken = (body: { name: string; scopes: Scope[]; expiresInDays
 
 export const revokeToken = (id: string) =>
   request<void>("DELETE", `/api/v1/tokens/${encodeURIComponent(id)}`);
+
+export type Enrollment = { token: string; expiresAt: string; installCommand: string };
+export type GuestType = "lxc" | "qemu";
+export type PowerAction = "start" | "stop" | "shutdown" | "reboot";
+
+const nodePath = (id: string, rest = "") => `/api/v1/nodes/${encodeURIComponent(id)}${rest}`;
+
+export const createNode = (name: string) =>
+  request<{ node: Node; enrollment: Enrollment }>("POST", "/api/v1/nodes", { body: { name } });
+
+export const refreshInventory = (nodeId: string) => request<Job>("POST", nodePath(nodeId, "/inventory"));
+
+export const powerGuest = (nodeId: string, vmid: number, type: GuestType, action: PowerAction) =>
+  request<Job>("POST", nodePath(nodeId, `/guests/${vmid}/power`), { body: { type, action } });
+
+export const newEnrollment = (nodeId: string) => request<Enrollment>("POST", nodePath(nodeId, "/enrollment"));
+
+export const rotateCredential = (nodeId: string) =>
+  request<{ credentialId: string }>("POST", nodePath(nodeId, "/credential/rotate"));
+
+export const revokeCredential = (nodeId: string) =>
+  request<Node>("POST", nodePath(nodeId, "/credential/revoke"));
+
+export const deleteNode = (nodeId: string) => request<void>("DELETE", nodePath(nodeId));
+
+export const cancelJob = (id: string) =>
+  request<Job>("POST", `/api/v1/jobs/${encodeURIComponent(id)}/cancel`);

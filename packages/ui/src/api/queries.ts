@@ -1,5 +1,5 @@
 // Reads: one function per GET the dashboard makes.
-import type { ApiToken, AuditEntry, User } from "@pylon/shared";
+import type { ApiToken, AuditEntry, Inventory, Job, JobKind, JobStatus, Node, User } from "@pylon/shared";
 import { request } from "./client.ts";
 
 export type Me = { user: User; via: "session" | "token"; csrfToken?: string };
@@ -34,3 +34,36 @@ export const listAudit = (filter: AuditFilter, cursor?: string | null, limit = 5
 export const getHealth = () => request<{ status: string; version?: string }>("GET", "/healthz");
 
 export const getReadiness = () => request<{ status: string }>("GET", "/readyz");
+
+export type NodeDetail = Node & { inventory: Inventory | null; inventoryAt: string | null };
+export type MetricsPoint = {
+  at: string;
+  cpu: number;
+  memUsed: number;
+  memTotal: number;
+  diskUsed: number;
+  diskTotal: number;
+};
+
+export const listNodes = () => request<{ items: Node[] }>("GET", "/api/v1/nodes").then((r) => r.items);
+
+export const getNode = (id: string) => request<NodeDetail>("GET", `/api/v1/nodes/${encodeURIComponent(id)}`);
+
+/** One sample a minute, oldest first; `since` (ISO) limits the range. */
+export const getNodeMetrics = (id: string, since?: string) =>
+  request<{ items: MetricsPoint[] }>("GET", `/api/v1/nodes/${encodeURIComponent(id)}/metrics`, {
+    query: { since },
+  }).then((r) => r.items);
+
+export interface JobFilter {
+  node?: string;
+  status?: JobStatus;
+  kind?: JobKind;
+}
+
+export type JobPage = { items: Job[]; nextCursor: string | null };
+
+export const listJobs = (filter: JobFilter, cursor?: string | null, limit = 50) =>
+  request<JobPage>("GET", "/api/v1/jobs", { query: { ...filter, cursor, limit } });
+
+export const getJob = (id: string) => request<Job>("GET", `/api/v1/jobs/${encodeURIComponent(id)}`);

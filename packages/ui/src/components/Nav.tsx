@@ -1,8 +1,8 @@
 import { For, Show } from "solid-js";
 import { roleAtLeast } from "../api/roles.ts";
 import { currentUser } from "../context/session.ts";
-import { Link } from "../router/router.tsx";
-import { NAV_SECTIONS } from "../routes/table.ts";
+import { currentPath, Link } from "../router/router.tsx";
+import { NAV_SECTIONS, navItemFor } from "../routes/table.ts";
 
 /** The side navigation; admin entries only for admins. */
 export function Nav(props: { onNavigate?: () => void }) {
@@ -23,7 +23,11 @@ export function Nav(props: { onNavigate?: () => void }) {
                 <For each={section.items}>
                   {(item) => (
                     <li>
-                      <Link href={item.path} onNavigate={props.onNavigate}>
+                      <Link
+                        href={item.path}
+                        onNavigate={props.onNavigate}
+                        current={navItemFor(currentPath()) === item.path}
+                      >
                         {item.label}
                       </Link>
                     </li>

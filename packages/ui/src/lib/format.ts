@@ -27,3 +27,35 @@ export function formatRelative(iso: string, now = Date.now()): string {
   }
   return relative.format(Math.round(s), "second");
 }
+
+const BYTE_UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+
+/** "1.5 GiB". */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n) || n < 0) return "—";
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < BYTE_UNITS.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v >= 100 || i === 0 ? Math.round(v) : v.toFixed(1)} ${BYTE_UNITS[i]}`;
+}
+
+/** A 0..1 ratio as "42 %". */
+export function formatPercent(ratio: number): string {
+  return Number.isFinite(ratio) ? `${Math.round(ratio * 100)} %` : "—";
+}
+
+/** Seconds as "3 d 4 h", "5 h 2 min", "42 s". */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return "—";
+  const s = Math.round(seconds);
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (d) return `${d} d ${h} h`;
+  if (h) return `${h} h ${m} min`;
+  if (m) return `${m} min ${s % 60} s`;
+  return `${s} s`;
+}

@@ -19,11 +19,13 @@ type LinkProps = Omit<JSX.AnchorHTMLAttributes<HTMLAnchorElement>, "onClick"> & 
   href: string;
   /** Called after an in-app navigation (e.g. to close the phone menu). */
   onNavigate?: () => void;
+  /** Marks the link current (default: when its path is open). */
+  current?: boolean;
 };
 
 /** An anchor that navigates without reloading; marks itself current when its path is open. */
 export function Link(props: LinkProps) {
-  const [local, rest] = splitProps(props, ["href", "onNavigate"]);
+  const [local, rest] = splitProps(props, ["href", "onNavigate", "current"]);
   const onClick = (e: MouseEvent) => {
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
@@ -35,7 +37,7 @@ export function Link(props: LinkProps) {
       {...rest}
       href={local.href}
       onClick={onClick}
-      aria-current={path() === local.href ? "page" : undefined}
+      aria-current={(local.current ?? path() === local.href) ? "page" : undefined}
     />
   );
 }

@@ -11,7 +11,7 @@ export function NotFound() {
         description="There is no page here, or your role does not open it."
       />
       <p>
-        <Link href={HOME}>Go to your account</Link>
+        <Link href={HOME}>Go to the overview</Link>
       </p>
     </>
   );

@@ -30,7 +30,7 @@ it("sends the token from the link's fragment, takes it out of the address bar, a
   fill("a good long password");
   await waitFor(() => expect(session().kind).toBe("signed-in"));
   expect(calls.at(-1)?.body).toMatchObject({ token: "secret123", email: "ada@example.com", name: "Ada" });
-  expect(location.pathname).toBe("/account");
+  expect(location.pathname).toBe("/");
 });
 
 it("checks the confirmation, and shows the API's reasons under the fields and for the link", async () => {

@@ -1,0 +1,65 @@
+import { createEffect, createResource, createSignal, onCleanup, Show } from "solid-js";
+import { asApiError } from "../../api/client.ts";
+import { getNodeMetrics, type MetricsPoint } from "../../api/queries.ts";
+import { ErrorMessage } from "../../components/ErrorMessage.tsx";
+import { createPoll } from "../../lib/poll.ts";
+
+const HOURS = 24;
+
+/** The node's CPU, memory and storage use over the last day, one sample a minute; uPlot loads on demand. */
+export function MetricsCharts(props: { nodeId: string }) {
+  const since = () => new Date(Date.now() - HOURS * 3600_000).toISOString();
+  const [points, { refetch }] = createResource(
+    () => props.nodeId,
+    (id) => getNodeMetrics(id, since()),
+  );
+  createPoll(
+    () => void refetch(),
+    () => 60_000,
+  );
+  const [box, setBox] = createSignal<HTMLDivElement>();
+  let dispose: (() => void) | undefined;
+  let drawn = 0;
+  onCleanup(() => {
+    drawn++;
+    dispose?.();
+  });
+
+  const draw = async (el: HTMLDivElement, items: MetricsPoint[]) => {
+    const mine = ++drawn;
+    // Loaded here, not at start: uPlot stays out of the initial bundle (issue 6 budget).
+    const { drawMetrics } = await import("./metrics-plot.ts");
+    if (mine !== drawn) return;
+    dispose?.();
+    dispose = drawMetrics(el, items);
+  };
+  createEffect(() => {
+    const el = box();
+    const items = points.latest;
+    if (el?.isConnected && items?.length) void draw(el, items);
+  });
+
+  return (
+    <section class="card" aria-labelledby="metrics-title">
+      <h2 id="metrics-title">Usage over the last {HOURS} hours</h2>
+      <Show when={points.error}>
+        <ErrorMessage error={asApiError(points.error)} />
+      </Show>
+      <Show
+        when={(points.latest?.length ?? 0) > 0}
+        fallback={
+          <p class="empty">
+            {points.loading ? "Loading figures…" : "No figures yet: the agent sends one a minute."}
+          </p>
+        }
+      >
+        <div
+          class="chart"
+          role="img"
+          aria-label="CPU, memory and storage use over time, in percent"
+          ref={setBox}
+        />
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,60 @@
+import { createResource, Show } from "solid-js";
+import { asApiError } from "../../api/client.ts";
+import { getNode } from "../../api/queries.ts";
+import { roleAtLeast } from "../../api/roles.ts";
+import { Async } from "../../components/Async.tsx";
+import { PageHeader } from "../../components/PageHeader.tsx";
+import { currentUser } from "../../context/session.ts";
+import { createPoll } from "../../lib/poll.ts";
+import { Link } from "../../router/router.tsx";
+import { InventorySection } from "./InventorySection.tsx";
+import { MetricsCharts } from "./MetricsCharts.tsx";
+import { NodeAdminActions } from "./NodeAdminActions.tsx";
+import { NodeStatus } from "./NodeStatus.tsx";
+import { NodeSummary } from "./NodeSummary.tsx";
+import { FAST_POLL_MS } from "./Nodes.tsx";
+
+/** One node: summary, usage over time, inventory with power buttons, and admin actions. */
+export function NodePage(props: { params: Record<string, string> }) {
+  const id = () => props.params.id ?? "";
+  const role = () => currentUser()?.role ?? "viewer";
+  const [node, { refetch }] = createResource(id, getNode);
+  createPoll(
+    () => void refetch(),
+    () =>
+      node.latest && node.latest.status !== "online" && node.latest.status !== "revoked"
+        ? FAST_POLL_MS
+        : 15_000,
+  );
+  return (
+    <>
+      <p class="breadcrumb">
+        <Link href="/nodes">← Nodes</Link>
+      </p>
+      <Show
+        when={!(node.error && asApiError(node.error).status === 404)}
+        fallback={<PageHeader title="Node not found" description="It may have been removed." />}
+      >
+        <Async resource={node} onRetry={refetch} what="the node">
+          {(n) => (
+            <>
+              <PageHeader title={n().name}>
+                <NodeStatus node={n()} />
+              </PageHeader>
+              <NodeSummary node={n()} />
+              <MetricsCharts nodeId={n().id} />
+              <InventorySection
+                node={n()}
+                canOperate={roleAtLeast(role(), "operator")}
+                onRefreshed={refetch}
+              />
+              <Show when={roleAtLeast(role(), "admin")}>
+                <NodeAdminActions node={n()} onChanged={refetch} />
+              </Show>
+            </>
+          )}
+        </Async>
+      </Show>
+    </>
+  );
+}

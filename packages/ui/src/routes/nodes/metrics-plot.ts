@@ -1,0 +1,62 @@
+// The uPlot side of the metrics chart, in its own module so it is a lazily loaded chunk.
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+import type { MetricsPoint } from "../../api/queries.ts";
+
+const ratio = (used: number, total: number) => (total > 0 ? (used / total) * 100 : null);
+
+function cssVar(name: string, fallback: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+}
+
+/** Draws CPU / memory / storage percentages into `el`, following its width; returns a disposer. */
+export function drawMetrics(el: HTMLElement, items: MetricsPoint[]): () => void {
+  const data: uPlot.AlignedData = [
+    items.map((p) => new Date(p.at).getTime() / 1000),
+    items.map((p) => p.cpu * 100),
+    items.map((p) => ratio(p.memUsed, p.memTotal)),
+    items.map((p) => ratio(p.diskUsed, p.diskTotal)),
+  ];
+  const axis = {
+    stroke: cssVar("--muted", "#5b6476"),
+    grid: { stroke: cssVar("--border", "#d7dbe3"), width: 1 },
+  };
+  const width = () => Math.max(280, el.clientWidth);
+  const plot = new uPlot(
+    {
+      width: width(),
+      height: 220,
+      scales: { y: { range: [0, 100] } },
+      axes: [axis, { ...axis, values: (_u, vals) => vals.map((v) => `${v} %`) }],
+      series: [
+        {},
+        {
+          label: "CPU",
+          stroke: cssVar("--accent", "#3454d1"),
+          width: 2,
+          value: (_u, v) => (v == null ? "—" : `${v.toFixed(0)} %`),
+        },
+        {
+          label: "Memory",
+          stroke: cssVar("--good", "#1d7a46"),
+          width: 2,
+          value: (_u, v) => (v == null ? "—" : `${v.toFixed(0)} %`),
+        },
+        {
+          label: "Storage",
+          stroke: cssVar("--warn", "#8a5a00"),
+          width: 2,
+          value: (_u, v) => (v == null ? "—" : `${v.toFixed(0)} %`),
+        },
+      ],
+    },
+    data,
+    el,
+  );
+  const ro = new ResizeObserver(() => plot.setSize({ width: width(), height: 220 }));
+  ro.observe(el);
+  return () => {
+    ro.disconnect();
+    plot.destroy();
+  };
+}

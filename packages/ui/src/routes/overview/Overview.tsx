@@ -1,0 +1,78 @@
+import { createResource, For, Show } from "solid-js";
+import { listJobs, listNodes } from "../../api/queries.ts";
+import { Async } from "../../components/Async.tsx";
+import { PageHeader } from "../../components/PageHeader.tsx";
+import { createPoll } from "../../lib/poll.ts";
+import { Link } from "../../router/router.tsx";
+import { isFinished } from "../jobs/describe.ts";
+import { JobTable } from "../jobs/JobTable.tsx";
+import { NodeStatus } from "../nodes/NodeStatus.tsx";
+import { anyWaiting, FAST_POLL_MS } from "../nodes/Nodes.tsx";
+import { NodeUsage } from "../nodes/NodeUsage.tsx";
+
+const RECENT_JOBS = 8;
+
+/** The landing page: every node's state and usage, and the latest jobs. */
+export function Overview() {
+  const [nodes, nodesCtl] = createResource(listNodes);
+  const [jobs, jobsCtl] = createResource(() => listJobs({}, null, RECENT_JOBS).then((p) => p.items));
+  const busy = () => anyWaiting(nodes.latest) || !!jobs.latest?.some((j) => !isFinished(j.status));
+  createPoll(
+    () => {
+      void nodesCtl.refetch();
+      void jobsCtl.refetch();
+    },
+    () => (busy() ? FAST_POLL_MS : 15_000),
+  );
+  return (
+    <>
+      <PageHeader title="Overview" description="Your nodes and what they have been doing." />
+      <section aria-labelledby="ov-nodes">
+        <div class="card-head">
+          <h2 id="ov-nodes">Nodes</h2>
+          <Link href="/nodes">All nodes</Link>
+        </div>
+        <Async resource={nodes} onRetry={nodesCtl.refetch} what="nodes">
+          {(list) => (
+            <Show
+              when={list().length > 0}
+              fallback={
+                <p class="card empty">
+                  No nodes yet. <Link href="/nodes">Add one</Link> to get started.
+                </p>
+              }
+            >
+              <ul class="node-cards">
+                <For each={list()}>
+                  {(n) => (
+                    <li class="card node-card" data-node={n.name}>
+                      <div class="card-head">
+                        <Link href={`/nodes/${n.id}`}>
+                          <strong>{n.name}</strong>
+                        </Link>
+                        <NodeStatus node={n} />
+                      </div>
+                      <NodeUsage metrics={n.metrics} />
+                      <p class="muted small">
+                        {n.guestCount ?? 0} guests · PVE {n.pveVersion ?? "—"}
+                      </p>
+                    </li>
+                  )}
+                </For>
+              </ul>
+            </Show>
+          )}
+        </Async>
+      </section>
+      <section class="card" aria-labelledby="ov-jobs">
+        <div class="card-head">
+          <h2 id="ov-jobs">Recent jobs</h2>
+          <Link href="/jobs">All jobs</Link>
+        </div>
+        <Async resource={jobs} onRetry={jobsCtl.refetch} what="jobs">
+          {(list) => <JobTable jobs={list()} nodes={nodes.latest ?? []} />}
+        </Async>
+      </section>
+    </>
+  );
+}
