@@ -70,12 +70,14 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
     send,
     maxConcurrentJobs: config.maxConcurrentJobs,
   });
-  const sampler = new MetricsSampler(pve, config.nodeName, 10_000, log);
+  // Sampled at most once per heartbeat (the interval comes with welcome).
+  const sampler = new MetricsSampler(pve, config.nodeName, 15_000, log);
 
   const dispatcher = createDispatcher(
     {
       welcome(f) {
         link?.welcomed(f.heartbeatMs);
+        sampler.minIntervalMs = Math.floor(f.heartbeatMs * 0.9);
         runner.setServerLimit(f.maxConcurrentJobs);
         log.info("connected to the control plane", { nodeId: f.nodeId, heartbeatMs: f.heartbeatMs });
         runner.resendAll();

@@ -17,7 +17,7 @@ export class MetricsSampler {
   constructor(
     readonly pve: PveClient,
     readonly node: string,
-    readonly minIntervalMs: number,
+    public minIntervalMs: number,
     readonly log: Logger,
   ) {}
 
