@@ -40,13 +40,16 @@ beforeAll(async () => {
   await waitForTask(pve, await pve.guestPower(sim.node, "qemu", 200, "start"), { intervalMs: 20 });
   host = sim.world.guests.get(200)!.address;
   // cloud-init brings sshd up a little after boot; the simulator falls back to 2222 when 22 is taken.
-  for (let i = 0; !hostKey; i++) {
+  let found: HostKey | undefined;
+  for (let i = 0; !found; i++) {
     port = i % 2 === 0 ? 22 : 2222;
-    hostKey = await scanHostKey({ host, port, timeoutMs: 2000 }).catch((err) => {
+    found = await scanHostKey({ host, port, timeoutMs: 2000 }).catch(async (err: unknown) => {
       if (i > 100) throw err;
-      return new Promise<HostKey>((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 50));
+      return undefined;
     });
   }
+  hostKey = found;
 }, 30_000);
 afterAll(async () => {
   for (const r of runners) await r.close();
