@@ -46,25 +46,56 @@ export async function shotBothThemes(
 }
 
 interface SqlClient {
-  execute(sql: string): Promise<unknown>;
+  execute(stmt: string | { sql: string; args: (string | number)[] }): Promise<unknown>;
   close(): void;
 }
 
-/**
- * Moves every session's expiry into the past, as time would: the API offers no way to shorten
- * a session, so the test edits the database the real server uses (libSQL, as the server does).
- */
-export async function expireAllSessions(dataDir: string): Promise<void> {
+/** Opens the database the real server uses (libSQL, as the server does) for `fn`, then closes it. */
+export async function withDatabase<T>(dataDir: string, fn: (db: SqlClient) => Promise<T>): Promise<T> {
   const require = createRequire(join(ROOT, "packages/control-plane/package.json"));
   const lib = (await import(pathToFileURL(require.resolve("@libsql/client")).href)) as {
     createClient: (c: { url: string }) => SqlClient;
   };
   const db = lib.createClient({ url: `file:${join(dataDir, "data", "pylon.db")}` });
   try {
-    await db.execute("update sessions set expires_at = 0");
+    return await fn(db);
   } finally {
     db.close();
   }
+}
+
+/**
+ * Moves every session's expiry into the past, as time would: the API offers no way to shorten
+ * a session, so the test edits the database the real server uses.
+ */
+export async function expireAllSessions(dataDir: string): Promise<void> {
+  await withDatabase(dataDir, (db) => db.execute("update sessions set expires_at = 0"));
+}
+
+/**
+ * Adds `minutes` of one-a-minute metric samples before now for a node, as an agent would have sent
+ * over hours (the server keeps one a minute, so a test cannot wait for them), for the charts.
+ */
+export async function addMetricSamples(dataDir: string, nodeId: string, minutes: number): Promise<void> {
+  const now = Date.now();
+  const gib = 1024 ** 3;
+  await withDatabase(dataDir, async (db) => {
+    for (let i = minutes; i > 0; i--) {
+      const t = minutes - i;
+      await db.execute({
+        sql: "insert into node_metrics (node_id, at, cpu, mem_used, mem_total, disk_used, disk_total) values (?, ?, ?, ?, ?, ?, ?)",
+        args: [
+          nodeId,
+          now - i * 60_000,
+          0.2 + 0.15 * Math.sin(t / 12) + 0.05 * Math.sin(t / 2.3),
+          (10 + 2 * Math.sin(t / 30)) * gib,
+          32 * gib,
+          (380 + t * 0.15) * gib,
+          500 * gib,
+        ],
+      });
+    }
+  });
 }
 
 /** Prints the server's error lines (if any) so a failed run shows why the server misbehaved. */

@@ -40,6 +40,11 @@ export function Job(props: { params: Record<string, string> }) {
     (nodeId): Promise<Node | null> => getNode(nodeId).catch(() => null),
   );
   const cancel = createAction(cancelJob);
+  // The cancel answer may arrive after the stream already reported the job finished: keep the newer.
+  const keepNewer = (j: JobT | undefined) => {
+    const cur = job();
+    if (j && (!cur || (!isFinished(cur.status) && j.updatedAt >= cur.updatedAt))) setJob(j);
+  };
   const canCancel = () => roleAtLeast(currentUser()?.role ?? "viewer", "operator");
   const errorText = () => view.result()?.error?.message ?? job()?.error ?? null;
 
@@ -72,7 +77,7 @@ export function Job(props: { params: Record<string, string> }) {
                   busy={cancel.pending()}
                   busyLabel="Cancelling…"
                   disabled={j().cancelRequested}
-                  onClick={() => void cancel.run(j().id).then((r) => r && setJob(r))}
+                  onClick={() => void cancel.run(j().id).then(keepNewer)}
                 >
                   {j().cancelRequested ? "Cancel requested" : "Cancel job"}
                 </Button>
