@@ -13,6 +13,7 @@ import { requestLog } from "./middleware/request-log.ts";
 import { agentAuth } from "./routes/agent/connect.ts";
 import { agentRoutes } from "./routes/agent/index.ts";
 import { installFile } from "./routes/agent/install.ts";
+import { appRoutes } from "./routes/apps/index.ts";
 import { auditRoutes } from "./routes/audit/index.ts";
 import { authRoutes } from "./routes/auth/index.ts";
 import { catalogRoutes } from "./routes/catalog/index.ts";
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps) {
     .route("/api/v1", nodeRoutes())
     .route("/api/v1", jobRoutes())
     .route("/api/v1", catalogRoutes())
+    .route("/api/v1", appRoutes())
     .route("/", agentRoutes());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -9,6 +9,7 @@ import {
   markAccepted,
   markOffered,
   offerableJobs,
+  offerParams,
   recordEvent,
   requeue,
 } from "../services/agent-jobs.ts";

@@ -18,7 +18,7 @@ export interface HubOptions {
 
 /** What a session needs from its hub. */
 export interface HubContext {
-  deps: Pick<AppDeps, "db" | "now" | "bus" | "logger">;
+  deps: Pick<AppDeps, "db" | "now" | "bus" | "logger" | "secretKey">;
   instanceId: string;
   heartbeatMs: number;
   maxConcurrentJobs: number;
@@ -57,7 +57,7 @@ export class MemoryHub implements AgentHub, HubContext {
   private sweeping = false;
 
   constructor(
-    readonly deps: Pick<AppDeps, "db" | "now" | "bus" | "logger">,
+    readonly deps: Pick<AppDeps, "db" | "now" | "bus" | "logger" | "secretKey">,
     opts: HubOptions,
   ) {
     this.heartbeatMs = opts.heartbeatMs ?? 15_000;

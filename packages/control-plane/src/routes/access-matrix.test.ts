@@ -124,13 +124,25 @@ describe("access matrix", () => {
       "POST /agent/v1/enroll": "public",
       "GET /api/v1/catalog": "viewer/read",
       "GET /api/v1/catalog/{id}": "viewer/read",
+      "GET /api/v1/apps": "viewer/read",
+      "GET /api/v1/apps/{id}": "viewer/read",
+      "POST /api/v1/apps": "operator/deploy",
+      "POST /api/v1/apps/{id}/actions": "operator/deploy",
+      "PATCH /api/v1/apps/{id}": "operator/write",
+      "DELETE /api/v1/apps/{id}": "operator/write",
+      "GET /api/v1/apps/{id}/diagnostics/{name}": "operator/read",
+      "GET /api/v1/apps/{id}/webhook": "operator/write",
+      "POST /api/v1/apps/{id}/webhook": "public",
     });
   });
 
   it("answers every route for every role and token scope as declared", async () => {
     const mismatches: string[] = [];
     for (const op of ops) {
-      const path = op.path.replace("{vmid}", "100").replace(/\{\w+\}/g, "usr_aaaaaaaaaaaaaaaa");
+      const path = op.path
+        .replace("{vmid}", "100")
+        .replace("{name}", "logs")
+        .replace(/\{\w+\}/g, "usr_aaaaaaaaaaaaaaaa");
       const withBody = ["POST", "PUT", "PATCH"].includes(op.method);
       // Public routes behave the same for everyone; checking them anonymously keeps logout from ending our sessions.
       const who = "public" in op.access ? callers.slice(0, 1) : callers;

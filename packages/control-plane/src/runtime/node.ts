@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   const bus = new ChangeBus({ db, now: Date.now, logger });
   await bus.start();
   const hub = new MemoryHub(
-    { db, now: Date.now, bus, logger },
+    { db, now: Date.now, bus, logger, secretKey: key },
     {
       upgradeWebSocket,
       heartbeatMs: config.PYLON_AGENT_HEARTBEAT_MS,

@@ -5,10 +5,29 @@ import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import { prepared } from "../db/prepared.ts";
 import { type JobRow, jobEvents, jobs, nodes } from "../db/schema/index.ts";
 import type { AppDeps } from "../deps.ts";
+import { open } from "../lib/secret-box.ts";
+import { applyAppJobResult } from "./app-results.ts";
 import { isFinal } from "./jobs.ts";
 
 type Deps = Pick<AppDeps, "db" | "now" | "bus">;
 type EventFrame = Extract<AgentFrame, { type: "event" }>;
+
+/**
+ * The params as the agent receives them: a job's sealed part (secrets, deploy key, a compose
+ * file with generated passwords) is decrypted and merged in only here, on the way to the socket.
+ */
+export async function offerParams(secretKey: string, job: JobRow): Promise<unknown> {
+  if (!job.secretParamsBox) return job.params;
+  const sealed = await open<{ compose?: string } & Record<string, unknown>>(secretKey, job.secretParamsBox);
+  const { compose, ...rest } = sealed;
+  const params = job.params as Record<string, unknown>;
+  const source = params.source as Record<string, unknown> | undefined;
+  return {
+    ...params,
+    ...rest,
+    ...(compose !== undefined && source ? { source: { ...source, compose } } : {}),
+  };
+}
 
 /** Queued jobs of a node that may be offered now, oldest first. */
 export async function offerableJobs(deps: Deps, nodeId: string, limit: number): Promise<JobRow[]> {
@@ -77,7 +96,10 @@ export async function failJob(
       ),
     )
     .returning({ id: jobs.id });
-  if (row) await deps.bus.publish({ topic: "job.event", nodeId, jobId });
+  if (row) {
+    await applyAppJobResult(deps, (await deps.db.select().from(jobs).where(eq(jobs.id, jobId)))[0]!);
+    await deps.bus.publish({ topic: "job.event", nodeId, jobId });
+  }
 }
 
 function jobOf(deps: Deps, jobId: string) {
@@ -159,6 +181,10 @@ export async function recordEvent(deps: Deps, nodeId: string, frame: EventFrame)
         .set({ inventory: inv.data, inventoryAt: now, pveVersion: inv.data.pveVersion })
         .where(eq(nodes.id, nodeId));
     }
+  }
+  if (final) {
+    const [row] = await deps.db.select().from(jobs).where(eq(jobs.id, job.id));
+    if (row) await applyAppJobResult(deps, row);
   }
   await deps.bus.publish({ topic: "job.event", nodeId, jobId: job.id });
   return lastSeq;

@@ -11,9 +11,11 @@ import { type JobEventRow, type JobRow, jobEvents, jobs } from "../db/schema/ind
 import type { AppDeps } from "../deps.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { newSortableId } from "../lib/ids.ts";
+import { seal } from "../lib/secret-box.ts";
+import { applyAppJobResult } from "./app-results.ts";
 import { getNode } from "./nodes.ts";
 
-type Deps = Pick<AppDeps, "db" | "now" | "bus">;
+type Deps = Pick<AppDeps, "db" | "now" | "bus" | "secretKey">;
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
@@ -52,7 +54,7 @@ export function isFinal(status: JobStatus): boolean {
  */
 export async function createJob<K extends JobKind>(
   deps: Deps,
-  input: { nodeId: string; kind: K; params: unknown; requestedBy: string | null },
+  input: { nodeId: string; kind: K; params: unknown; requestedBy: string | null; sealed?: unknown },
 ): Promise<JobRow> {
   const node = await getNode(deps, input.nodeId);
   if (!node.credentialHash) {
@@ -68,6 +70,7 @@ export async function createJob<K extends JobKind>(
       nodeId: node.id,
       kind: input.kind,
       params: parsed.data,
+      secretParamsBox: input.sealed === undefined ? null : await seal(deps.secretKey, input.sealed),
       status: "queued",
       requestedBy: input.requestedBy,
       createdAt: now,
@@ -141,6 +144,7 @@ export async function cancelJob(deps: Deps, id: string): Promise<JobRow> {
     .where(and(eq(jobs.id, id), eq(jobs.status, "queued")))
     .returning();
   if (cancelled) {
+    await applyAppJobResult(deps, cancelled);
     await deps.bus.publish({ topic: "job.event", nodeId: job.nodeId, jobId: id });
     return cancelled;
   }

@@ -3,11 +3,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Role, Scope } from "@pylon/shared";
+import { eq } from "drizzle-orm";
 import { createApp } from "../app.ts";
+import { type NodeRow, nodes } from "../db/schema/index.ts";
 import type { AppDeps } from "../deps.ts";
 import { ChangeBus } from "../hub/change-bus.ts";
 import { silentLogger } from "../lib/logger.ts";
 import { findMigrations, openDatabase } from "../runtime/database.ts";
+import { createNode, enrollAgent } from "../services/nodes.ts";
 import { createToken } from "../services/tokens.ts";
 import { createUser } from "../services/users.ts";
 
@@ -94,12 +97,20 @@ export async function makeHarness(overrides: Partial<AppDeps> = {}) {
     return secret;
   }
 
+  /** A node with an enrolled agent (no socket), with optional inventory and metrics. */
+  async function node(name = `pve-${Math.random().toString(36).slice(2, 8)}`, facts: Partial<NodeRow> = {}) {
+    const { row, token } = await createNode(deps, { name });
+    await enrollAgent(deps, { token, agentVersion: "test", nodeName: name, pveVersion: "8.4.5" });
+    if (Object.keys(facts).length) await db.update(nodes).set(facts).where(eq(nodes.id, row.id));
+    return row.id;
+  }
+
   function close() {
     client.close();
     rmSync(dir, { recursive: true, force: true });
   }
 
-  return { app, deps, db, clock, call, user, signIn, token, close };
+  return { app, deps, db, clock, call, user, signIn, token, node, close };
 }
 
 export type Harness = Awaited<ReturnType<typeof makeHarness>>;

@@ -1,4 +1,5 @@
 export * from "./api-tokens.ts";
+export * from "./apps.ts";
 export * from "./audit-log.ts";
 export * from "./changes.ts";
 export * from "./instances.ts";
@@ -7,6 +8,7 @@ export * from "./jobs.ts";
 export * from "./login-throttle.ts";
 export * from "./node-metrics.ts";
 export * from "./nodes.ts";
+export * from "./ports.ts";
 export * from "./sessions.ts";
 export * from "./setup-tokens.ts";
 export * from "./users.ts";

@@ -12,6 +12,8 @@ export const jobs = sqliteTable(
       .references(() => nodes.id, { onDelete: "cascade" }),
     kind: text({ enum: JOB_KINDS }).notNull(),
     params: text({ mode: "json" }).notNull(),
+    /** Encrypted secrets merged into the params only on the wire to the agent (lib/secret-box.ts). */
+    secretParamsBox: text(),
     status: text({ enum: JOB_STATUSES }).notNull(),
     attempts: integer().notNull().default(0),
     requestedBy: text(),

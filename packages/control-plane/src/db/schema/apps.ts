@@ -1,0 +1,54 @@
+import { APP_STATUSES, GUEST_TYPES } from "@pylon/shared";
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { nodes } from "./nodes.ts";
+
+/** What an app was deployed from; secrets (catalog secret parameters, deploy key) live in `secretsBox`. */
+export type AppSource =
+  | {
+      type: "catalog";
+      catalogId: string;
+      version: string;
+      parameters: Record<string, string | number | boolean>;
+    }
+  | {
+      type: "git";
+      url: string;
+      ref: string;
+      subdirectory: string | null;
+      buildMode: "auto" | "dockerfile" | "compose";
+      port: number | null;
+    };
+
+/** Deployed apps. `secretsBox` is AES-GCM ciphertext (lib/secret-box.ts) of the app's secrets. */
+export const apps = sqliteTable(
+  "apps",
+  {
+    id: text().primaryKey(),
+    name: text().notNull().unique(),
+    nodeId: text()
+      .notNull()
+      .references(() => nodes.id),
+    status: text({ enum: APP_STATUSES }).notNull(),
+    guestType: text({ enum: GUEST_TYPES }).notNull(),
+    vmid: integer(),
+    address: text(),
+    cores: integer().notNull(),
+    memoryMb: integer().notNull(),
+    diskGb: integer().notNull(),
+    storage: text().notNull(),
+    bridge: text().notNull(),
+    source: text({ mode: "json" }).$type<AppSource>().notNull(),
+    domain: text().notNull().unique(),
+    env: text({ mode: "json" }).$type<Record<string, string>>().notNull(),
+    secretNames: text({ mode: "json" }).$type<string[]>().notNull(),
+    secretsBox: text().notNull(),
+    webhookSecretBox: text().notNull(),
+    commit: text(),
+    lastJobId: text(),
+    lastError: text(),
+    createdAt: integer().notNull(),
+    updatedAt: integer().notNull(),
+  },
+  (t) => [index("apps_node_idx").on(t.nodeId)],
+);
+export type AppRow = typeof apps.$inferSelect;

@@ -1,0 +1,269 @@
+import { createHmac } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jobs, ports } from "../../db/schema/index.ts";
+import { offerParams, recordEvent } from "../../services/agent-jobs.ts";
+import { type Harness, makeHarness } from "../../testing/harness.ts";
+
+let h: Harness;
+let op: string;
+let nodeId: string;
+const GiB = 1024 ** 3;
+
+beforeAll(async () => {
+  h = await makeHarness();
+  op = await h.token(await h.user("operator"), ["write"]);
+  nodeId = await h.node("pve1", {
+    metrics: {
+      cpu: 0.1,
+      cpus: 8,
+      memTotal: 32 * GiB,
+      memUsed: 8 * GiB,
+      diskTotal: 0,
+      diskUsed: 0,
+      uptime: 1,
+      loadavg: [],
+    },
+    inventory: {
+      pveVersion: "8.4.5",
+      node: { cpu: 0.1, cpus: 8, memTotal: 32 * GiB, memUsed: 8 * GiB, uptime: 1 },
+      guests: [],
+      storages: [
+        {
+          storage: "local",
+          type: "dir",
+          content: ["iso", "vztmpl", "backup"],
+          total: 100 * GiB,
+          used: 0,
+          avail: 100 * GiB,
+          active: true,
+        },
+        {
+          storage: "local-lvm",
+          type: "lvmthin",
+          content: ["rootdir", "images"],
+          total: 200 * GiB,
+          used: 0,
+          avail: 50 * GiB,
+          active: true,
+        },
+      ],
+      templates: [],
+    },
+  });
+});
+afterAll(() => h.close());
+
+async function jobOf(id: string) {
+  const [row] = await h.db.select().from(jobs).where(eq(jobs.id, id));
+  return row!;
+}
+
+async function finish(jobId: string, event: object) {
+  const job = await jobOf(jobId);
+  return recordEvent(h.deps, job.nodeId, {
+    v: 1,
+    type: "event",
+    jobId,
+    seq: job.lastSeq + 1,
+    at: h.clock.now,
+    event: event as never,
+  });
+}
+
+describe("deploying a catalog app", () => {
+  it("queues a deploy whose stored params hold no secret, and offers them merged", async () => {
+    const res = await h.call("POST", "/api/v1/apps", {
+      as: op,
+      body: {
+        name: "blog",
+        source: { type: "catalog", catalogId: "wordpress", parameters: {} },
+        target: { nodeId },
+        secrets: { SMTP_PASSWORD: "s3cret-smtp" },
+      },
+    });
+    expect(res.status).toBe(202);
+    const app = await res.json();
+    expect(app).toMatchObject({
+      name: "blog",
+      status: "deploying",
+      domain: "blog.pylon.internal",
+      url: null,
+    });
+    expect(app.secretNames).toContain("SMTP_PASSWORD");
+    expect(JSON.stringify(app)).not.toContain("s3cret-smtp");
+    expect(app.ports.length).toBeGreaterThan(0);
+
+    const job = await jobOf(app.lastJobId);
+    expect(job.kind).toBe("app.deploy");
+    expect(JSON.stringify(job.params)).not.toContain("s3cret-smtp");
+    expect((job.params as { source: { compose: string } }).source.compose).toBe("");
+    const viaApi = await (await h.call("GET", `/api/v1/jobs/${job.id}`, { as: op })).json();
+    expect(JSON.stringify(viaApi)).not.toContain("s3cret-smtp");
+
+    const wire = (await offerParams(h.deps.secretKey, job)) as {
+      secrets: Record<string, string>;
+      source: { compose: string };
+      http: { port: number };
+    };
+    expect(wire.secrets.SMTP_PASSWORD).toBe("s3cret-smtp");
+    expect(wire.source.compose).toMatch(/services:/);
+    expect(wire.http.port).toBe(app.ports[0].port);
+
+    await finish(job.id, {
+      kind: "result",
+      status: "succeeded",
+      result: { vmid: 123, address: "127.77.0.9", commit: null, snapshot: "pylon_1" },
+    });
+    const done = await (await h.call("GET", `/api/v1/apps/${app.id}`, { as: op })).json();
+    expect(done).toMatchObject({
+      status: "running",
+      url: "https://blog.pylon.internal",
+      guest: { vmid: 123, address: "127.77.0.9" },
+    });
+  });
+
+  it("refuses bad input with errors naming the field", async () => {
+    const cases: [object, string][] = [
+      [{ name: "Bad_Name", source: { type: "catalog", catalogId: "nginx" }, target: { nodeId } }, "name"],
+      [
+        { name: "x1", source: { type: "catalog", catalogId: "nope" }, target: { nodeId } },
+        "source.catalogId",
+      ],
+      [
+        { name: "x2", source: { type: "git", url: "file:///etc", ref: "main" }, target: { nodeId } },
+        "source.url",
+      ],
+      [
+        {
+          name: "x3",
+          source: { type: "git", url: "https://example.com/a/b.git", ref: "--upload-pack=touch /tmp/x" },
+          target: { nodeId },
+        },
+        "source.ref",
+      ],
+      [
+        { name: "x4", source: { type: "git", url: "git@example.com:a/b.git" }, target: { nodeId } },
+        "source.deployKey",
+      ],
+      [
+        { name: "x5", source: { type: "catalog", catalogId: "nginx" }, target: { nodeId, memoryMb: 30_000 } },
+        "target.memoryMb",
+      ],
+      [
+        { name: "x6", source: { type: "catalog", catalogId: "nginx" }, target: { nodeId, diskGb: 60 } },
+        "target.diskGb",
+      ],
+      [
+        { name: "x7", source: { type: "catalog", catalogId: "nginx" }, target: { nodeId, storage: "local" } },
+        "target.storage",
+      ],
+      [
+        {
+          name: "x8",
+          source: { type: "catalog", catalogId: "nginx" },
+          target: { nodeId },
+          env: { "BAD NAME": "x" },
+        },
+        "env.BAD NAME",
+      ],
+    ];
+    for (const [body, path] of cases) {
+      const res = await h.call("POST", "/api/v1/apps", { as: op, body });
+      expect(res.status, path).toBe(400);
+      const fields = (await res.json()).error.details.fields.map((f: { path: string }) => f.path);
+      expect(fields, JSON.stringify(body)).toContain(path);
+    }
+    const dup = await h.call("POST", "/api/v1/apps", {
+      as: op,
+      body: { name: "blog", source: { type: "catalog", catalogId: "nginx" }, target: { nodeId } },
+    });
+    expect(dup.status).toBe(409);
+  });
+
+  it("hands out unique ports under concurrency and frees them on delete", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        h.call("POST", "/api/v1/apps", {
+          as: op,
+          body: { name: `web${i}`, source: { type: "catalog", catalogId: "nginx" }, target: { nodeId } },
+        }),
+      ),
+    );
+    const apps = await Promise.all(results.map((r) => r.json()));
+    const all = (await h.db.select().from(ports).where(eq(ports.nodeId, nodeId))).map((p) => p.port);
+    expect(new Set(all).size).toBe(all.length);
+    const victim = apps[0];
+    await finish(victim.lastJobId, {
+      kind: "result",
+      status: "succeeded",
+      result: { vmid: 140, address: "127.77.0.40", commit: null, snapshot: null },
+    });
+    const del = await (await h.call("DELETE", `/api/v1/apps/${victim.id}`, { as: op })).json();
+    expect(del.status).toBe("deleting");
+    await finish(del.lastJobId, { kind: "result", status: "succeeded" });
+    expect((await h.call("GET", `/api/v1/apps/${victim.id}`, { as: op })).status).toBe(404);
+    const left = (await h.db.select().from(ports).where(eq(ports.appId, victim.id))).length;
+    expect(left).toBe(0);
+  });
+
+  it("marks a failed first deploy failed with the agent's error", async () => {
+    const app = await (
+      await h.call("POST", "/api/v1/apps", {
+        as: op,
+        body: { name: "broken", source: { type: "catalog", catalogId: "nginx" }, target: { nodeId } },
+      })
+    ).json();
+    await finish(app.lastJobId, {
+      kind: "result",
+      status: "failed",
+      error: { step: "create guest", message: "storage 'local-lvm' is full" },
+    });
+    const after = await (await h.call("GET", `/api/v1/apps/${app.id}`, { as: op })).json();
+    expect(after).toMatchObject({
+      status: "failed",
+      lastError: "create guest: storage 'local-lvm' is full",
+      url: null,
+    });
+  });
+});
+
+describe("push-to-deploy webhook", () => {
+  it("redeploys on a signed push to the tracked branch and ignores the rest", async () => {
+    const created = await (
+      await h.call("POST", "/api/v1/apps", {
+        as: op,
+        body: {
+          name: "site",
+          source: { type: "git", url: "https://example.com/me/site.git", ref: "main" },
+          target: { nodeId },
+        },
+      })
+    ).json();
+    await finish(created.lastJobId, {
+      kind: "result",
+      status: "succeeded",
+      result: { vmid: 150, address: "127.77.0.50", commit: "abc", snapshot: null },
+    });
+    const info = await (await h.call("GET", `/api/v1/apps/${created.id}/webhook`, { as: op })).json();
+    expect(info.url).toMatch(new RegExp(`/api/v1/apps/${created.id}/webhook$`));
+    const send = (body: object, secret = info.secret, event = "push") => {
+      const raw = JSON.stringify(body);
+      const sig = `sha256=${createHmac("sha256", secret).update(raw).digest("hex")}`;
+      return h.call("POST", `/api/v1/apps/${created.id}/webhook`, {
+        body: raw,
+        headers: { "x-hub-signature-256": sig, "x-github-event": event, "content-type": "application/json" },
+      });
+    };
+    expect((await send({ ref: "refs/heads/main" }, "wrong-secret")).status).toBe(401);
+    expect((await send({ zen: "hi" }, info.secret, "ping")).status).toBe(200);
+    const other = await send({ ref: "refs/heads/dev" });
+    expect(other.status).toBe(200);
+    expect((await other.json()).ignored).toMatch(/tracking main/);
+    const push = await send({ ref: "refs/heads/main" });
+    expect(push.status).toBe(202);
+    const { jobId } = await push.json();
+    const job = await jobOf(jobId);
+    expect(job.params).toMatchObject({ mode: "redeploy", vmid: 150 });
+  });
+});

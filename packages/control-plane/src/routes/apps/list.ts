@@ -1,0 +1,24 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { appListSchema } from "@pylon/shared";
+import type { AppEnv } from "../../env.ts";
+import { toApp } from "../../services/app-views.ts";
+import { appsConfig, listApps } from "../../services/apps.ts";
+import { portsOf } from "../../services/ports.ts";
+import { defineRoute, requires } from "../define.ts";
+import { json } from "../json.ts";
+
+export const route = defineRoute(requires("viewer", "read"), null, {
+  method: "get",
+  path: "/apps",
+  tags: ["apps"],
+  summary: "Every app with status, URL, guest and resources",
+  responses: { 200: json(appListSchema, "Apps") },
+});
+
+export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+  const deps = c.var.deps;
+  const rows = await listApps(deps);
+  const port = appsConfig(deps).httpsPort;
+  const items = await Promise.all(rows.map(async (r) => toApp(r, await portsOf(deps, r.id), port)));
+  return c.json({ items }, 200);
+};

@@ -1,0 +1,81 @@
+import { type RouteHandler, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../../env.ts";
+import { ApiError } from "../../errors.ts";
+import { constantTimeEqual, hmacHex } from "../../lib/crypto.ts";
+import { open } from "../../lib/secret-box.ts";
+import { appAction } from "../../services/app-ops.ts";
+import { getApp } from "../../services/apps.ts";
+import { defineRoute, err, PUBLIC, requires } from "../define.ts";
+import { json } from "../json.ts";
+import { baseUrl } from "../nodes/schema.ts";
+import { appIdParams } from "./schema.ts";
+
+export const infoRoute = defineRoute(requires("operator", "write"), null, {
+  method: "get",
+  path: "/apps/{id}/webhook",
+  tags: ["apps"],
+  summary: "The app's push-to-deploy webhook URL and secret (GitHub-compatible)",
+  request: { params: appIdParams },
+  responses: {
+    200: json(
+      z
+        .object({ url: z.string(), secret: z.string(), branch: z.string().nullable() })
+        .meta({ id: "AppWebhook" }),
+      "Webhook",
+    ),
+    404: err("No such app"),
+  },
+});
+
+export const infoHandler: RouteHandler<typeof infoRoute, AppEnv> = async (c) => {
+  const deps = c.var.deps;
+  const row = await getApp(deps, c.req.valid("param").id);
+  return c.json(
+    {
+      url: `${baseUrl(c)}/api/v1/apps/${row.id}/webhook`,
+      secret: await open<string>(deps.secretKey, row.webhookSecretBox),
+      branch: row.source.type === "git" ? row.source.ref : null,
+    },
+    200,
+  );
+};
+
+export const route = defineRoute(PUBLIC, "apps.webhook", {
+  method: "post",
+  path: "/apps/{id}/webhook",
+  tags: ["apps"],
+  summary: "Push-to-deploy: a GitHub-style push to the tracked branch redeploys the app",
+  description:
+    "The body must be signed: `X-Hub-Signature-256: sha256=<HMAC-SHA256 of the raw body with the app's webhook secret>`. A `push` to the tracked branch queues a redeploy; `ping` and anything else are answered and ignored.",
+  request: { params: appIdParams },
+  responses: {
+    200: json(z.object({ ignored: z.string() }), "Not a push to the tracked branch; nothing done"),
+    202: json(z.object({ redeploy: z.literal(true), jobId: z.string().nullable() }), "Redeploy queued"),
+    401: err("Missing or wrong signature"),
+    404: err("No such app"),
+  },
+});
+
+export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+  const deps = c.var.deps;
+  const row = await getApp(deps, c.req.valid("param").id);
+  const raw = await c.req.text();
+  const secret = await open<string>(deps.secretKey, row.webhookSecretBox);
+  const sent = c.req.header("x-hub-signature-256") ?? "";
+  if (!constantTimeEqual(sent, `sha256=${hmacHex(secret, raw)}`)) {
+    throw new ApiError("unauthenticated", "Missing or wrong X-Hub-Signature-256");
+  }
+  const event = c.req.header("x-github-event") ?? "push";
+  if (event !== "push") return c.json({ ignored: `event '${event.slice(0, 50)}'` }, 200);
+  if (row.source.type !== "git") return c.json({ ignored: "this app is not deployed from Git" }, 200);
+  let ref: unknown;
+  try {
+    ref = (JSON.parse(raw) as { ref?: unknown }).ref;
+  } catch {
+    throw new ApiError("malformed_json", "Malformed JSON in request body");
+  }
+  if (ref !== `refs/heads/${row.source.ref}`)
+    return c.json({ ignored: `push to ${String(ref).slice(0, 200)}, tracking ${row.source.ref}` }, 200);
+  const updated = await appAction(deps, row, "redeploy", "webhook");
+  return c.json({ redeploy: true as const, jobId: updated.lastJobId }, 202);
+};

@@ -1,0 +1,113 @@
+// Builds the parameters of an app.deploy job from an app row and its sealed secrets.
+import type { AppDeployParams } from "@pylon/shared";
+import {
+  type CatalogEntry,
+  DEFAULT_HEALTH_TIMEOUT_SECONDS,
+  getCatalogEntry,
+  renderCompose,
+} from "@pylon/shared/catalog/index";
+import type { AppRow } from "../db/schema/index.ts";
+import { ApiError } from "../errors.ts";
+
+/** What is sealed per app: user secrets, catalog secret parameters and generated secrets, a deploy key. */
+export interface AppSecrets {
+  secrets: Record<string, string>;
+  catalogSecrets: Record<string, string>;
+  secretParameters: Record<string, string>;
+  deployKey?: string;
+}
+
+/** Names considered private: served with Caddy's internal CA rather than ACME. */
+export function isPrivateHost(host: string): boolean {
+  return /(^|\.)(internal|lan|local|localhost|home\.arpa|test|example)$/.test(host) || !host.includes(".");
+}
+
+function catalogEntry(row: AppRow): CatalogEntry {
+  if (row.source.type !== "catalog") throw new Error("not a catalog app");
+  const entry = getCatalogEntry(row.source.catalogId);
+  if (!entry) throw new ApiError("conflict", `Catalog app '${row.source.catalogId}' no longer exists`);
+  return entry;
+}
+
+/** The entry's port that serves HTTP (routed by name). */
+export function httpPortName(entry: CatalogEntry): string {
+  return entry.ports.find((p) => p.http)?.name ?? entry.ports[0]?.name ?? "http";
+}
+
+/**
+ * Job params (stored in clear, no secrets) and the sealed part merged in on the wire. A catalog
+ * compose is rendered here, with the app's generated passwords, so it belongs to the sealed part.
+ */
+export function deployJob(
+  row: AppRow,
+  secrets: AppSecrets,
+  ports: { name: string; port: number }[],
+  mode: "create" | "redeploy",
+  url: string,
+): {
+  params: AppDeployParams;
+  sealed: { secrets: Record<string, string>; deployKey?: string; compose?: string };
+} {
+  const portOf = (name: string) => ports.find((p) => p.name === name)?.port;
+  const base = {
+    appId: row.id,
+    name: row.name,
+    mode,
+    ...(row.vmid !== null && mode === "redeploy" ? { vmid: row.vmid } : {}),
+    guest: {
+      type: row.guestType,
+      cores: row.cores,
+      memoryMb: row.memoryMb,
+      diskGb: row.diskGb,
+      storage: row.storage,
+      bridge: row.bridge,
+    },
+    env: row.env,
+    route: {
+      id: row.id,
+      host: row.domain,
+      tls: isPrivateHost(row.domain) ? ("internal" as const) : ("acme" as const),
+    },
+  };
+  if (row.source.type === "catalog") {
+    const entry = catalogEntry(row);
+    const hostPorts = Object.fromEntries(ports.map((p) => [p.name, p.port]));
+    const compose = renderCompose(
+      entry,
+      { ...row.source.parameters, ...secrets.secretParameters },
+      secrets.catalogSecrets,
+      { ports: hostPorts, appUrl: url, appName: row.name },
+    );
+    const hc = entry.healthCheck;
+    const httpName = hc.port ?? httpPortName(entry);
+    return {
+      params: {
+        ...base,
+        source: { type: "compose", compose: "" },
+        http: {
+          port: portOf(httpName) ?? 0,
+          path: hc.type === "http" ? hc.path : "/",
+          ...(hc.type === "http" ? { expectStatus: hc.expectedStatus } : {}),
+          timeoutSeconds: hc.timeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS,
+        },
+      },
+      sealed: { secrets: secrets.secrets, compose },
+    };
+  }
+  const s = row.source;
+  return {
+    params: {
+      ...base,
+      source: {
+        type: "git",
+        url: s.url,
+        ref: s.ref,
+        ...(s.subdirectory ? { subdirectory: s.subdirectory } : {}),
+        buildMode: s.buildMode,
+        ...(s.port ? { containerPort: s.port } : {}),
+      },
+      http: { port: portOf("http") ?? 0, path: "/", timeoutSeconds: 300 },
+    },
+    sealed: { secrets: secrets.secrets, ...(secrets.deployKey ? { deployKey: secrets.deployKey } : {}) },
+  };
+}

@@ -1,0 +1,137 @@
+// Operations on an existing app: each becomes a job for the node's agent.
+import type { DiagnosticName, envMapSchema } from "@pylon/shared";
+import { eq } from "drizzle-orm";
+import type { z } from "zod";
+import { type AppRow, apps } from "../db/schema/index.ts";
+import type { AppDeps } from "../deps.ts";
+import { ApiError } from "../errors.ts";
+import { queueAppJob, queueDeploy } from "./apps.ts";
+import { createJob, getJob, isFinal } from "./jobs.ts";
+
+type Deps = Pick<AppDeps, "db" | "now" | "bus" | "secretKey" | "apps">;
+
+function needsGuest(row: AppRow): number {
+  if (row.vmid === null)
+    throw new ApiError("conflict", `App '${row.name}' has no guest yet (status ${row.status})`);
+  if (row.status === "deploying" || row.status === "deleting") {
+    throw new ApiError("conflict", `App '${row.name}' is ${row.status}; wait for it to finish`);
+  }
+  return row.vmid;
+}
+
+/** start / stop / restart / redeploy. */
+export async function appAction(
+  deps: Deps,
+  row: AppRow,
+  action: "start" | "stop" | "restart" | "redeploy",
+  requestedBy: string | null,
+): Promise<AppRow> {
+  const vmid = needsGuest(row);
+  if (action === "redeploy") return queueDeploy(deps, row, "redeploy", requestedBy);
+  return queueAppJob(
+    deps,
+    row,
+    "app.action",
+    { appId: row.id, vmid, type: row.guestType, action },
+    requestedBy,
+  );
+}
+
+/** Resizes (cores and memory live, disk grow only) and/or changes env (applied by a redeploy). */
+export async function updateApp(
+  deps: Deps,
+  row: AppRow,
+  changes: { cores?: number; memoryMb?: number; diskGb?: number; env?: z.infer<typeof envMapSchema> },
+  requestedBy: string | null,
+): Promise<AppRow> {
+  if (changes.diskGb !== undefined && changes.diskGb < row.diskGb) {
+    throw new ApiError(
+      "validation_failed",
+      `Invalid request body: diskGb can only grow (now ${row.diskGb} GiB)`,
+      {
+        fields: [{ path: "diskGb", message: `can only grow (now ${row.diskGb} GiB)` }],
+      },
+    );
+  }
+  let current = row;
+  if (changes.env) {
+    const [updated] = await deps.db
+      .update(apps)
+      .set({ env: changes.env, updatedAt: deps.now() })
+      .where(eq(apps.id, row.id))
+      .returning();
+    current = updated ?? row;
+  }
+  const resize = {
+    ...(changes.cores !== undefined && changes.cores !== row.cores ? { cores: changes.cores } : {}),
+    ...(changes.memoryMb !== undefined && changes.memoryMb !== row.memoryMb
+      ? { memoryMb: changes.memoryMb }
+      : {}),
+    ...(changes.diskGb !== undefined && changes.diskGb !== row.diskGb ? { diskGb: changes.diskGb } : {}),
+  };
+  if (Object.keys(resize).length > 0) {
+    const vmid = needsGuest(current);
+    current = await queueAppJob(
+      deps,
+      current,
+      "app.resize",
+      { appId: row.id, vmid, type: row.guestType, ...resize },
+      requestedBy,
+    );
+  }
+  if (changes.env && current.vmid !== null && current.status !== "deploying") {
+    current = await queueDeploy(deps, current, "redeploy", requestedBy);
+  }
+  return current;
+}
+
+/** Destroys the guest, removes the route and frees the ports (when the agent reports done). */
+export async function deleteApp(
+  deps: Deps,
+  row: AppRow,
+  keepBackups: boolean,
+  requestedBy: string | null,
+): Promise<AppRow> {
+  if (row.status === "deleting") throw new ApiError("conflict", `App '${row.name}' is already being deleted`);
+  return queueAppJob(
+    deps,
+    row,
+    "app.delete",
+    { appId: row.id, vmid: row.vmid, type: row.guestType, routeId: row.id, keepBackups },
+    requestedBy,
+    undefined,
+    "deleting",
+  );
+}
+
+/**
+ * Runs a named read-only diagnostic and waits for its output (up to `waitMs`). There is no way
+ * to run anything else: the agent maps each name to a fixed command.
+ */
+export async function diagnose(
+  deps: Deps,
+  row: AppRow,
+  name: DiagnosticName,
+  requestedBy: string | null,
+  waitMs = 30_000,
+): Promise<{ jobId: string; output: string }> {
+  const vmid = needsGuest(row);
+  const job = await createJob(deps, {
+    nodeId: row.nodeId,
+    kind: "app.diagnostics",
+    params: { appId: row.id, vmid, type: row.guestType, name, tail: 200 },
+    requestedBy,
+  });
+  const deadline = Date.now() + waitMs;
+  while (Date.now() < deadline) {
+    const current = await getJob(deps, job.id);
+    if (current.status === "succeeded") {
+      const output = (current.result as { output?: unknown } | null)?.output;
+      return { jobId: job.id, output: typeof output === "string" ? output : "" };
+    }
+    if (isFinal(current.status))
+      throw new ApiError("conflict", `Diagnostic '${name}' failed: ${current.error ?? current.status}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new ApiError("unavailable", `Diagnostic '${name}' did not finish in time; see job ${job.id}`);
+}

@@ -1,0 +1,75 @@
+// What a finished app job means for its app. Called once per job when it reaches a final state.
+import { appDeployResultSchema } from "@pylon/shared";
+import { eq } from "drizzle-orm";
+import { apps, type JobRow } from "../db/schema/index.ts";
+import type { AppDeps } from "../deps.ts";
+import { freePorts } from "./ports.ts";
+
+type Deps = Pick<AppDeps, "db" | "now">;
+
+function appIdOf(job: JobRow): string | null {
+  const p = job.params as { appId?: unknown };
+  return typeof p.appId === "string" ? p.appId : null;
+}
+
+/** Updates the app a finished job belongs to. */
+export async function applyAppJobResult(deps: Deps, job: JobRow): Promise<void> {
+  const appId = appIdOf(job);
+  if (!appId || !job.kind.startsWith("app.")) return;
+  const [app] = await deps.db.select().from(apps).where(eq(apps.id, appId));
+  if (!app) return;
+  const now = deps.now();
+  const ok = job.status === "succeeded";
+  const set: Partial<typeof apps.$inferInsert> = { updatedAt: now, lastError: ok ? null : job.error };
+  switch (job.kind) {
+    case "app.deploy": {
+      const result = appDeployResultSchema.safeParse(job.result);
+      if (ok && result.success) {
+        Object.assign(set, {
+          status: "running",
+          vmid: result.data.vmid,
+          address: result.data.address,
+          commit: result.data.commit,
+        });
+      } else if (result.success && result.data.rolledBack) {
+        // A redeploy that failed its health check and went back to the snapshot: still running.
+        Object.assign(set, {
+          status: "running",
+          lastError: `Redeploy failed and was rolled back: ${job.error ?? "unknown error"}`,
+        });
+      } else {
+        // A failed first deploy leaves no guest (the agent undid its steps); a failed redeploy keeps it.
+        Object.assign(set, { status: app.vmid === null ? "failed" : "running" });
+        if (app.vmid !== null) set.lastError = `Redeploy failed: ${job.error ?? "unknown error"}`;
+      }
+      break;
+    }
+    case "app.action": {
+      const action = (job.params as { action?: string }).action;
+      if (ok) set.status = action === "stop" ? "stopped" : "running";
+      break;
+    }
+    case "app.resize": {
+      const p = job.params as { cores?: number; memoryMb?: number; diskGb?: number };
+      if (ok)
+        Object.assign(set, {
+          ...(p.cores ? { cores: p.cores } : {}),
+          ...(p.memoryMb ? { memoryMb: p.memoryMb } : {}),
+          ...(p.diskGb ? { diskGb: p.diskGb } : {}),
+        });
+      break;
+    }
+    case "app.delete":
+      if (ok) {
+        await freePorts(deps, app.nodeId, app.id);
+        await deps.db.delete(apps).where(eq(apps.id, app.id));
+        return;
+      }
+      set.status = "failed";
+      set.lastError = `Delete failed: ${job.error ?? "unknown error"}`;
+      break;
+    default:
+      return;
+  }
+  await deps.db.update(apps).set(set).where(eq(apps.id, app.id));
+}

@@ -1,0 +1,236 @@
+import type { CreateAppBody, JobKind } from "@pylon/shared";
+import {
+  CatalogParameterError,
+  generateSecrets,
+  getCatalogEntry,
+  resolveParameters,
+} from "@pylon/shared/catalog/index";
+import { asc, eq } from "drizzle-orm";
+import { type AppRow, apps, type NodeRow } from "../db/schema/index.ts";
+import type { AppDeps } from "../deps.ts";
+import { ApiError, notFound } from "../errors.ts";
+import { randomSecret } from "../lib/crypto.ts";
+import { newId } from "../lib/ids.ts";
+import { open, seal } from "../lib/secret-box.ts";
+import { type AppSecrets, deployJob, httpPortName } from "./app-deploy.ts";
+import { appUrl } from "./app-views.ts";
+import { createJob } from "./jobs.ts";
+import { getNode } from "./nodes.ts";
+import { allocatePort, freePorts, portsOf } from "./ports.ts";
+
+type Deps = Pick<AppDeps, "db" | "now" | "bus" | "secretKey" | "apps">;
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+const DEFAULTS = { cores: 1, memoryMb: 1024, diskGb: 8 };
+
+/** Where apps are served (config, with defaults). */
+export function appsConfig(deps: Pick<AppDeps, "apps">) {
+  return deps.apps ?? { domain: "pylon.internal", httpsPort: 443 };
+}
+
+function invalid(path: string, message: string): ApiError {
+  return new ApiError("validation_failed", `Invalid request body: ${path} ${message}`, {
+    fields: [{ path, message }],
+  });
+}
+
+/** Refuses resources the node cannot give, from its last inventory and heartbeat figures. */
+function checkCapacity(
+  node: NodeRow,
+  want: { cores: number; memoryMb: number; diskGb: number; storage: string },
+) {
+  const m = node.metrics;
+  if (m && want.cores > m.cpus)
+    throw invalid("target.cores", `must be at most ${m.cpus} (the node's CPU count)`);
+  if (m && want.memoryMb * MiB > m.memTotal - m.memUsed) {
+    throw invalid(
+      "target.memoryMb",
+      `must fit the node's free memory (${Math.floor((m.memTotal - m.memUsed) / MiB)} MiB free)`,
+    );
+  }
+  const storages = node.inventory?.storages;
+  if (storages) {
+    const s = storages.find((x) => x.storage === want.storage);
+    if (!s)
+      throw invalid(
+        "target.storage",
+        `'${want.storage}' is not a storage of this node (has: ${storages.map((x) => x.storage).join(", ")})`,
+      );
+    if (!s.content.includes("rootdir") && !s.content.includes("images")) {
+      throw invalid("target.storage", `'${want.storage}' cannot hold guest disks`);
+    }
+    if (want.diskGb * GiB > s.avail)
+      throw invalid("target.diskGb", `must fit '${want.storage}' (${Math.floor(s.avail / GiB)} GiB free)`);
+  }
+}
+
+/** Every app, by name. */
+export async function listApps(deps: Pick<AppDeps, "db">): Promise<AppRow[]> {
+  return deps.db.select().from(apps).orderBy(asc(apps.name));
+}
+
+/** One app or a 404. */
+export async function getApp(deps: Pick<AppDeps, "db">, id: string): Promise<AppRow> {
+  const [row] = await deps.db.select().from(apps).where(eq(apps.id, id));
+  if (!row) throw notFound("App");
+  return row;
+}
+
+/** The app's sealed secrets. */
+export async function appSecrets(deps: Pick<AppDeps, "secretKey">, row: AppRow): Promise<AppSecrets> {
+  return open<AppSecrets>(deps.secretKey, row.secretsBox);
+}
+
+/**
+ * Validates a new app, reserves its name, domain and ports, and queues its deploy job. Nothing
+ * stays behind when a step here fails.
+ */
+export async function createApp(
+  deps: Deps,
+  body: CreateAppBody,
+  requestedBy: string | null,
+): Promise<AppRow> {
+  const node = await getNode(deps, body.target.nodeId);
+  if (!node.credentialHash) throw new ApiError("conflict", `Node '${node.name}' has no enrolled agent`);
+  const cfg = appsConfig(deps);
+  const domain = body.domain ?? `${body.name}.${cfg.domain}`;
+  const secrets: AppSecrets = { secrets: body.secrets, catalogSecrets: {}, secretParameters: {} };
+  let source: AppRow["source"];
+  let minimum = DEFAULTS;
+  let portNames: string[];
+  if (body.source.type === "catalog") {
+    const entry = getCatalogEntry(body.source.catalogId);
+    if (!entry) throw invalid("source.catalogId", `'${body.source.catalogId}' is not in the catalog`);
+    try {
+      resolveParameters(entry, body.source.parameters);
+    } catch (e) {
+      if (!(e instanceof CatalogParameterError)) throw e;
+      const fields = e.issues.map((i) => ({ path: `source.parameters.${i.parameter}`, message: i.message }));
+      throw new ApiError(
+        "validation_failed",
+        `Invalid request body: ${fields.map((f) => `${f.path} ${f.message}`).join("; ")}`,
+        { fields },
+      );
+    }
+    const secretNames = new Set(entry.parameters.filter((p) => p.type === "secret").map((p) => p.name));
+    const parameters: Record<string, string | number | boolean> = {};
+    for (const [k, v] of Object.entries(body.source.parameters)) {
+      if (secretNames.has(k)) secrets.secretParameters[k] = String(v);
+      else parameters[k] = v;
+    }
+    secrets.catalogSecrets = generateSecrets(entry);
+    source = { type: "catalog", catalogId: entry.id, version: entry.version, parameters };
+    minimum = {
+      cores: entry.minResources.cores,
+      memoryMb: entry.minResources.memoryMiB,
+      diskGb: entry.minResources.diskGiB,
+    };
+    portNames = [
+      httpPortName(entry),
+      ...entry.ports.map((p) => p.name).filter((n) => n !== httpPortName(entry)),
+    ];
+  } else {
+    const g = body.source;
+    if (g.deployKey) secrets.deployKey = g.deployKey;
+    if (!g.url.startsWith("https://") && !g.deployKey)
+      throw invalid("source.deployKey", "is required for an ssh repository URL");
+    source = {
+      type: "git",
+      url: g.url,
+      ref: g.ref,
+      subdirectory: g.subdirectory ?? null,
+      buildMode: g.buildMode,
+      port: g.port ?? null,
+    };
+    portNames = ["http"];
+  }
+  const want = {
+    cores: body.target.cores ?? minimum.cores,
+    memoryMb: body.target.memoryMb ?? Math.max(minimum.memoryMb, 512),
+    diskGb: body.target.diskGb ?? Math.max(minimum.diskGb, 4),
+    storage: body.target.storage,
+  };
+  for (const k of ["cores", "memoryMb", "diskGb"] as const) {
+    if (want[k] < minimum[k]) throw invalid(`target.${k}`, `must be at least ${minimum[k]} for this app`);
+  }
+  checkCapacity(node, want);
+
+  const now = deps.now();
+  const names = [
+    ...Object.keys(secrets.secrets),
+    ...Object.keys(secrets.secretParameters),
+    ...Object.keys(secrets.catalogSecrets),
+  ];
+  const row: AppRow = {
+    id: newId("app"),
+    name: body.name,
+    nodeId: node.id,
+    status: "deploying",
+    guestType: body.target.type,
+    vmid: null,
+    address: null,
+    ...want,
+    bridge: body.target.bridge,
+    source,
+    domain,
+    env: body.env,
+    secretNames: secrets.deployKey ? [...names, "__deploy_key"] : names,
+    secretsBox: await seal(deps.secretKey, secrets),
+    webhookSecretBox: await seal(deps.secretKey, randomSecret(24)),
+    commit: null,
+    lastJobId: null,
+    lastError: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const inserted = await deps.db.insert(apps).values(row).onConflictDoNothing().returning({ id: apps.id });
+  if (inserted.length === 0)
+    throw new ApiError("conflict", `An app named '${body.name}' or served at '${domain}' already exists`);
+  try {
+    for (const name of portNames) await allocatePort(deps, node.id, row.id, name);
+    return await queueDeploy(deps, row, "create", requestedBy);
+  } catch (err) {
+    await freePorts(deps, node.id, row.id);
+    await deps.db.delete(apps).where(eq(apps.id, row.id));
+    throw err;
+  }
+}
+
+/** Queues an app.deploy job (first deploy or redeploy) and records it on the app. */
+export async function queueDeploy(
+  deps: Deps,
+  row: AppRow,
+  mode: "create" | "redeploy",
+  requestedBy: string | null,
+): Promise<AppRow> {
+  const ports = await portsOf(deps, row.id);
+  const secrets = await appSecrets(deps, row);
+  const { params, sealed } = deployJob(
+    row,
+    secrets,
+    ports,
+    mode,
+    appUrl(row.domain, appsConfig(deps).httpsPort),
+  );
+  return queueAppJob(deps, row, "app.deploy", params, requestedBy, sealed, "deploying");
+}
+
+/** Creates a job for an app and points the app at it. */
+export async function queueAppJob(
+  deps: Deps,
+  row: AppRow,
+  kind: JobKind,
+  params: unknown,
+  requestedBy: string | null,
+  sealed?: unknown,
+  status?: AppRow["status"],
+): Promise<AppRow> {
+  const job = await createJob(deps, { nodeId: row.nodeId, kind, params, requestedBy, sealed });
+  const [updated] = await deps.db
+    .update(apps)
+    .set({ lastJobId: job.id, updatedAt: deps.now(), ...(status ? { status } : {}) })
+    .where(eq(apps.id, row.id))
+    .returning();
+  return updated ?? row;
+}

@@ -1,0 +1,182 @@
+import { z } from "zod";
+import { GUEST_TYPES } from "../protocol/guests.ts";
+import { idSchema, timestampSchema } from "./common.ts";
+import { dnsNameSchema } from "./nodes.ts";
+
+export const APP_STATUSES = ["deploying", "running", "stopped", "failed", "deleting"] as const;
+export type AppStatus = (typeof APP_STATUSES)[number];
+
+/** Environment variable names as shells and compose accept them. */
+export const envNameSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_]{0,127}$/,
+    "must be letters, digits and underscores, not starting with a digit",
+  );
+
+export const envMapSchema = z
+  .record(envNameSchema, z.string().max(32_768))
+  .refine((m) => Object.keys(m).length <= 200, "at most 200 variables");
+
+/**
+ * Git URLs Pylon clones: https (public or with a token in a secret, never in the URL shown back)
+ * or SSH with a deploy key. Anything that git would treat as an option or a local/transport
+ * helper path (`-…`, `file://`, `ext::`) is refused.
+ */
+export const gitUrlSchema = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine(
+    (u) =>
+      /^https:\/\/[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9._~/-]+$/.test(u) ||
+      /^ssh:\/\/[A-Za-z0-9._-]+@[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9._~/-]+$/.test(u) ||
+      /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+$/.test(u),
+    "must be an https:// URL, an ssh:// URL or user@host:path (with a deploy key)",
+  );
+
+/** Branch, tag or commit: what `git check-ref-format` allows, minus anything that looks like an option. */
+export const gitRefSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255)
+  .regex(
+    /^(?!-)(?!.*\.\.)(?!.*@\{)(?!.*\/\/)(?!\/)[A-Za-z0-9._/+-]+(?<![./])$/,
+    "must be a branch, tag or commit name",
+  );
+
+export const subdirectorySchema = z
+  .string()
+  .trim()
+  .max(500)
+  .regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._/-]+$/, "must be a relative path inside the repository");
+
+export const appSourceInputSchema = z.discriminatedUnion("type", [
+  z
+    .object({
+      type: z.literal("catalog"),
+      catalogId: z.string().min(1).max(63),
+      parameters: z
+        .record(z.string(), z.union([z.string().max(10_000), z.number(), z.boolean()]))
+        .default({}),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal("git"),
+      url: gitUrlSchema,
+      ref: gitRefSchema.default("main"),
+      subdirectory: subdirectorySchema.optional(),
+      buildMode: z.enum(["auto", "dockerfile", "compose"]).default("auto"),
+      port: z
+        .number()
+        .int()
+        .min(1)
+        .max(65_535)
+        .optional()
+        .meta({ description: "Port the app listens on (else detected)" }),
+      deployKey: z
+        .string()
+        .min(1)
+        .max(20_000)
+        .optional()
+        .meta({ description: "SSH private key for ssh URLs; never shown again" }),
+    })
+    .strict(),
+]);
+export type AppSourceInput = z.infer<typeof appSourceInputSchema>;
+
+export const appTargetInputSchema = z
+  .object({
+    nodeId: idSchema,
+    type: z.enum(GUEST_TYPES).default("lxc"),
+    cores: z.number().int().min(1).max(64).optional(),
+    memoryMb: z.number().int().min(256).max(262_144).optional(),
+    diskGb: z.number().int().min(2).max(4096).optional(),
+    storage: z
+      .string()
+      .regex(/^[a-z][a-z0-9_.-]{0,63}$/i, "must be a Proxmox storage id")
+      .default("local-lvm"),
+    bridge: z
+      .string()
+      .regex(/^vmbr\d{1,4}$/, "must be a Linux bridge like vmbr0")
+      .default("vmbr0"),
+  })
+  .strict();
+
+export const fqdnSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253)
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+    "must be a host name like app.example.com",
+  );
+
+export const createAppBodySchema = z
+  .object({
+    name: dnsNameSchema,
+    source: appSourceInputSchema,
+    target: appTargetInputSchema,
+    domain: fqdnSchema
+      .optional()
+      .meta({ description: "Host name to serve the app at (default: <name>.<apps domain>)" }),
+    env: envMapSchema.default({}),
+    secrets: envMapSchema
+      .default({})
+      .meta({ description: "Like env, but stored encrypted and never shown again" }),
+  })
+  .strict()
+  .meta({ id: "CreateApp" });
+export type CreateAppBody = z.infer<typeof createAppBodySchema>;
+
+export const appSchema = z
+  .object({
+    id: idSchema,
+    name: z.string(),
+    status: z.enum(APP_STATUSES),
+    url: z.string().nullable(),
+    nodeId: idSchema,
+    guest: z.object({
+      type: z.enum(GUEST_TYPES),
+      vmid: z.number().int().nullable(),
+      address: z.string().nullable(),
+    }),
+    resources: z.object({
+      cores: z.number().int(),
+      memoryMb: z.number().int(),
+      diskGb: z.number().int(),
+      storage: z.string(),
+    }),
+    source: z.discriminatedUnion("type", [
+      z.object({
+        type: z.literal("catalog"),
+        catalogId: z.string(),
+        version: z.string(),
+        parameters: z.record(z.string(), z.unknown()),
+      }),
+      z.object({
+        type: z.literal("git"),
+        url: z.string(),
+        ref: z.string(),
+        subdirectory: z.string().nullable(),
+        buildMode: z.string(),
+        hasDeployKey: z.boolean(),
+      }),
+    ]),
+    domain: z.string(),
+    env: z.record(z.string(), z.string()),
+    secretNames: z.array(z.string()),
+    ports: z.array(z.object({ name: z.string(), port: z.number().int() })),
+    commit: z.string().nullable(),
+    lastJobId: z.string().nullable(),
+    lastError: z.string().nullable(),
+    createdAt: timestampSchema,
+    updatedAt: timestampSchema,
+  })
+  .meta({ id: "App" });
+export type App = z.infer<typeof appSchema>;
+
+export const appListSchema = z.object({ items: z.array(appSchema) }).meta({ id: "AppList" });
