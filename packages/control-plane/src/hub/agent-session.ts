@@ -226,13 +226,9 @@ export class AgentSession {
           const offered = await markOffered(this.hub.deps, job.id);
           if (!offered || this.closed) continue;
           this.inFlight.set(job.id, { offeredAt: this.hub.deps.now(), accepted: false });
-          this.send({
-            type: "offer",
-            jobId: job.id,
-            kind: job.kind,
-            params: job.params,
-            attempt: offered.attempts,
-          });
+          // Secrets are decrypted only here, on the way to the agent.
+          const params = await offerParams(this.hub.deps.secretKey, job);
+          this.send({ type: "offer", jobId: job.id, kind: job.kind, params, attempt: offered.attempts });
         }
       } while (this.dispatchAgain);
     } finally {
