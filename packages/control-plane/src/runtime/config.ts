@@ -32,6 +32,14 @@ export const configSchema = z.object({
   PYLON_UI_DIR: z.string().optional(),
   PYLON_MIGRATIONS_DIR: z.string().optional(),
   PYLON_AGENT_DIR: z.string().optional(),
+  PYLON_APPS_DOMAIN: z
+    .string()
+    .regex(
+      /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+      "must be a domain like apps.example.com",
+    )
+    .default("pylon.internal"),
+  PYLON_APPS_HTTPS_PORT: z.coerce.number().int().min(1).max(65535).default(443),
   PYLON_AGENT_HEARTBEAT_MS: z.coerce.number().int().min(200).max(300_000).default(15_000),
   PYLON_AGENT_MAX_JOBS: z.coerce.number().int().min(1).max(100).default(4),
 });
