@@ -1,0 +1,215 @@
+import type { AppDeployResult } from "@pylon/shared/protocol/index";
+import { z } from "zod";
+import { type JobContext, JobError, type JobHandler } from "../../jobs/types.ts";
+import { currentAddress, waitForAddress } from "./address.ts";
+import { buildApp } from "./build.ts";
+import { type OpenRunner, openRunner, pinnedHostKey } from "./connect.ts";
+import {
+  apiFor,
+  type DeployRun,
+  type DeployState,
+  deployStateSchema,
+  freshState,
+  vmidOf,
+} from "./context.ts";
+import { type AppJobDeps, appJobDeps } from "./deps.ts";
+import { bootstrapDocker } from "./docker.ts";
+import { createGuest, destroyGuest, reserveVmid, startGuest } from "./guest.ts";
+import { healthCheck } from "./health.ts";
+import { checkDeploy, secretsOf } from "./inputs.ts";
+import { runApp, stopApp } from "./run-app.ts";
+import { dropSnapshot, rollbackTo, takeSnapshot } from "./snapshot.ts";
+import { fetchSource } from "./source.ts";
+import { recorded, runSteps, type Step, StepFailure } from "./steps.ts";
+
+const KEY = "deploy";
+
+/** Whether the guest at vmid is the one this deploy created (never destroy someone else's). */
+async function isOurs(run: DeployRun, vmid: number): Promise<boolean> {
+  const config = await run.api.config(run.params.guest.type, vmid).catch(() => undefined);
+  if (!config) return false;
+  const name = run.params.guest.type === "lxc" ? config.hostname : config.name;
+  return name === run.params.name;
+}
+
+const publishRoute: Step<DeployRun> = {
+  name: "route",
+  async run(run) {
+    const { route, http } = run.params;
+    if (!route) return "no route for this app";
+    if (!run.state.address) throw new StepFailure("no guest address recorded");
+    await run.deps.routes.upsertRoute({
+      id: route.id,
+      host: route.host,
+      upstream: `${run.state.address}:${http.port}`,
+      tls: route.tls,
+    });
+    return `${route.host} → ${run.state.address}:${http.port}`;
+  },
+  async undo(run) {
+    if (run.params.route) await run.deps.routes.removeRoute(run.params.route.id);
+  },
+};
+
+const common = {
+  docker: { name: "docker", run: bootstrapDocker } satisfies Step<DeployRun>,
+  fetch: { name: "fetch", run: fetchSource } satisfies Step<DeployRun>,
+  build: { name: "build", run: buildApp } satisfies Step<DeployRun>,
+  run: { name: "run", run: runApp, undo: stopApp } satisfies Step<DeployRun>,
+  health: { name: "health", run: healthCheck } satisfies Step<DeployRun>,
+};
+
+/** The steps of a first deploy: a new guest, the app in it, its route and a snapshot. */
+const CREATE_STEPS: Step<DeployRun>[] = [
+  { name: "reserve", run: reserveVmid },
+  {
+    name: "create",
+    run: createGuest,
+    async undo(run) {
+      const vmid = run.state.vmid;
+      if (vmid === null || !(await isOurs(run, vmid))) return;
+      await run.close();
+      await destroyGuest(run.ctx, run.deps, run.api, run.params.guest.type, vmid);
+    },
+  },
+  { name: "start", run: startGuest },
+  { name: "address", run: waitForAddress },
+  common.docker,
+  common.fetch,
+  common.build,
+  common.run,
+  common.health,
+  publishRoute,
+  {
+    name: "snapshot",
+    async run(run) {
+      run.state.snapshot = await takeSnapshot(run.ctx, run.deps, run.api, run.params.guest.type, vmidOf(run));
+      return run.state.snapshot;
+    },
+    async undo(run) {
+      if (run.state.snapshot)
+        await dropSnapshot(
+          run.ctx,
+          run.deps,
+          run.api,
+          run.params.guest.type,
+          vmidOf(run),
+          run.state.snapshot,
+        );
+    },
+  },
+];
+
+/** The steps of a redeploy into the existing guest; any failure rolls back to the snapshot taken first. */
+const REDEPLOY_STEPS: Step<DeployRun>[] = [
+  {
+    name: "address",
+    async run(run) {
+      const vmid = vmidOf(run);
+      run.state.address = await currentAddress(run.api, run.params.guest.type, vmid);
+      if (!run.state.address) return waitForAddress(run);
+      const pin = await pinnedHostKey(run.deps.stateDir, vmid);
+      run.state.hostKey = pin?.key ?? null;
+      run.state.sshPort = pin?.port ?? null;
+      return run.state.address;
+    },
+  },
+  {
+    name: "snapshot",
+    async run(run) {
+      run.state.preSnapshot = await takeSnapshot(
+        run.ctx,
+        run.deps,
+        run.api,
+        run.params.guest.type,
+        vmidOf(run),
+      );
+      return `${run.state.preSnapshot} (rollback point)`;
+    },
+    async undo(run) {
+      if (!run.state.preSnapshot) return;
+      await run.close();
+      await rollbackTo(run.ctx, run.deps, run.api, run.params.guest.type, vmidOf(run), run.state.preSnapshot);
+    },
+  },
+  common.docker,
+  common.fetch,
+  common.build,
+  common.run,
+  common.health,
+  publishRoute,
+];
+
+/** A DeployRun whose runner is opened on first use (after the address step for a VM). */
+function makeRun(
+  ctx: JobContext,
+  deps: AppJobDeps,
+  params: DeployRun["params"],
+  state: DeployState,
+): DeployRun {
+  let open: Promise<OpenRunner> | undefined;
+  const run: DeployRun = {
+    ctx,
+    deps,
+    api: apiFor(ctx, deps),
+    params,
+    secrets: secretsOf(params),
+    state,
+    async runner() {
+      open ??= openRunner(deps, {
+        type: params.guest.type,
+        vmid: vmidOf(run),
+        address: state.address,
+        hostKey: state.hostKey,
+        sshPort: state.sshPort,
+      });
+      open.catch(() => {
+        open = undefined;
+      });
+      return (await open).runner;
+    },
+    async close() {
+      const o = open;
+      open = undefined;
+      if (o) await (await o.catch(() => undefined))?.close();
+    },
+  };
+  return run;
+}
+
+/** `app.deploy`: creates the guest and runs the app in it, or redeploys into the existing guest. */
+export const appDeploy: JobHandler<"app.deploy"> = {
+  kind: "app.deploy",
+  async run(params, ctx): Promise<AppDeployResult> {
+    let deps: AppJobDeps;
+    try {
+      deps = appJobDeps();
+    } catch (err) {
+      throw new JobError(err instanceof Error ? err.message : String(err), "validate");
+    }
+    checkDeploy(params, secretsOf(params), deps.gitSchemes);
+    const before = recorded(ctx, KEY, deployStateSchema);
+    const reserved = z.object({ vmid: z.number() }).safeParse(ctx.checkpoints.get("deploy.vmid"));
+    const state = before?.state ?? freshState(params.mode === "redeploy" ? (params.vmid ?? null) : null);
+    if (state.vmid === null && reserved.success) state.vmid = reserved.data.vmid;
+    const run = makeRun(ctx, deps, params, state);
+    const steps = params.mode === "create" ? CREATE_STEPS : REDEPLOY_STEPS;
+    try {
+      await runSteps(ctx, KEY, steps, run, before?.done ?? [], async (_failed, _message, undoErrors) => {
+        if (params.mode !== "redeploy" || !state.preSnapshot) return undefined;
+        const ok = !undoErrors.some((e) => e.startsWith("snapshot:"));
+        return ok
+          ? `rolled back to snapshot ${state.preSnapshot}; the previous deploy runs again`
+          : `rolling back to snapshot ${state.preSnapshot} failed too`;
+      });
+    } finally {
+      await run.close();
+    }
+    return {
+      vmid: vmidOf(run),
+      address: state.address ?? "",
+      commit: state.commit,
+      snapshot: params.mode === "create" ? state.snapshot : state.preSnapshot,
+    };
+  },
+};

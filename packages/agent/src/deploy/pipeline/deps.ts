@@ -1,0 +1,93 @@
+import { readFile } from "node:fs/promises";
+import type { AgentConfig } from "../../config.ts";
+import { TokenEngine } from "../../proxmox/engine.ts";
+import { CaddyRoutes } from "../../routes/caddy-routes.ts";
+import type { CommandRunner } from "../../runners/types.ts";
+import type { PveEngine } from "./pve-api.ts";
+import type { Routes } from "./routes.ts";
+
+/** A guest a runner is wanted for. */
+export interface GuestRef {
+  type: "lxc" | "qemu";
+  vmid: number;
+  address: string | null;
+}
+
+/** What the app job handlers need besides the JobContext; injected once at agent start. */
+export interface AppJobDeps {
+  /** Raw Proxmox requests (the agent's TokenEngine) for calls PveClient does not offer. */
+  engine: PveEngine;
+  routes: Routes;
+  /** Agent state directory: the guests' SSH key pair and pinned host keys live under it. */
+  stateDir: string;
+  /** The cloud-init VM template cloned for VMs. */
+  vmTemplateId: number;
+  /** LXC templates are picked by this prefix in local:vztmpl (downloaded through aplinfo if missing). */
+  lxcTemplatePrefix: string;
+  lxcTemplateStorage: string;
+  /** Where each app's files live inside its guest: <appsBase>/<name>. */
+  appsBase: string;
+  /** `pct` for PctRunner and the environment it runs with (tests point it at the simulator). */
+  pctPath?: string;
+  pctEnv?: NodeJS.ProcessEnv;
+  /** cloud-init user of VMs; commands run through sudo when it is not root. */
+  vmUser: string;
+  /** Ports tried for a VM's sshd, in order. */
+  sshPorts: number[];
+  addressTimeoutMs: number;
+  /** First poll delay for Proxmox tasks. */
+  taskPollMs: number;
+  /** URL schemes a Git source may use (scp-like `user@host:path` counts as ssh:). */
+  gitSchemes: string[];
+  /** Replaces the runner for a guest (tests wrap the real one to inject command failures). */
+  wrapRunner?: (guest: GuestRef, runner: CommandRunner) => CommandRunner;
+}
+
+/** Defaults for everything but the engine, routes and state dir. */
+export const APP_JOB_DEFAULTS = {
+  vmTemplateId: 9000,
+  lxcTemplatePrefix: "debian-12-standard",
+  lxcTemplateStorage: "local",
+  appsBase: "/opt/pylon",
+  vmUser: "pylon",
+  sshPorts: [22],
+  addressTimeoutMs: 120_000,
+  taskPollMs: 200,
+  gitSchemes: ["https:", "ssh:"],
+} satisfies Partial<AppJobDeps>;
+
+let configured: AppJobDeps | undefined;
+
+/** Installs the dependencies of the app.* handlers (called once by the agent at start). */
+export function configureAppJobs(deps: AppJobDeps | undefined): void {
+  configured = deps;
+}
+
+/** The configured dependencies, or an error the job reports. */
+export function appJobDeps(): AppJobDeps {
+  if (!configured)
+    throw new Error("app jobs are not configured on this agent (configureAppJobs was not called at start)");
+  return configured;
+}
+
+/** The dependencies for a real agent: its Proxmox token and Caddy's admin API on localhost. */
+export async function appJobDepsFromConfig(
+  config: AgentConfig,
+  overrides: Partial<AppJobDeps> & { caddyAdminUrl?: string } = {},
+): Promise<AppJobDeps> {
+  const u = new URL(config.pve.url);
+  const engine = new TokenEngine({
+    origin: `https://${u.host}${u.port ? "" : ":8006"}`,
+    tokenId: config.pve.tokenId,
+    tokenSecret: (await readFile(config.pve.tokenSecretFile, "utf8")).trim(),
+    ca: await readFile(config.pve.caFile),
+  });
+  const { caddyAdminUrl, ...rest } = overrides;
+  return {
+    ...APP_JOB_DEFAULTS,
+    engine,
+    routes: new CaddyRoutes({ adminUrl: caddyAdminUrl }),
+    stateDir: config.stateDir,
+    ...rest,
+  };
+}

@@ -1,0 +1,143 @@
+import type { JobContext } from "../../jobs/types.ts";
+import type { GuestType } from "../../proxmox/client.ts";
+import { PveError } from "../../proxmox/errors.ts";
+import { agentKeyPair, forgetHostKey } from "./connect.ts";
+import { type DeployRun, vmidOf, waitTask } from "./context.ts";
+import type { AppJobDeps } from "./deps.ts";
+import type { PveApi } from "./pve-api.ts";
+import { StepFailure } from "./steps.ts";
+
+const label = (type: GuestType, vmid: number) => `${type === "lxc" ? "CT" : "VM"} ${vmid}`;
+
+/** Reserves a VMID: Proxmox's next free id, checked again right before create (retried on a race). */
+export async function reserveVmid(run: DeployRun): Promise<string> {
+  if (run.state.vmid !== null) return `VMID ${run.state.vmid} (recorded)`;
+  run.state.vmid = await run.api.nextId();
+  // Recorded before create, so a restart finds (and reuses or undoes) the guest it may have made.
+  await run.ctx.checkpoint("deploy.vmid", { vmid: run.state.vmid });
+  return `VMID ${run.state.vmid}`;
+}
+
+/** The debian-12 CT template's volid, downloaded through aplinfo when the storage lacks it. */
+export async function ensureLxcTemplate(run: DeployRun): Promise<string> {
+  const { api, deps } = run;
+  const have = await api.content(deps.lxcTemplateStorage, "vztmpl");
+  const found = have
+    .filter((v) => v.includes(`/${deps.lxcTemplatePrefix}`))
+    .sort()
+    .at(-1);
+  if (found) return found;
+  const available = (await api.aplinfo())
+    .map((t) => t.template)
+    .filter((t) => t.startsWith(deps.lxcTemplatePrefix));
+  const newest = available.sort().at(-1);
+  if (!newest)
+    throw new StepFailure(
+      `no ${deps.lxcTemplatePrefix} template in ${deps.lxcTemplateStorage} or in aplinfo`,
+    );
+  await run.ctx.log("info", `downloading CT template ${newest} to ${deps.lxcTemplateStorage}`);
+  await waitTask(run.ctx, deps, await api.downloadTemplate(deps.lxcTemplateStorage, newest));
+  return `${deps.lxcTemplateStorage}:vztmpl/${newest}`;
+}
+
+/** Creates the app's CT or clones its VM; retries with a new VMID when the id was taken meanwhile. */
+export async function createGuest(run: DeployRun): Promise<string> {
+  const { api, params, ctx, deps } = run;
+  for (let attempt = 0; ; attempt++) {
+    const vmid = vmidOf(run);
+    const existing = await api.status(params.guest.type, vmid);
+    if (existing && existing.lock !== "create" && ctx.resumed)
+      return `${label(params.guest.type, vmid)} exists (resumed)`;
+    try {
+      const upid = params.guest.type === "lxc" ? await createLxc(run, vmid) : await cloneVm(run, vmid);
+      await waitTask(ctx, deps, upid);
+      break;
+    } catch (err) {
+      const taken = err instanceof PveError && /already exists|config file already exists/.test(err.message);
+      if (!taken || attempt >= 5) throw err;
+      run.state.vmid = await api.nextId();
+      await ctx.checkpoint("deploy.vmid", { vmid: run.state.vmid });
+      await ctx.log("warn", `VMID ${vmid} was taken meanwhile; using ${run.state.vmid}`);
+    }
+  }
+  if (params.guest.type === "qemu") await configureVm(run, vmidOf(run));
+  return label(params.guest.type, vmidOf(run));
+}
+
+async function createLxc(run: DeployRun, vmid: number): Promise<string> {
+  const g = run.params.guest;
+  return run.api.createLxc({
+    vmid,
+    ostemplate: await ensureLxcTemplate(run),
+    hostname: run.params.name,
+    unprivileged: 1,
+    features: "nesting=1,keyctl=1",
+    rootfs: `${g.storage}:${g.diskGb}`,
+    net0: `name=eth0,bridge=${g.bridge},ip=dhcp`,
+    cores: g.cores,
+    memory: g.memoryMb,
+    onboot: 1,
+  });
+}
+
+async function cloneVm(run: DeployRun, vmid: number): Promise<string> {
+  const template = run.deps.vmTemplateId;
+  const resources = await run.ctx.pve.clusterResources("vm");
+  const t = resources.find((r) => r.vmid === template && r.node === run.ctx.nodeName);
+  if (t?.type !== "qemu" || !t.template)
+    throw new StepFailure(
+      `VM ${template} on ${run.ctx.nodeName} is not a QEMU template (set the cloud-init template id)`,
+    );
+  return run.api.cloneVm(template, { newid: vmid, name: run.params.name, full: 0 });
+}
+
+/** cloud-init user, the agent's key, DHCP, resources and disk size of a fresh clone. */
+async function configureVm(run: DeployRun, vmid: number): Promise<void> {
+  const g = run.params.guest;
+  const keys = await agentKeyPair(run.deps.stateDir);
+  await run.api.setConfig("qemu", vmid, {
+    cores: g.cores,
+    memory: g.memoryMb,
+    ciuser: run.deps.vmUser,
+    // PVE-API.md: sshkeys must be URL-encoded; the form encoding then encodes it again.
+    sshkeys: encodeURIComponent(`${keys.public.trim()}\n`),
+    ipconfig0: "ip=dhcp",
+    net0: `virtio,bridge=${g.bridge}`,
+    agent: "enabled=1",
+    onboot: 1,
+  });
+  const config = await run.api.config("qemu", vmid);
+  const disk = ["scsi0", "virtio0", "sata0", "ide0"].find((d) => typeof config[d] === "string");
+  if (!disk) throw new StepFailure(`the clone of VM ${run.deps.vmTemplateId} has no boot disk to resize`);
+  try {
+    await waitTask(run.ctx, run.deps, await run.api.resize("qemu", vmid, disk, `${g.diskGb}G`));
+  } catch (err) {
+    if (!(err instanceof PveError && /already at specified size/.test(err.message))) throw err;
+  }
+}
+
+/** Stops (if running) and destroys a guest with purge; nothing to do when it is already gone. */
+export async function destroyGuest(
+  ctx: JobContext,
+  deps: AppJobDeps,
+  api: PveApi,
+  type: GuestType,
+  vmid: number,
+): Promise<boolean> {
+  const status = await api.status(type, vmid);
+  if (!status) return false;
+  if (status.status === "running") await waitTask(ctx, deps, await api.power(type, vmid, "stop"));
+  await waitTask(ctx, deps, await api.destroy(type, vmid));
+  if (type === "qemu") await forgetHostKey(deps.stateDir, vmid);
+  return true;
+}
+
+/** Starts a guest unless it already runs. */
+export async function startGuest(run: DeployRun): Promise<string> {
+  const type = run.params.guest.type;
+  const vmid = vmidOf(run);
+  const status = await run.api.status(type, vmid);
+  if (status?.status === "running") return `${label(type, vmid)} already running`;
+  await waitTask(run.ctx, run.deps, await run.api.power(type, vmid, "start"));
+  return `${label(type, vmid)} running`;
+}

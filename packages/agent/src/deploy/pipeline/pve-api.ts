@@ -1,0 +1,169 @@
+import { z } from "zod";
+import type { GuestType } from "../../proxmox/client.ts";
+import { PveError } from "../../proxmox/errors.ts";
+
+/** The request engine behind PveClient (TokenEngine); raw calls for what PveClient does not offer yet. */
+export interface PveEngine {
+  doRequest(
+    method: string,
+    path: string,
+    template: string,
+    params?: Record<string, unknown>,
+  ): Promise<unknown>;
+}
+
+const upid = z.string().regex(/^UPID:[^:]+:/, "is not a UPID");
+const num = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]);
+const lxcInterfaces = z
+  .array(z.object({ name: z.string(), inet: z.string().optional() }).passthrough())
+  .nullable();
+const agentInterfaces = z.object({
+  result: z.array(
+    z.object({
+      name: z.string(),
+      "ip-addresses": z
+        .array(z.object({ "ip-address": z.string(), "ip-address-type": z.string() }))
+        .optional(),
+    }),
+  ),
+});
+const snapshots = z.array(z.object({ name: z.string() }).passthrough());
+const config = z.record(z.string(), z.unknown());
+const volumes = z.array(z.object({ volid: z.string() }).passthrough());
+const aplinfo = z.array(z.object({ template: z.string(), os: z.string().optional() }).passthrough());
+
+/**
+ * The Proxmox calls the deploy pipeline needs beyond PveClient, each checked at the edge and
+ * failing with PveError carrying Proxmox's own text (the engine builds those).
+ */
+export class PveApi {
+  constructor(
+    readonly engine: PveEngine,
+    readonly node: string,
+  ) {}
+
+  async #call<S extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: S,
+    params?: Record<string, unknown>,
+  ): Promise<z.infer<S>> {
+    const data = await this.engine.doRequest(method, `/api2/json${path}`, path, params);
+    const parsed = schema.safeParse(data);
+    if (!parsed.success)
+      throw new PveError(
+        `unexpected answer from ${method} ${path}: ${parsed.error.message}`,
+        undefined,
+        method,
+        path,
+      );
+    return parsed.data;
+  }
+
+  #guest(type: GuestType, vmid: number): string {
+    return `/nodes/${this.node}/${type}/${vmid}`;
+  }
+
+  /** GET /cluster/nextid (a string on real servers). */
+  nextId(): Promise<number> {
+    return this.#call("GET", "/cluster/nextid", num);
+  }
+
+  /** POST /nodes/{n}/lxc; returns the UPID. */
+  createLxc(params: Record<string, string | number>): Promise<string> {
+    return this.#call("POST", `/nodes/${this.node}/lxc`, upid, params);
+  }
+
+  /** POST /nodes/{n}/qemu/{template}/clone; returns the UPID. */
+  cloneVm(template: number, params: Record<string, string | number>): Promise<string> {
+    return this.#call("POST", `${this.#guest("qemu", template)}/clone`, upid, params);
+  }
+
+  /** GET …/config. */
+  config(type: GuestType, vmid: number): Promise<Record<string, unknown>> {
+    return this.#call("GET", `${this.#guest(type, vmid)}/config`, config);
+  }
+
+  /** PUT …/config (synchronous). */
+  async setConfig(type: GuestType, vmid: number, params: Record<string, string | number>): Promise<void> {
+    await this.#call("PUT", `${this.#guest(type, vmid)}/config`, z.unknown(), params);
+  }
+
+  /** PUT …/resize; returns the UPID. */
+  resize(type: GuestType, vmid: number, disk: string, size: string): Promise<string> {
+    return this.#call("PUT", `${this.#guest(type, vmid)}/resize`, upid, { disk, size });
+  }
+
+  /** POST …/status/{action}; returns the UPID. */
+  power(type: GuestType, vmid: number, action: "start" | "stop" | "shutdown" | "reboot"): Promise<string> {
+    return this.#call("POST", `${this.#guest(type, vmid)}/status/${action}`, upid);
+  }
+
+  /** GET …/status/current; undefined when the guest does not exist. */
+  async status(type: GuestType, vmid: number): Promise<{ status: string; lock?: string } | undefined> {
+    try {
+      return await this.#call(
+        "GET",
+        `${this.#guest(type, vmid)}/status/current`,
+        z.object({ status: z.string(), lock: z.string().optional() }),
+      );
+    } catch (err) {
+      if (err instanceof PveError && /does not exist/.test(err.message)) return undefined;
+      throw err;
+    }
+  }
+
+  /** DELETE the guest with purge and its unreferenced disks; returns the UPID. */
+  destroy(type: GuestType, vmid: number): Promise<string> {
+    return this.#call("DELETE", this.#guest(type, vmid), upid, { purge: 1, "destroy-unreferenced-disks": 1 });
+  }
+
+  /** GET /nodes/{n}/lxc/{id}/interfaces (null while stopped). */
+  lxcInterfaces(vmid: number) {
+    return this.#call("GET", `${this.#guest("lxc", vmid)}/interfaces`, lxcInterfaces);
+  }
+
+  /** GET /nodes/{n}/qemu/{id}/agent/network-get-interfaces. */
+  agentInterfaces(vmid: number) {
+    return this.#call("GET", `${this.#guest("qemu", vmid)}/agent/network-get-interfaces`, agentInterfaces);
+  }
+
+  /** GET …/snapshot (names, `current` included). */
+  async snapshots(type: GuestType, vmid: number): Promise<string[]> {
+    const list = await this.#call("GET", `${this.#guest(type, vmid)}/snapshot`, snapshots);
+    return list.map((s) => s.name);
+  }
+
+  /** POST …/snapshot; returns the UPID. */
+  snapshot(type: GuestType, vmid: number, snapname: string): Promise<string> {
+    return this.#call("POST", `${this.#guest(type, vmid)}/snapshot`, upid, { snapname });
+  }
+
+  /** POST …/snapshot/{s}/rollback; returns the UPID. */
+  rollback(type: GuestType, vmid: number, snapname: string): Promise<string> {
+    return this.#call("POST", `${this.#guest(type, vmid)}/snapshot/${snapname}/rollback`, upid);
+  }
+
+  /** DELETE …/snapshot/{s}; returns the UPID. */
+  deleteSnapshot(type: GuestType, vmid: number, snapname: string): Promise<string> {
+    return this.#call("DELETE", `${this.#guest(type, vmid)}/snapshot/${snapname}`, upid);
+  }
+
+  /** Volume ids of one content type on a storage. */
+  async content(storage: string, content: string): Promise<string[]> {
+    const list = await this.#call("GET", `/nodes/${this.node}/storage/${storage}/content`, volumes, {
+      content,
+    });
+    return list.map((v) => v.volid);
+  }
+
+  /** GET /nodes/{n}/aplinfo: the templates Proxmox can download. */
+  aplinfo() {
+    return this.#call("GET", `/nodes/${this.node}/aplinfo`, aplinfo);
+  }
+
+  /** POST /nodes/{n}/aplinfo: downloads a template; returns the UPID. */
+  downloadTemplate(storage: string, template: string): Promise<string> {
+    return this.#call("POST", `/nodes/${this.node}/aplinfo`, upid, { storage, template });
+  }
+}

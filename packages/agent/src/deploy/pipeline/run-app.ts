@@ -1,0 +1,110 @@
+import { stringify } from "yaml";
+import type { CommandRunner } from "../../runners/types.ts";
+import { composeCmd, composeFile, imageTag } from "./build.ts";
+import { type DeployRun, exec } from "./context.ts";
+import { secretsOf } from "./inputs.ts";
+import { composeServices, pylonDir } from "./source.ts";
+import { StepFailure } from "./steps.ts";
+
+/** The container name of a single-image app. */
+export const containerName = (name: string) => `pylon-${name}`;
+
+/** The app's environment: its env vars, then its secrets. */
+function appEnv(run: DeployRun): Record<string, string> {
+  return { ...run.params.env, ...secretsOf(run.params).secrets };
+}
+
+/**
+ * A compose override (0600) giving every service the app's environment. Values go through the
+ * YAML serializer, and `$` is doubled because compose interpolates `$` in its files; so any
+ * value — newlines, quotes, `$(…)` — reaches the container literally.
+ */
+export function envOverride(services: readonly string[], env: Record<string, string>): string {
+  const environment = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replaceAll("$", "$$$$")]));
+  return stringify({ services: Object.fromEntries(services.map((s) => [s, { environment }])) });
+}
+
+/** A `docker run --env-file` file: NAME=VALUE lines, taken literally by docker (no newlines possible). */
+export function envFile(env: Record<string, string>): string {
+  const lines: string[] = [];
+  for (const [k, v] of Object.entries(env)) {
+    if (/[\r\n]/.test(v))
+      throw new StepFailure(`environment variable ${k} contains a newline, which an env file cannot carry`);
+    lines.push(`${k}=${v}`);
+  }
+  return lines.length ? `${lines.join("\n")}\n` : "";
+}
+
+/** Reads the compose file's service names from the guest. */
+async function servicesIn(runner: CommandRunner, file: string): Promise<string[]> {
+  const r = await exec(runner, ["cat", "--", file], "cat compose file", { maxOutputBytes: 1_000_000 });
+  return composeServices(r.stdout);
+}
+
+/** The compose command line (files and project) of the app. */
+export function composeArgs(run: DeployRun, withOverride: boolean): string[] {
+  const files = ["-f", composeFile(run)];
+  if (withOverride) files.push("-f", `${pylonDir(run)}/compose.env.yaml`);
+  return [...composeCmd(run), "-p", run.params.name, ...files];
+}
+
+/** Starts the app: `docker compose up -d`, or `docker run -d -p <port>:<containerPort>` for one image. */
+export async function runApp(run: DeployRun): Promise<string> {
+  const runner = await run.runner();
+  const env = appEnv(run);
+  const opts = { timeoutMs: 1_800_000, signal: run.ctx.signal };
+  if (run.state.composeFile) {
+    const withOverride = Object.keys(env).length > 0;
+    if (withOverride) {
+      const services = await servicesIn(runner, composeFile(run));
+      await runner.push(envOverride(services, env), `${pylonDir(run)}/compose.env.yaml`, 0o600);
+    }
+    await exec(
+      runner,
+      [...composeArgs(run, withOverride), "up", "-d", "--remove-orphans"],
+      "docker compose up",
+      opts,
+    );
+    return "docker compose up -d";
+  }
+  const port = run.state.containerPort;
+  if (!port) throw new StepFailure("no container port recorded by the build step");
+  const file = `${pylonDir(run)}/app.env`;
+  await runner.push(envFile(env), file, 0o600);
+  const name = containerName(run.params.name);
+  await runner.run(["docker", "rm", "-f", name]);
+  await exec(
+    runner,
+    [
+      "docker",
+      "run",
+      "-d",
+      "--name",
+      name,
+      "--restart",
+      "unless-stopped",
+      "--env-file",
+      file,
+      "-p",
+      `${run.params.http.port}:${port}`,
+      imageTag(run),
+    ],
+    "docker run",
+    opts,
+  );
+  return `${name} publishes ${run.params.http.port} → ${port}`;
+}
+
+/** Stops and removes the app's containers (undo of run; also used by redeploy before rollback). */
+export async function stopApp(run: DeployRun): Promise<void> {
+  if (!run.state.compose && !run.state.composeFile && !run.state.containerPort) return;
+  const runner = await run.runner();
+  if (run.state.composeFile) {
+    const withOverride = Object.keys(appEnv(run)).length > 0;
+    await exec(
+      runner,
+      [...composeArgs(run, withOverride), "down", "--remove-orphans"],
+      "docker compose down",
+    );
+  } else await runner.run(["docker", "rm", "-f", containerName(run.params.name)]);
+}

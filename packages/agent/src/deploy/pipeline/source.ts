@@ -1,0 +1,111 @@
+import { shellJoin } from "@pylon/shared/shell/quote";
+import { parse } from "yaml";
+import { appDir, type DeployRun, exec } from "./context.ts";
+import { secretsOf } from "./inputs.ts";
+import { StepFailure } from "./steps.ts";
+
+/** Where the checkout of a Git source lives in the guest. */
+export const checkoutDir = (run: DeployRun) => `${appDir(run)}/src`;
+/** Pylon's own files for the app (env files, keys): mode 0700. */
+export const pylonDir = (run: DeployRun) => `${appDir(run)}/.pylon`;
+
+/** Checks a compose file is a YAML mapping with services, before it reaches the guest. */
+export function composeServices(text: string): string[] {
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (err) {
+    throw new StepFailure(
+      `the compose file is not valid YAML: ${err instanceof Error ? err.message.split("\n")[0] : err}`,
+    );
+  }
+  const services = typeof doc === "object" && doc !== null ? Reflect.get(doc, "services") : undefined;
+  if (typeof services !== "object" || services === null || Array.isArray(services))
+    throw new StepFailure("the compose file has no services mapping");
+  return Object.keys(services);
+}
+
+/**
+ * Puts the app's source into the guest: a catalog compose file written to
+ * <apps>/<name>/compose.yaml (0600: it may hold generated secrets), or a `git clone` at the
+ * ref, recording the commit. A deploy key is written to a 0600 file and named in
+ * GIT_SSH_COMMAND (quoted by shellJoin), never put on a command line, and removed afterwards.
+ */
+export async function fetchSource(run: DeployRun): Promise<string> {
+  const runner = await run.runner();
+  const dir = appDir(run);
+  await exec(runner, ["mkdir", "-p", "--", dir], "mkdir");
+  await exec(runner, ["install", "-d", "-m", "0700", "--", pylonDir(run)], "install -d");
+  const source = run.params.source;
+  if (source.type === "compose") {
+    const compose = source.compose;
+    composeServices(compose);
+    await runner.push(compose, `${dir}/compose.yaml`, 0o600);
+    run.state.commit = null;
+    return `compose file written to ${dir}/compose.yaml`;
+  }
+  const checkout = checkoutDir(run);
+  await exec(runner, ["rm", "-rf", "--", checkout], "rm -rf");
+  const env: Record<string, string> = { GIT_TERMINAL_PROMPT: "0" };
+  const key = secretsOf(run.params).deployKey;
+  const keyFile = `${pylonDir(run)}/deploy_key`;
+  if (key) {
+    await runner.push(key.endsWith("\n") ? key : `${key}\n`, keyFile, 0o600);
+    env.GIT_SSH_COMMAND = shellJoin([
+      "ssh",
+      "-i",
+      keyFile,
+      "-o",
+      "IdentitiesOnly=yes",
+      "-o",
+      "StrictHostKeyChecking=accept-new",
+      "-o",
+      "BatchMode=yes",
+    ]);
+  }
+  try {
+    const opts = { env, timeoutMs: 900_000, signal: run.ctx.signal };
+    await exec(runner, ["git", "clone", "--no-checkout", "--", source.url, checkout], "git clone", opts);
+    const commit = await resolveRef(run, checkout, source.ref, opts);
+    await exec(
+      runner,
+      ["git", "-C", checkout, "-c", "advice.detachedHead=false", "checkout", "--detach", commit],
+      "git checkout",
+      opts,
+    );
+    const head = await exec(runner, ["git", "-C", checkout, "rev-parse", "HEAD"], "git rev-parse HEAD");
+    run.state.commit = head.stdout.trim();
+  } finally {
+    if (key) await runner.run(["rm", "-f", "--", keyFile]);
+  }
+  return `${source.ref} at ${run.state.commit}`;
+}
+
+/** The commit a ref names: a branch or tag of origin, or a commit id. */
+async function resolveRef(
+  run: DeployRun,
+  checkout: string,
+  ref: string,
+  opts: { env: Record<string, string>; timeoutMs: number },
+): Promise<string> {
+  const runner = await run.runner();
+  for (const candidate of [`refs/remotes/origin/${ref}`, `refs/tags/${ref}`, ref]) {
+    const r = await runner.run(
+      [
+        "git",
+        "-C",
+        checkout,
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        "--end-of-options",
+        `${candidate}^{commit}`,
+      ],
+      opts,
+    );
+    if (r.exitCode === 0 && r.stdout.trim()) return r.stdout.trim();
+  }
+  throw new StepFailure(
+    `ref '${ref}' was not found in ${run.params.source.type === "git" ? run.params.source.url : "the repository"}`,
+  );
+}

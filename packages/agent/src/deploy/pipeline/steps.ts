@@ -1,0 +1,99 @@
+import { z } from "zod";
+import { type JobContext, JobError } from "../../jobs/types.ts";
+import { PveError } from "../../proxmox/errors.ts";
+import { TaskFailedError } from "../../proxmox/tasks.ts";
+import { errorMessage } from "../../util/errors.ts";
+
+/** One idempotent pipeline step and its compensating undo (which must be safe if run did nothing). */
+export interface Step<R> {
+  name: string;
+  run(run: R): Promise<string | undefined>;
+  undo?(run: R): Promise<void>;
+}
+
+/** What a pipeline records after each step: its state and the steps done. */
+interface Record<S> {
+  state: S;
+  done: string[];
+}
+
+/** A step failure whose message is already the underlying error's own text. */
+export class StepFailure extends Error {
+  override name = "StepFailure";
+}
+
+/** The text of an error as the user should read it: Proxmox's, the command's, or the message. */
+export function failureText(err: unknown): string {
+  if (err instanceof PveError || err instanceof TaskFailedError || err instanceof StepFailure)
+    return err.message;
+  return errorMessage(err);
+}
+
+/** The checkpointed record of a pipeline, if an earlier run of this job left a valid one. */
+export function recorded<S>(ctx: JobContext, key: string, state: z.ZodType<S>): Record<S> | undefined {
+  const parsed = z.object({ state, done: z.array(z.string()) }).safeParse(ctx.checkpoints.get(key));
+  return parsed.success ? { state: parsed.data.state, done: parsed.data.done } : undefined;
+}
+
+/**
+ * Runs steps in order, each announced with `step` events and checkpointed with the pipeline's
+ * state, so a restarted agent skips what is done and redoes the step it was in. On failure the
+ * failed step and every done step are undone in reverse (`undone` events), then the job fails
+ * naming the step and carrying the underlying error text. An aborted job is not undone: it is
+ * either cancelled or left to resume after the agent restarts.
+ */
+export async function runSteps<R extends { state: S }, S>(
+  ctx: JobContext,
+  key: string,
+  steps: readonly Step<R>[],
+  run: R,
+  done: string[] = [],
+  onFailure?: (failed: string, message: string, undoErrors: string[]) => Promise<string | undefined>,
+): Promise<void> {
+  const save = () => ctx.checkpoint(key, { state: run.state, done } satisfies Record<S>);
+  for (const [i, step] of steps.entries()) {
+    if (done.includes(step.name)) continue;
+    await ctx.step(step.name, "started");
+    await ctx.progress(Math.round((i / steps.length) * 100), step.name);
+    try {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      const note = await step.run(run);
+      done.push(step.name);
+      await save();
+      await ctx.step(step.name, "succeeded", note || undefined);
+    } catch (err) {
+      const message = failureText(err);
+      await ctx.step(step.name, "failed", message);
+      if (ctx.signal.aborted) throw new JobError(`${step.name}: stopped (${message})`, step.name);
+      const undoErrors = await undoSteps(ctx, steps, run, [...done, step.name]);
+      done.length = 0;
+      await save();
+      const extra = onFailure ? await onFailure(step.name, message, undoErrors) : undefined;
+      const tail = undoErrors.length ? `; undo left work behind: ${undoErrors.join("; ")}` : "";
+      throw new JobError(`${step.name} failed: ${message}${extra ? `; ${extra}` : ""}${tail}`, step.name);
+    }
+  }
+  await ctx.progress(100);
+}
+
+/** Undoes the named steps in reverse order; returns the undo failures (each also logged). */
+export async function undoSteps<R>(
+  ctx: JobContext,
+  steps: readonly Step<R>[],
+  run: R,
+  names: readonly string[],
+): Promise<string[]> {
+  const errors: string[] = [];
+  for (const step of [...steps].reverse()) {
+    if (!names.includes(step.name) || !step.undo) continue;
+    try {
+      await step.undo(run);
+      await ctx.step(step.name, "undone");
+    } catch (err) {
+      const text = `${step.name}: ${failureText(err)}`;
+      errors.push(text);
+      await ctx.log("error", `undo of ${text}`);
+    }
+  }
+  return errors;
+}
