@@ -236,6 +236,19 @@ describe("install/agent.sh in a throwaway root", () => {
     await rm(root, { recursive: true, force: true });
   }, 60_000);
 
+  it("installs Debian's nodejs with apt when the host's node is older than 18", async () => {
+    const root = await makeRoot();
+    // A node 16 on PATH; the apt-get stub "installs" nothing, so the check after it still fails.
+    await writeFile(join(root, "stub-bin", "node"), `#!/bin/sh\necho "node $*" >>"$STUB_LOG"\nprintf 16\n`);
+    await chmod(join(root, "stub-bin", "node"), 0o755);
+    const failed = await installer(root, ["--url", url, "--token", "t"]).catch((e: { stderr: string }) => e);
+    expect(failed.stderr).toContain("Node.js >= 18 is required; found");
+    const log = await calls(root);
+    expect(log).toContain("apt-get update -qq");
+    expect(log).toContain("apt-get install -y -qq nodejs");
+    await rm(root, { recursive: true, force: true });
+  });
+
   it("refuses bad arguments before touching anything", async () => {
     const root = await makeRoot();
     const before = await listTree(root);
