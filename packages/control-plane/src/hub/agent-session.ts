@@ -1,6 +1,6 @@
 import { type AgentFrame, encodeFrame, parseAgentFrame, type ServerFrame } from "@pylon/shared";
-import { and, eq, sql } from "drizzle-orm";
-import { type NodeRow, nodes } from "../db/schema/index.ts";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { jobs, type NodeRow, nodes } from "../db/schema/index.ts";
 import { randomSecret, sha256Hex } from "../lib/crypto.ts";
 import { newId } from "../lib/ids.ts";
 import {
@@ -13,6 +13,7 @@ import {
   recordEvent,
   requeue,
 } from "../services/agent-jobs.ts";
+import { createJob } from "../services/jobs.ts";
 import type { HubContext } from "./memory-hub.ts";
 
 /** The socket as the session needs it (hono's WSContext satisfies it). */
@@ -25,6 +26,7 @@ type Without<T> = T extends unknown ? Omit<T, "v"> : never;
 type Outgoing = Without<ServerFrame>;
 
 const BUSY_RETRY_MS = 2000;
+const INVENTORY_MAX_AGE_MS = 10 * 60_000;
 export const OFFER_TIMEOUT_MS = 10_000;
 
 /** One agent connection: the protocol state machine between a socket and the database. */
@@ -206,7 +208,36 @@ export class AgentSession {
         this.send({ type: "status", jobId: job.id });
       }
     }
+    await this.refreshInventory(now);
     await this.dispatch();
+  }
+
+  /** Queues a node.inventory job on connect when the last one is missing or older than 10 minutes. */
+  private async refreshInventory(now: number): Promise<void> {
+    const deps = this.hub.deps;
+    const [node] = await deps.db
+      .select({ at: nodes.inventoryAt })
+      .from(nodes)
+      .where(eq(nodes.id, this.node.id));
+    if (node?.at && now - node.at < INVENTORY_MAX_AGE_MS) return;
+    const [pending] = await deps.db
+      .select({ id: jobs.id })
+      .from(jobs)
+      .where(
+        and(
+          eq(jobs.nodeId, this.node.id),
+          eq(jobs.kind, "node.inventory"),
+          inArray(jobs.status, ["queued", "offered", "running"]),
+        ),
+      )
+      .limit(1);
+    if (!pending)
+      await createJob(deps, {
+        nodeId: this.node.id,
+        kind: "node.inventory",
+        params: {},
+        requestedBy: "system",
+      });
   }
 
   /** Offers queued jobs while the agent has room. Re-entrant calls coalesce into one more pass. */
