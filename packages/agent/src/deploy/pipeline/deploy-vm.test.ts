@@ -1,0 +1,55 @@
+import type { Sim } from "@pylon/pve-sim";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { caddyInstalled, httpsGet, startCaddy, type TestCaddy } from "../../routes/testing.ts";
+import { startTestSim } from "../../testing/sim.ts";
+import { pinnedHostKey } from "./connect.ts";
+import { type AppJobDeps, configureAppJobs } from "./deps.ts";
+import { NODE_APP, type ServedRepo, serveRepo } from "./git-fixture.ts";
+import { composeDeploy, deploy, testContext, testDeps } from "./testing.ts";
+
+let sim: Sim;
+let caddy: TestCaddy;
+let deps: AppJobDeps & { cleanup(): Promise<void> };
+let repo: ServedRepo;
+
+beforeAll(async () => {
+  [sim, caddy, repo] = await Promise.all([startTestSim({ ssh: true }), startCaddy(), serveRepo(NODE_APP)]);
+  deps = await testDeps(sim, caddy);
+  configureAppJobs(deps);
+}, 60_000);
+afterAll(async () => {
+  configureAppJobs(undefined);
+  await Promise.all([sim?.stop(), caddy?.stop(), deps?.cleanup(), repo?.close()]);
+});
+
+describe.skipIf(!caddyInstalled())("app.deploy of a Git repository into a VM", () => {
+  it("clones the template, pins the SSH host key, builds the Node app from its Dockerfile and routes it", async () => {
+    const ctx = testContext(sim);
+    const params = composeDeploy("hello", 8300, {
+      source: { type: "git", url: repo.url, ref: "main", buildMode: "auto" },
+      env: { GREETING: "hi" },
+    });
+    params.guest.type = "qemu";
+    const result = await deploy(params, ctx);
+    expect(result.commit).toBe(repo.commit);
+    expect(ctx.steps()).toContain("snapshot succeeded");
+    expect(ctx.events.some((e) => e.kind === "log" && /build: dockerfile/.test(e.message))).toBe(true);
+
+    const page = await httpsGet("hello.pylon.test", caddy.httpsPort, await caddy.rootCa());
+    expect(page.status).toBe(200);
+    expect(page.body).toBe("hello from the fixture app");
+
+    const vm = sim.world.guests.get(result.vmid);
+    expect(vm?.config).toMatchObject({ ciuser: "pylon", ipconfig0: "ip=dhcp", name: "hello" });
+    expect(decodeURIComponent(String(vm?.config.sshkeys))).toContain("pylon-agent");
+    const pin = await pinnedHostKey(deps.stateDir, result.vmid);
+    expect(pin?.key).toMatch(/^ssh-/);
+  }, 60_000);
+
+  it("refuses a Git URL scheme that is not allowed, before creating anything", async () => {
+    const params = composeDeploy("local-file", 8301, {
+      source: { type: "git", url: "file:///etc", ref: "main", buildMode: "auto" },
+    });
+    await expect(deploy(params, testContext(sim))).rejects.toThrow(/Git URL must use/);
+  });
+});
