@@ -1,5 +1,5 @@
 // A fake API for component tests: stubs fetch with handlers keyed by "METHOD /path".
-import type { User } from "@pylon/shared";
+import type { Job, Node, User } from "@pylon/shared";
 import { vi } from "vitest";
 
 export interface Call {
@@ -70,6 +70,56 @@ export function user(over: Partial<User> = {}): User {
     disabled: false,
     createdAt: "2026-11-01T10:00:00.000Z",
     updatedAt: "2026-11-01T10:00:00.000Z",
+    ...over,
+  };
+}
+
+/** A node as the API lists it. */
+export function node(over: Partial<Node> = {}): Node {
+  return {
+    id: "node_pve1",
+    name: "pve1",
+    simulated: false,
+    status: "online",
+    agentVersion: "0.1.0",
+    pveVersion: "8.4.5",
+    hostName: "pve1",
+    createdAt: "2026-11-01T10:00:00.000Z",
+    enrolledAt: "2026-11-01T10:05:00.000Z",
+    connectedAt: "2026-11-01T10:05:00.000Z",
+    lastSeenAt: new Date().toISOString(),
+    metrics: {
+      cpu: 0.25,
+      cpus: 8,
+      memTotal: 32 * 1024 ** 3,
+      memUsed: 8 * 1024 ** 3,
+      diskTotal: 500 * 1024 ** 3,
+      diskUsed: 490 * 1024 ** 3,
+      uptime: 86400,
+      loadavg: [0.5, 0.4, 0.3],
+    },
+    guestCount: 2,
+    ...over,
+  };
+}
+
+/** A job as the API returns it. */
+export function job(over: Partial<Job> = {}): Job {
+  return {
+    id: "job_1",
+    nodeId: "node_pve1",
+    kind: "guest.power",
+    params: { vmid: 101, type: "lxc", action: "start" },
+    status: "running",
+    attempts: 1,
+    requestedBy: "usr_ada",
+    cancelRequested: false,
+    createdAt: "2026-11-21T10:00:00.000Z",
+    updatedAt: "2026-11-21T10:00:01.000Z",
+    startedAt: "2026-11-21T10:00:01.000Z",
+    finishedAt: null,
+    result: null,
+    error: null,
     ...over,
   };
 }

@@ -2,6 +2,7 @@ import { createEffect, createResource, createSignal, onCleanup, Show } from "sol
 import { asApiError } from "../../api/client.ts";
 import { getNodeMetrics, type MetricsPoint } from "../../api/queries.ts";
 import { ErrorMessage } from "../../components/ErrorMessage.tsx";
+import { latest } from "../../lib/latest.ts";
 import { createPoll } from "../../lib/poll.ts";
 
 const HOURS = 24;
@@ -35,7 +36,7 @@ export function MetricsCharts(props: { nodeId: string }) {
   };
   createEffect(() => {
     const el = box();
-    const items = points.latest;
+    const items = latest(points);
     if (el?.isConnected && items?.length) void draw(el, items);
   });
 
@@ -46,7 +47,7 @@ export function MetricsCharts(props: { nodeId: string }) {
         <ErrorMessage error={asApiError(points.error)} />
       </Show>
       <Show
-        when={(points.latest?.length ?? 0) > 0}
+        when={(latest(points)?.length ?? 0) > 0}
         fallback={
           <p class="empty">
             {points.loading ? "Loading figures…" : "No figures yet: the agent sends one a minute."}

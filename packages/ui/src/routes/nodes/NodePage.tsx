@@ -5,6 +5,7 @@ import { roleAtLeast } from "../../api/roles.ts";
 import { Async } from "../../components/Async.tsx";
 import { PageHeader } from "../../components/PageHeader.tsx";
 import { currentUser } from "../../context/session.ts";
+import { latest } from "../../lib/latest.ts";
 import { createPoll } from "../../lib/poll.ts";
 import { Link } from "../../router/router.tsx";
 import { InventorySection } from "./InventorySection.tsx";
@@ -19,12 +20,14 @@ export function NodePage(props: { params: Record<string, string> }) {
   const id = () => props.params.id ?? "";
   const role = () => currentUser()?.role ?? "viewer";
   const [node, { refetch }] = createResource(id, getNode);
+  // Often while the node is coming online (or going away), else now and then for fresh figures.
+  const settled = () => {
+    const status = latest(node)?.status;
+    return !status || status === "online" || status === "revoked";
+  };
   createPoll(
     () => void refetch(),
-    () =>
-      node.latest && node.latest.status !== "online" && node.latest.status !== "revoked"
-        ? FAST_POLL_MS
-        : 15_000,
+    () => (settled() ? 15_000 : FAST_POLL_MS),
   );
   return (
     <>

@@ -7,6 +7,7 @@ import { Async } from "../../components/Async.tsx";
 import { Button } from "../../components/Button.tsx";
 import { PageHeader } from "../../components/PageHeader.tsx";
 import { currentUser } from "../../context/session.ts";
+import { latest } from "../../lib/latest.ts";
 import { createPoll } from "../../lib/poll.ts";
 import { AddNodeForm } from "./AddNodeForm.tsx";
 import { EnrollmentCard } from "./EnrollmentCard.tsx";
@@ -28,9 +29,9 @@ export function Nodes() {
   const [created, setCreated] = createSignal<{ node: Node; enrollment: Enrollment } | null>(null);
   createPoll(
     () => void refetch(),
-    () => (anyWaiting(nodes.latest) || created() ? FAST_POLL_MS : SLOW_POLL_MS),
+    () => (anyWaiting(latest(nodes)) || created() ? FAST_POLL_MS : SLOW_POLL_MS),
   );
-  const liveNode = (id: string) => nodes.latest?.find((n) => n.id === id);
+  const liveNode = (id: string) => latest(nodes)?.find((n) => n.id === id);
   return (
     <>
       <PageHeader title="Nodes" description="Proxmox VE hosts running the Pylon agent.">

@@ -2,6 +2,7 @@ import { createResource, For, Show } from "solid-js";
 import { listJobs, listNodes } from "../../api/queries.ts";
 import { Async } from "../../components/Async.tsx";
 import { PageHeader } from "../../components/PageHeader.tsx";
+import { latest } from "../../lib/latest.ts";
 import { createPoll } from "../../lib/poll.ts";
 import { Link } from "../../router/router.tsx";
 import { isFinished } from "../jobs/describe.ts";
@@ -16,7 +17,7 @@ const RECENT_JOBS = 8;
 export function Overview() {
   const [nodes, nodesCtl] = createResource(listNodes);
   const [jobs, jobsCtl] = createResource(() => listJobs({}, null, RECENT_JOBS).then((p) => p.items));
-  const busy = () => anyWaiting(nodes.latest) || !!jobs.latest?.some((j) => !isFinished(j.status));
+  const busy = () => anyWaiting(latest(nodes)) || !!latest(jobs)?.some((j) => !isFinished(j.status));
   createPoll(
     () => {
       void nodesCtl.refetch();
@@ -70,7 +71,7 @@ export function Overview() {
           <Link href="/jobs">All jobs</Link>
         </div>
         <Async resource={jobs} onRetry={jobsCtl.refetch} what="jobs">
-          {(list) => <JobTable jobs={list()} nodes={nodes.latest ?? []} />}
+          {(list) => <JobTable jobs={list()} nodes={latest(nodes) ?? []} />}
         </Async>
       </section>
     </>
