@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { TokenEngine } from "../proxmox/engine.ts";
-import { bounded, OutputBuffer, prepareCommand, stopError, watchStop } from "./guest-command.ts";
+import {
+  bounded,
+  checkNotAborted,
+  OutputBuffer,
+  prepareCommand,
+  stopError,
+  watchStop,
+} from "./guest-command.ts";
 import { pushThroughRun } from "./push-source.ts";
 import {
   type CommandRunner,
@@ -90,6 +97,7 @@ export class GuestAgentRunner implements CommandRunner {
   /** Runs argv in the VM; the agent's and Proxmox's refusals reject with their own text. */
   async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     const cmd = prepareCommand(argv, opts.env);
+    checkNotAborted(argv, opts);
     // input-data is a string parameter: binary stdin cannot cross it, UTF-8 text can.
     const input = opts.input === undefined ? undefined : opts.input.toString();
     if (input !== undefined && input.length > MAX_INPUT)

@@ -7,14 +7,24 @@ import { DEFAULT_MAX_OUTPUT, RunAbortedError, type RunOptions, RunTimeoutError }
 // (lxc-attach), an SSH channel or a guest-agent poll leaves the guest process running, and
 // the guest agent has no kill call at all. Environment variables are exported by the script
 // from NAME=VALUE words, so no `env` binary can mistake a command containing `=` for one.
+//
+// A kill can race the wrapper's start (a timeout shorter than `pct exec` takes to attach, or
+// the kill's own exec overtaking the command's). So the kill first leaves a "$f.stop" mark,
+// then reads the PID file; the wrapper first writes the PID file, then checks the mark. Each
+// writes before it reads, so at least one of them sees the other: the command never starts,
+// or it is killed.
 const RUN_SCRIPT =
   'f=$1; shift; while [ "$1" != -- ]; do export "$1"; shift; done; shift; ' +
-  '{ echo $$ >"$f"; } 2>/dev/null; "$@"; s=$?; rm -f "$f"; exit $s';
+  '{ echo $$ >"$f"; } 2>/dev/null; if [ -e "$f.stop" ]; then rm -f "$f" "$f.stop"; exit 137; fi; ' +
+  '"$@"; s=$?; rm -f "$f"; exit $s';
 
-// Stops the recorded process and its descendants (stopped first so they cannot fork away).
+// Stops the recorded process and its descendants, each stopped before its children are listed
+// so none can fork away (children from /proc, or pgrep where the kernel lacks that file).
 const KILL_SCRIPT =
-  'p=$(cat "$1" 2>/dev/null) || exit 0; rm -f "$1"; case $p in ""|*[!0-9]*) exit 0;; esac; ' +
-  't() { kill -STOP "$1" 2>/dev/null; for c in $(pgrep -P "$1" 2>/dev/null); do t "$c"; done; ' +
+  ': 2>/dev/null >"$1.stop"; p=$(cat "$1" 2>/dev/null) || exit 0; rm -f "$1" "$1.stop"; ' +
+  'case $p in ""|*[!0-9]*) exit 0;; esac; ' +
+  't() { kill -STOP "$1" 2>/dev/null; ' +
+  'for c in $(cat /proc/"$1"/task/*/children 2>/dev/null || pgrep -P "$1" 2>/dev/null); do t "$c"; done; ' +
   'kill -KILL "$1" 2>/dev/null; }; t "$p"; exit 0';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -105,6 +115,16 @@ export function watchStop(opts: RunOptions, onStop: (reason: StopReason) => void
   };
 }
 
+/** Throws RunAbortedError, before anything runs, when the caller's signal has already fired. */
+export function checkNotAborted(argv: readonly string[], opts: RunOptions): void {
+  if (opts.signal?.aborted)
+    throw new RunAbortedError(
+      `${argv[0] ?? "command"} was aborted before it started`,
+      { stdout: "", stderr: "" },
+      opts.signal.reason,
+    );
+}
+
 /** The error for a command stopped by its timeout or its caller's signal. */
 export function stopError(
   reason: StopReason,
@@ -150,7 +170,8 @@ export const WRITE_SCRIPT =
 
 /** argv that writes one part of a pushed file from stdin (see WRITE_SCRIPT). */
 export function writeArgv(guestPath: string, mode: string, append: boolean, base64: boolean): string[] {
-  if (!guestPath || guestPath.includes("\0")) throw new Error(`invalid guest path '${guestPath}'`);
+  if (!guestPath.startsWith("/") || guestPath.endsWith("/") || guestPath.includes("\0"))
+    throw new Error(`guest path must be an absolute file path: '${guestPath}'`);
   return [
     "/bin/sh",
     "-c",

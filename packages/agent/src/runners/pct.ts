@@ -2,7 +2,15 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
-import { bounded, modeText, OutputBuffer, prepareCommand, stopError, watchStop } from "./guest-command.ts";
+import {
+  bounded,
+  checkNotAborted,
+  modeText,
+  OutputBuffer,
+  prepareCommand,
+  stopError,
+  watchStop,
+} from "./guest-command.ts";
 import { sourceBytes } from "./push-source.ts";
 import {
   type CommandRunner,
@@ -46,8 +54,9 @@ export class PctRunner implements CommandRunner {
   }
 
   /** Runs argv in the container; pct's refusals reject with pct's own text. */
-  run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     const cmd = prepareCommand(argv, opts.env);
+    checkNotAborted(argv, opts);
     const stdout = new OutputBuffer(opts.maxOutputBytes);
     const stderr = new OutputBuffer(opts.maxOutputBytes);
     const child = spawn(this.#pct, this.#execArgs(cmd.argv), {
@@ -96,7 +105,8 @@ export class PctRunner implements CommandRunner {
   /** Copies content or a host file into the container with `pct push`, creating parent directories. */
   async push(source: PushSource, guestPath: string, mode?: number): Promise<void> {
     const octal = modeText(mode);
-    if (!guestPath.startsWith("/")) throw new Error(`guest path must be absolute: ${guestPath}`);
+    if (!guestPath.startsWith("/") || guestPath.endsWith("/") || guestPath.includes("\0"))
+      throw new Error(`guest path must be an absolute file path: '${guestPath}'`);
     const mk = await this.run(["mkdir", "-p", "--", posix.dirname(guestPath)]);
     if (mk.exitCode !== 0) throw new RunnerError(mk.stderr.trim() || `mkdir exited ${mk.exitCode}`);
     let dir: string | undefined;

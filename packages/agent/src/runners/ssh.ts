@@ -1,7 +1,14 @@
 import { constants } from "node:os";
 import { shellJoin } from "@pylon/shared/shell/quote";
 import ssh2 from "ssh2";
-import { bounded, OutputBuffer, prepareCommand, stopError, watchStop } from "./guest-command.ts";
+import {
+  bounded,
+  checkNotAborted,
+  OutputBuffer,
+  prepareCommand,
+  stopError,
+  watchStop,
+} from "./guest-command.ts";
 import { fingerprintOf, HostKeyMismatchError, type Pin, parsePin } from "./host-key.ts";
 import { pushThroughRun } from "./push-source.ts";
 import {
@@ -45,14 +52,28 @@ export class SshRunner implements CommandRunner {
   /** Runs argv on the host; transport failures (host key, auth, network) reject. */
   async run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
     const cmd = prepareCommand(argv, opts.env);
-    const conn = await this.#connect();
+    checkNotAborted(argv, opts);
     const stdout = new OutputBuffer(opts.maxOutputBytes);
     const stderr = new OutputBuffer(opts.maxOutputBytes);
-    const stream = await new Promise<ssh2.ClientChannel>((resolve, reject) =>
-      conn.exec(shellJoin(cmd.argv), (err, ch) => (err ? reject(new RunnerError(err.message)) : resolve(ch))),
-    );
+    // The timeout covers connecting too; a stop before the channel opens runs nothing.
+    let onStop = () => {};
+    const watch = watchStop(opts, () => onStop());
+    let conn: ssh2.Client;
+    let stream: ssh2.ClientChannel;
+    try {
+      conn = await this.#connect();
+      if (watch.reason) throw stopError(watch.reason, argv, opts, stdout, stderr);
+      stream = await new Promise<ssh2.ClientChannel>((resolve, reject) =>
+        conn.exec(shellJoin(cmd.argv), (err, ch) =>
+          err ? reject(new RunnerError(err.message)) : resolve(ch),
+        ),
+      );
+    } catch (err) {
+      watch.dispose();
+      throw err;
+    }
     let killing: Promise<void> | undefined;
-    const watch = watchStop(opts, () => {
+    onStop = () => {
       killing = (async () => {
         // Closing the channel does not stop the remote process (sshd only closes its pipes),
         // so kill it by its PID file on a second channel first.
@@ -60,7 +81,8 @@ export class SshRunner implements CommandRunner {
         stream.signal("KILL");
         stream.close();
       })();
-    });
+    };
+    if (watch.reason) onStop();
     let exit: { code: number | null; signal?: string } | undefined;
     stream.on("exit", (code: number | null, signal?: string) => {
       exit = { code, signal };

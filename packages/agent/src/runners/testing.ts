@@ -83,4 +83,17 @@ export async function expectKills(runner: CommandRunner): Promise<void> {
     const pid = Number(readFileSync(pidFile, "utf8"));
     await eventually(() => !isAlive(pid));
   }
+  // An already aborted signal runs nothing at all.
+  const early = markerPath();
+  await expect(
+    runner.run(["touch", early], { signal: AbortSignal.abort(new Error("too late")) }),
+  ).rejects.toThrow(/aborted before it started/);
+  expect(existsSync(early)).toBe(false);
+  // A timeout that fires before the command even started must still keep it from running.
+  const marker = markerPath();
+  await expect(
+    runner.run(["sh", "-c", 'sleep 1; touch "$1"', "sh", marker], { timeoutMs: 1 }),
+  ).rejects.toThrow(/timed out/);
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(existsSync(marker)).toBe(false);
 }
