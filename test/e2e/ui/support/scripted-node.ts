@@ -100,9 +100,15 @@ export class ScriptedNode {
   private beat: ReturnType<typeof setInterval> | undefined;
 
   private constructor(
-    readonly agent: FakeAgent,
+    public agent: FakeAgent,
     readonly nodeId: string,
+    private readonly credential: string,
   ) {
+    this.attach(agent);
+  }
+
+  private attach(agent: FakeAgent): void {
+    this.agent = agent;
     agent.ws.on("message", (data) => {
       const parsed = parseServerFrame(String(data));
       if (!parsed.ok) return;
@@ -120,6 +126,25 @@ export class ScriptedNode {
     });
   }
 
+  private startHeartbeats(): void {
+    clearInterval(this.beat);
+    const heartbeat = () => {
+      if (!this.agent.closed) this.agent.send({ type: "heartbeat", at: Date.now(), metrics: METRICS });
+    };
+    heartbeat();
+    this.beat = setInterval(heartbeat, 250);
+  }
+
+  /** Connects again (after a cut or a server restart), telling the server which jobs it still runs. */
+  async reconnect(baseUrl: string, running: string[] = []): Promise<void> {
+    this.agent.close();
+    const agent = await FakeAgent.connect(baseUrl, this.credential);
+    this.attach(agent);
+    agent.hello(running.map((jobId) => ({ jobId, state: "running", lastSeq: this.seqs.get(jobId) ?? 0 })));
+    await agent.next("welcome");
+    this.startHeartbeats();
+  }
+
   /** Exchanges the enrollment token for a credential, connects, says hello and starts heartbeats. */
   static async enroll(baseUrl: string, token: string, nodeName: string): Promise<ScriptedNode> {
     const res = await fetch(`${baseUrl}/agent/v1/enroll`, {
@@ -130,14 +155,10 @@ export class ScriptedNode {
     if (res.status !== 200) throw new Error(`enroll answered ${res.status}: ${await res.text()}`);
     const { nodeId, credential } = (await res.json()) as { nodeId: string; credential: string };
     const agent = await FakeAgent.connect(baseUrl, credential);
-    const node = new ScriptedNode(agent, nodeId);
+    const node = new ScriptedNode(agent, nodeId, credential);
     agent.hello();
     await agent.next("welcome");
-    const heartbeat = () => {
-      if (!agent.closed) agent.send({ type: "heartbeat", at: Date.now(), metrics: METRICS });
-    };
-    heartbeat();
-    node.beat = setInterval(heartbeat, 250);
+    node.startHeartbeats();
     return node;
   }
 
