@@ -10,14 +10,17 @@ export interface FlakyProxy {
   /** Cuts at random moments every 0..maxMs until stopped; returns the stop function. */
   chaos(maxMs: number): () => void;
   cuts: number;
+  /** Sends new connections to another port (a restarted server). */
+  retarget(port: number): void;
   close(): Promise<void>;
 }
 
 /** Forwards 127.0.0.1:<free port> to `target` (host:port). */
 export async function startFlakyProxy(targetPort: number, targetHost = "127.0.0.1"): Promise<FlakyProxy> {
   const open = new Set<net.Socket>();
+  let target = targetPort;
   const server = net.createServer((client) => {
-    const upstream = net.connect(targetPort, targetHost);
+    const upstream = net.connect(target, targetHost);
     open.add(client);
     open.add(upstream);
     const drop = () => {
@@ -58,6 +61,9 @@ export async function startFlakyProxy(targetPort: number, targetHost = "127.0.0.
       return () => {
         stopped = true;
       };
+    },
+    retarget(port) {
+      target = port;
     },
     async close() {
       proxy.cut();
