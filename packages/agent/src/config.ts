@@ -121,7 +121,8 @@ export function parseConfig(
     caFile: c.caFile === undefined ? undefined : abs(c.caFile),
     credentialFile: abs(c.credentialFile),
     stateDir: abs(c.stateDir),
-    nodeName: c.nodeName ?? hostname(),
+    // PVE names a node after the short hostname (PVE::INotify::nodename).
+    nodeName: c.nodeName ?? hostname().split(".")[0] ?? hostname(),
     pve: { ...c.pve, tokenSecretFile: abs(c.pve.tokenSecretFile), caFile: abs(c.pve.caFile) },
   };
 }

@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { hostname } from "node:os";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { type ConfigFile, parseConfig } from "./config.ts";
@@ -77,7 +76,7 @@ export async function enroll(opts: EnrollOptions): Promise<{ nodeId: string; cre
   const endpoint = new URL("agent/v1/enroll", opts.url.endsWith("/") ? opts.url : `${opts.url}/`).toString();
   const { status, text } = await postJson(
     endpoint,
-    { token: opts.token, agentVersion: AGENT_VERSION, nodeName: opts.nodeName ?? hostname(), pveVersion },
+    { token: opts.token, agentVersion: AGENT_VERSION, nodeName: config.nodeName, pveVersion },
     { ca },
   );
   let raw: unknown;

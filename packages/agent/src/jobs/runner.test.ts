@@ -228,3 +228,16 @@ async function waitForCheckpoint(jobId: string): Promise<unknown> {
   }
   throw new Error("no task checkpoint");
 }
+
+describe("JobRunner cancel races", () => {
+  it("a cancel that arrives while the offer is being journaled stops the job before it acts", async () => {
+    const offered = runner.offer(offer("race_1", "guest.power", { vmid: 200, type: "qemu", action: "stop" }));
+    runner.cancel("race_1");
+    await offered;
+    expect(await resultOf("race_1")).toMatchObject({
+      status: "cancelled",
+      error: { message: "cancelled before it started" },
+    });
+    expect(journal.get("race_1")?.checkpoints.has("request")).toBe(false);
+  });
+});

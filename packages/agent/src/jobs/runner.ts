@@ -45,6 +45,8 @@ export class JobRunner {
   #d: RunnerDeps;
   #running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   #accepting = new Map<string, Promise<void>>();
+  /** Cancels that arrived while the offer was still being journaled. */
+  #cancelled = new Set<string>();
   #serverMax = Number.POSITIVE_INFINITY;
   #stopping = false;
 
@@ -131,6 +133,7 @@ export class JobRunner {
   cancel(jobId: string): void {
     const run = this.#running.get(jobId);
     if (run) run.controller.abort(CANCEL);
+    else if (this.#accepting.has(jobId)) this.#cancelled.add(jobId);
     else this.#d.log.info("cancel for a job that is not running", { jobId });
   }
 
@@ -186,6 +189,7 @@ export class JobRunner {
 
   #start(entry: JobEntry, resumed: boolean): void {
     const controller = new AbortController();
+    if (this.#cancelled.delete(entry.jobId)) controller.abort(CANCEL);
     const done = this.#run(entry, resumed, controller.signal).finally(() =>
       this.#running.delete(entry.jobId),
     );
@@ -226,6 +230,7 @@ export class JobRunner {
     let result: Extract<JobEvent, { kind: "result" }>;
     try {
       if (resumed) await ctx.log("warn", "the agent restarted while this job ran; picking it up again");
+      if (signal.reason === CANCEL) throw new JobError("cancelled before it started");
       const data = await this.#runHandler(entry, ctx);
       result = { kind: "result", status: "succeeded", result: data };
     } catch (err) {

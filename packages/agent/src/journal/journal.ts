@@ -19,6 +19,8 @@ export interface JournalOptions {
   log: Logger;
   /** Compact once this many finished-and-acked jobs are in the file. */
   compactAfter?: number;
+  /** …or once this many bytes were appended since the last compaction. */
+  compactBytes?: number;
   /** How many tombstones of finished jobs to keep (idempotency window for late duplicate offers). */
   keepDone?: number;
   now?: () => number;
@@ -46,6 +48,7 @@ export class Journal {
   #chain: Promise<void> = Promise.resolve();
   #flushQueued = false;
   #closed = false;
+  #appendedBytes = 0;
   #opts: Required<Omit<JournalOptions, "log">> & { log: Logger };
 
   private constructor(
@@ -59,7 +62,7 @@ export class Journal {
     this.#fh = fh;
     this.#jobs = jobs;
     this.#done = done;
-    this.#opts = { compactAfter: 50, keepDone: 10_000, now: Date.now, ...opts };
+    this.#opts = { compactAfter: 50, compactBytes: 4 * 2 ** 20, keepDone: 10_000, now: Date.now, ...opts };
   }
 
   /** Opens (or creates) the journal in `dir`, replays it and rewrites it compactly. */
@@ -148,7 +151,7 @@ export class Journal {
     this.#append({ t: "ack", jobId, seq: upTo }, false).catch((err) =>
       this.#opts.log.error("journal: ack write failed", { err }),
     );
-    if (this.#settledCount() >= this.#opts.compactAfter) {
+    if (this.#settledCount() >= this.#opts.compactAfter || this.#appendedBytes >= this.#opts.compactBytes) {
       this.compact().catch((err) => this.#opts.log.error("journal: compaction failed", { err }));
     }
     return true;
@@ -188,6 +191,7 @@ export class Journal {
         if (e.ackedSeq > 0) lines.push(JSON.stringify({ t: "ack", jobId, seq: e.ackedSeq }));
         for (const ev of e.outbox) lines.push(JSON.stringify({ t: "event", jobId, ...ev }));
       }
+      this.#appendedBytes = 0;
       const tmp = `${this.path}.compact`;
       const out = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o600);
       try {
@@ -229,8 +233,10 @@ export class Journal {
     if (this.#closed) return Promise.reject(new Error("journal is closed"));
     // Validate on the way in too: whatever is written must replay.
     journalRecordSchema.parse(record);
+    const line = `${JSON.stringify(record)}\n`;
+    this.#appendedBytes += line.length;
     return new Promise((resolve, reject) => {
-      this.#pending.push({ line: `${JSON.stringify(record)}\n`, durable, resolve, reject });
+      this.#pending.push({ line, durable, resolve, reject });
       if (!this.#flushQueued) {
         this.#flushQueued = true;
         this.#chain = this.#chain.then(() => this.#flush());

@@ -35,17 +35,21 @@ export function encodeParams(params: Record<string, unknown> | undefined): strin
  */
 export class TokenEngine {
   readonly #o: EngineOptions;
+  /** Keep-alive pool for reads. */
   readonly #agent: https.Agent;
+  /** Writes (start, stop…) always get a new connection: never one the server may have just closed. */
+  readonly #freshAgent: https.Agent;
   readonly #auth: string;
 
   constructor(opts: EngineOptions) {
     this.#o = opts;
     this.#agent = new https.Agent({ keepAlive: true, maxSockets: 4, ca: opts.ca });
+    this.#freshAgent = new https.Agent({ keepAlive: false, ca: opts.ca });
     this.#auth = `PVEAPIToken=${opts.tokenId}=${opts.tokenSecret}`;
   }
 
   /** One API call; resolves with `data` of a 200 answer. */
-  doRequest(
+  async doRequest(
     method: string,
     path: string,
     _pathTemplate: string,
@@ -53,9 +57,38 @@ export class TokenEngine {
   ): Promise<unknown> {
     const m = method.toUpperCase();
     const encoded = encodeParams(params);
-    const inQuery = m === "GET" || m === "DELETE";
+    const read = m === "GET";
+    const inQuery = read || m === "DELETE";
     const url = new URL(this.#o.origin + path + (inQuery && encoded ? `?${encoded}` : ""));
     const body = inQuery ? undefined : encoded;
+    let answer: Answer;
+    try {
+      answer = await this.#send(m, url, body, read ? this.#agent : this.#freshAgent);
+    } catch (err) {
+      // A kept-alive socket the server closed meanwhile fails at once; a read is safe to repeat.
+      if (!(read && err instanceof StaleSocket)) throw this.#networkError(m, path, url, err);
+      try {
+        answer = await this.#send(m, url, body, this.#agent);
+      } catch (again) {
+        throw this.#networkError(m, path, url, again);
+      }
+    }
+    if (answer.status !== 200) throw toPveError(m, path, answer);
+    try {
+      const parsed: unknown = JSON.parse(answer.body);
+      return typeof parsed === "object" && parsed !== null && "data" in parsed ? parsed.data : undefined;
+    } catch {
+      throw new PveError(`answer of ${m} ${path} is not JSON`, answer.status, m, path);
+    }
+  }
+
+  #networkError(method: string, path: string, url: URL, err: unknown): PveError {
+    const cause = err instanceof StaleSocket ? err.cause : err;
+    const text = cause instanceof Error ? cause.message : String(cause);
+    return new PveError(`cannot reach the Proxmox API at ${url.origin}: ${text}`, undefined, method, path);
+  }
+
+  #send(method: string, url: URL, body: string | undefined, agent: https.Agent): Promise<Answer> {
     const isHttps = url.protocol === "https:";
     const headers: Record<string, string> = { authorization: this.#auth, accept: "application/json" };
     if (body !== undefined) {
@@ -65,12 +98,7 @@ export class TokenEngine {
     return new Promise((resolve, reject) => {
       const req = (isHttps ? https : http).request(
         url,
-        {
-          method: m,
-          headers,
-          agent: isHttps ? this.#agent : undefined,
-          timeout: this.#o.timeoutMs ?? 30_000,
-        },
+        { method, headers, agent: isHttps ? agent : undefined, timeout: this.#o.timeoutMs ?? 30_000 },
         (res) => {
           const chunks: Buffer[] = [];
           let size = 0;
@@ -79,34 +107,32 @@ export class TokenEngine {
             if (size > MAX_BODY) res.destroy(new Error("answer too large"));
             else chunks.push(c);
           });
-          res.on("error", (err) =>
-            reject(new PveError(`reading the answer failed: ${err.message}`, undefined, m, path)),
+          res.on("error", reject);
+          res.on("end", () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              statusText: res.statusMessage ?? "",
+              body: Buffer.concat(chunks).toString("utf8"),
+            }),
           );
-          res.on("end", () => {
-            const text = Buffer.concat(chunks).toString("utf8");
-            const status = res.statusCode ?? 0;
-            if (status !== 200) {
-              reject(toPveError(m, path, { status, statusText: res.statusMessage ?? "", body: text }));
-              return;
-            }
-            try {
-              const parsed: unknown = JSON.parse(text);
-              resolve(
-                typeof parsed === "object" && parsed !== null && "data" in parsed ? parsed.data : undefined,
-              );
-            } catch {
-              reject(new PveError(`answer of ${m} ${path} is not JSON`, status, m, path));
-            }
-          });
         },
       );
       req.on("timeout", () => req.destroy(new Error("no answer within the timeout")));
-      req.on("error", (err) =>
-        reject(
-          new PveError(`cannot reach the Proxmox API at ${url.origin}: ${err.message}`, undefined, m, path),
-        ),
-      );
+      req.on("error", (err) => reject(req.reusedSocket ? new StaleSocket(err) : err));
       req.end(body);
     });
   }
+}
+
+/** A request failed on a socket reused from the keep-alive pool (nodejs.org/api/http.html#requestreusedsocket). */
+class StaleSocket extends Error {
+  constructor(override readonly cause: Error) {
+    super(cause.message);
+  }
+}
+
+interface Answer {
+  status: number;
+  statusText: string;
+  body: string;
 }
