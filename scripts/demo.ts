@@ -1,0 +1,138 @@
+// `pnpm demo`: Pylon with a simulated Proxmox VE node, for trying everything without a host.
+// Starts the Proxmox simulator, the control plane (its own database under ./data/demo, reset on
+// every run) and an agent enrolled with it, then prints where to sign in. Ctrl-C stops all three.
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createWriteStream, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { startSimulator } from "@pylon/pve-sim";
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, "..");
+const dataDir = resolve(root, "data/demo");
+const port = Number(process.env.PYLON_PORT ?? 8787);
+const base = `http://127.0.0.1:${port}`;
+const email = "demo@pylon.local";
+const password = `demo-${randomBytes(6).toString("hex")}`;
+
+function spawnLogged(args: string[], env: NodeJS.ProcessEnv, log: string): ChildProcess {
+  const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  const out = createWriteStream(log);
+  child.stdout?.pipe(out);
+  child.stderr?.pipe(out);
+  return child;
+}
+
+async function api(path: string, init: RequestInit & { cookie?: string; csrf?: string } = {}) {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (init.cookie) headers.cookie = init.cookie;
+  if (init.csrf) headers["x-csrf-token"] = init.csrf;
+  return fetch(`${base}${path}`, { ...init, headers });
+}
+
+async function main() {
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(join(dataDir, "agent"), { recursive: true });
+  const sim = await startSimulator({ clockScale: 0.25, auth401DelayMs: 0 });
+  const cp = spawnLogged(
+    [join(root, "packages/control-plane/dist/node.mjs")],
+    {
+      ...process.env,
+      PYLON_PORT: String(port),
+      PYLON_DATABASE_URL: `file:${join(dataDir, "pylon.db")}`,
+      PYLON_ADMIN_EMAIL: email,
+      PYLON_ADMIN_PASSWORD: password,
+      PYLON_ADMIN_NAME: "Demo admin",
+    },
+    join(dataDir, "control-plane.log"),
+  );
+  let agent: ChildProcess | undefined;
+  const stop = async () => {
+    agent?.kill("SIGTERM");
+    cp.kill("SIGTERM");
+    await sim.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
+  cp.on("exit", (code) => {
+    console.error(`the control plane stopped (exit ${code}); see ${join(dataDir, "control-plane.log")}`);
+    void stop();
+  });
+
+  let cookie = "";
+  for (let i = 0; i < 200 && !cookie; i++) {
+    const res = await api("/api/v1/auth/login", {
+      method: "POST",
+      body: JSON.stringify({ email, password }),
+    }).catch(() => null);
+    if (res?.ok)
+      cookie = res.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; ");
+    else await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!cookie) throw new Error("the control plane did not come up; see data/demo/control-plane.log");
+  const csrf = /pylon_csrf=([^;]+)/.exec(cookie)?.[1] ?? "";
+  const created = (await (
+    await api("/api/v1/nodes", {
+      method: "POST",
+      cookie,
+      csrf,
+      body: JSON.stringify({ name: "pve-sim", simulated: true }),
+    })
+  ).json()) as { enrollment: { token: string } };
+
+  const agentDir = join(dataDir, "agent");
+  writeFileSync(join(agentDir, "pve-token"), `${sim.token.secret}\n`, { mode: 0o600 });
+  const agentEntry = join(root, "packages/agent/dist/agent.mjs");
+  await run(process.execPath, [
+    agentEntry,
+    "enroll",
+    "--url",
+    base,
+    "--token",
+    created.enrollment.token,
+    "--config",
+    join(agentDir, "agent.json"),
+    "--node-name",
+    sim.node,
+    "--pve-url",
+    sim.apiUrl.replace(/\/api2\/json$/, ""),
+    "--pve-token-id",
+    sim.token.tokenId,
+    "--pve-token-secret-file",
+    join(agentDir, "pve-token"),
+    "--pve-ca-file",
+    sim.caCertPath,
+  ]);
+  agent = spawnLogged(
+    [agentEntry, "run", "--config", join(agentDir, "agent.json")],
+    {
+      ...process.env,
+      ...sim.env,
+      PATH: `${sim.pctBinDir}:${process.env.PATH ?? ""}`,
+      PYLON_AGENT_STATE_DIR: join(agentDir, "state"),
+    },
+    join(dataDir, "agent.log"),
+  );
+
+  console.log(`
+  Pylon demo is running with a SIMULATED Proxmox VE node ("pve-sim"): nothing real is touched.
+
+    Dashboard  ${base}
+    Sign in    ${email}
+    Password   ${password}
+    API docs   ${base}/api/docs
+
+  Logs: data/demo/control-plane.log, data/demo/agent.log. Data is reset on every run.
+  Press Ctrl-C to stop.
+`);
+}
+
+main().catch((err) => {
+  console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
