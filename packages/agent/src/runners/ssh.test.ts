@@ -70,6 +70,9 @@ describe("SshRunner", () => {
     expect(res).toEqual({ exitCode: 4, stdout: "out:vm200\n", stderr: "err\n", truncated: false });
     expect((await r.run(["cat"], { input: "via stdin" })).stdout).toBe("via stdin");
     expect((await r.run(["true"])).exitCode).toBe(0);
+    // A closed (or dropped) connection is reopened by the next run, still pinned.
+    await r.close();
+    expect((await r.run(["echo", "again"])).stdout).toBe("again\n");
   });
 
   it("accepts the pin as a SHA256 fingerprint too", async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { expect } from "vitest";
 import type { CommandRunner } from "./types.ts";
 
@@ -81,6 +81,7 @@ export async function expectKills(runner: CommandRunner): Promise<void> {
     await expect(run).rejects.toThrow(how === "timeout" ? /timed out after 1500 ms/ : /aborted/);
     expect(Date.now() - started).toBeLessThan(15_000);
     const pid = Number(readFileSync(pidFile, "utf8"));
+    rmSync(pidFile, { force: true });
     await eventually(() => !isAlive(pid));
   }
   // An already aborted signal runs nothing at all.
