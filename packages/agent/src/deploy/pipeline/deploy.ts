@@ -17,7 +17,7 @@ import { bootstrapDocker } from "./docker.ts";
 import { createGuest, destroyGuest, reserveVmid, startGuest } from "./guest.ts";
 import { healthCheck } from "./health.ts";
 import { checkDeploy, secretsOf } from "./inputs.ts";
-import { runApp, stopApp } from "./run-app.ts";
+import { restartPrevious, runApp, stopApp } from "./run-app.ts";
 import { dropSnapshot, rollbackTo, takeSnapshot } from "./snapshot.ts";
 import { fetchSource } from "./source.ts";
 import { recorded, runSteps, type Step, StepFailure } from "./steps.ts";
@@ -130,6 +130,7 @@ const REDEPLOY_STEPS: Step<DeployRun>[] = [
       if (!run.state.preSnapshot) return;
       await run.close();
       await rollbackTo(run.ctx, run.deps, run.api, run.params.guest.type, vmidOf(run), run.state.preSnapshot);
+      await restartPrevious(run);
     },
   },
   common.docker,

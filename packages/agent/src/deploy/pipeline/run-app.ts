@@ -108,3 +108,22 @@ export async function stopApp(run: DeployRun): Promise<void> {
     );
   } else await runner.run(["docker", "rm", "-f", containerName(run.params.name)]);
 }
+
+/**
+ * After a rollback: starts the previous deploy's containers again from the restored files
+ * (compose up with the restored override, or the restored container), best effort.
+ */
+export async function restartPrevious(run: DeployRun): Promise<void> {
+  try {
+    const runner = await run.runner();
+    if (run.state.composeFile && run.state.compose) {
+      const override = await runner.run(["test", "-f", `${pylonDir(run)}/compose.env.yaml`]);
+      await exec(runner, [...composeArgs(run, override.exitCode === 0), "up", "-d"], "docker compose up");
+    } else await exec(runner, ["docker", "start", containerName(run.params.name)], "docker start");
+  } catch (err) {
+    await run.ctx.log(
+      "warn",
+      `the rolled-back app did not start again: ${err instanceof Error ? err.message : err}`,
+    );
+  }
+}

@@ -1,6 +1,5 @@
 import type { JobContext } from "../../jobs/types.ts";
 import type { GuestType } from "../../proxmox/client.ts";
-import { PveError } from "../../proxmox/errors.ts";
 import { waitTask } from "./context.ts";
 import type { AppJobDeps } from "./deps.ts";
 import type { PveApi } from "./pve-api.ts";
@@ -23,13 +22,17 @@ export async function takeSnapshot(
   vmid: number,
 ): Promise<string> {
   const base = snapshotName();
+  const taken = new Set(await api.snapshots(type, vmid));
   for (let i = 1; ; i++) {
     const name = i === 1 ? base : `${base}_${i}`;
+    if (taken.has(name)) continue;
     try {
       await waitTask(ctx, deps, await api.snapshot(type, vmid, name));
       return name;
     } catch (err) {
-      if (!(err instanceof PveError && /already used/.test(err.message)) || i >= 20) throw err;
+      // Two snapshots within one second: the name is a config id, so take the next suffix.
+      const used = err instanceof Error && /already used/.test(err.message);
+      if (!used || i >= 20) throw err;
     }
   }
 }
