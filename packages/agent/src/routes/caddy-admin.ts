@@ -14,6 +14,7 @@ export class CaddyError extends Error {
 }
 
 const MAX_ANSWER = 16 * 2 ** 20;
+const TRANSIENT_LOAD = /caching certificate: decoding certificate metadata|unexpected end of JSON input/;
 
 /**
  * A minimal client of Caddy's admin API (https://caddyserver.com/docs/api) over node:http —
@@ -30,8 +31,24 @@ export class CaddyAdmin {
     this.#timeoutMs = timeoutMs;
   }
 
-  /** One admin call; resolves with the parsed JSON answer (undefined when empty). */
-  request(method: string, path: string, body?: unknown): Promise<unknown> {
+  /**
+   * One admin call; resolves with the parsed JSON answer (undefined when empty). A config load
+   * that failed on Caddy's own half-written certificate files is retried: Caddy 2.6 writes
+   * certificate metadata in place while the previous config is still issuing, a new load can
+   * read it half-written, and Caddy then rolls back to the old config, so a retry is safe.
+   */
+  async request(method: string, path: string, body?: unknown): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#once(method, path, body);
+      } catch (err) {
+        if (attempt >= 5 || !(err instanceof CaddyError) || !TRANSIENT_LOAD.test(err.message)) throw err;
+        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+      }
+    }
+  }
+
+  #once(method: string, path: string, body?: unknown): Promise<unknown> {
     const url = new URL(path, this.#base);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string> = { accept: "application/json" };

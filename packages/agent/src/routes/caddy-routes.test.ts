@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CaddyAdmin, CaddyError } from "./caddy-admin.ts";
 import { CaddyRoutes } from "./caddy-routes.ts";
 import { RouteInputError } from "./names.ts";
-import { caddyInstalled, httpsGet, startApp, startCaddy, type TestCaddy } from "./testing.ts";
+import { caddyInstalled, freePort, httpsGet, startApp, startCaddy, type TestCaddy } from "./testing.ts";
 
 // Real Caddy from Debian's `caddy` package (scripts/system-deps.sh); skipped, loudly, without it.
 const haveCaddy = caddyInstalled();
@@ -160,12 +160,46 @@ describe.skipIf(!haveCaddy)("CaddyRoutes against a real Caddy", () => {
     expect(await admin.request("GET", "/config/")).toEqual(before);
   });
 
+  it("repairs its own server and cleans duplicate ids left by a concurrent writer", async () => {
+    await admin.request("PATCH", "/config/apps/http/servers/pylon/listen", [`:${await freePort()}`]);
+    const up = await app("127.77.9.8", "dup");
+    const route = { "@id": "pylon-dup", match: [{ host: ["dup.pylon.internal"] }], handle: [] };
+    await admin.request("PUT", "/config/apps/http/servers/pylon/routes/0", route);
+    await admin.request("PUT", "/config/apps/http/servers/pylon/routes/0", route);
+    await routes.upsertRoute({ id: "dup", host: "dup.pylon.internal", upstream: up });
+    expect(await admin.request("GET", "/config/apps/http/servers/pylon/listen")).toEqual([
+      `:${caddy.httpsPort}`,
+    ]);
+    expect((await routes.listRoutes()).filter((r) => r.id === "dup")).toHaveLength(1);
+    await viaCaddy("dup.pylon.internal", "dup");
+    await admin.request("PUT", "/config/apps/http/servers/pylon/routes/0", route);
+    expect(await routes.removeRoute("dup")).toBe(true);
+    expect((await routes.listRoutes()).map((r) => r.id)).not.toContain("dup");
+  }, 30_000);
+
+  it("serialises concurrent upserts from one instance", async () => {
+    const up = await app("127.77.9.10", "many");
+    const ids = ["c1", "c2", "c3", "c4", "c5"];
+    await Promise.all(
+      ids.map((id) => routes.upsertRoute({ id, host: `${id}.pylon.internal`, upstream: up })),
+    );
+    const listed = (await routes.listRoutes()).filter((r) => ids.includes(r.id)).map((r) => r.id);
+    expect(listed.sort()).toEqual(ids);
+    await viaCaddy("c3.pylon.internal", "many");
+    await Promise.all(ids.map((id) => routes.removeRoute(id)));
+    const server = await admin.request("GET", "/config/apps/http/servers/pylon/routes");
+    expect(Array.isArray(server) && server.at(-1)).toMatchObject({ "@id": "pylon:fallback" });
+  }, 30_000);
+
   it("carries Caddy's own error text", async () => {
     const err = await admin.request("GET", "/id/nope").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CaddyError);
     expect((err as CaddyError).message).toBe("unknown object ID 'nope'");
-    const down = new CaddyRoutes({ adminUrl: "http://127.0.0.1:1" });
-    await expect(down.listRoutes()).rejects.toThrow(/cannot reach Caddy's admin API at http:\/\/127.0.0.1:1/);
+    const port = await freePort();
+    const down = new CaddyRoutes({ adminUrl: `http://127.0.0.1:${port}` });
+    await expect(down.listRoutes()).rejects.toThrow(
+      `cannot reach Caddy's admin API at http://127.0.0.1:${port}`,
+    );
   });
 
   it("answers plain HTTP with a redirect to HTTPS", async () => {

@@ -189,9 +189,13 @@ export class CaddyRoutes {
     return removed;
   }
 
-  /** Sets a key whose parent object exists (POST sets or replaces a map key). */
+  /**
+   * Sets a key whose parent object exists: PATCH replaces an existing value (POST would append
+   * to an existing array, e.g. turn `listen` into a list of lists), POST creates a missing one.
+   */
   async #set(config: unknown, path: string[], value: unknown): Promise<void> {
-    await this.#admin.request("POST", configUrl(path), value);
+    const exists = at(config, path) !== undefined;
+    await this.#admin.request(exists ? "PATCH" : "POST", configUrl(path), value);
     const parent = at(config, path.slice(0, -1));
     if (isObject(parent)) parent[path[path.length - 1]!] = value;
   }
