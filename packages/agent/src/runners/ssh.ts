@@ -72,14 +72,22 @@ export class SshRunner implements CommandRunner {
       watch.dispose();
       throw err;
     }
-    let killing: Promise<void> | undefined;
+    const killMs = this.#o.killTimeoutMs ?? 5000;
+    let closed = false;
+    let onClosed = () => {};
+    const channelClosed = new Promise<void>((resolve) => {
+      onClosed = resolve;
+    });
     onStop = () => {
-      killing = (async () => {
+      void (async () => {
         // Closing the channel does not stop the remote process (sshd only closes its pipes),
         // so kill it by its PID file on a second channel first.
-        await bounded(this.#exec(conn, cmd.killArgv), this.#o.killTimeoutMs ?? 5000);
+        await bounded(this.#exec(conn, cmd.killArgv), killMs);
         stream.signal("KILL");
         stream.close();
+        // A dead peer never confirms the close; do not hang the caller on it.
+        await bounded(channelClosed, killMs);
+        if (!closed) onClosed();
       })();
     };
     if (watch.reason) onStop();
@@ -89,14 +97,15 @@ export class SshRunner implements CommandRunner {
     });
     stream.on("data", (c: Buffer) => stdout.push(c));
     stream.stderr.on("data", (c: Buffer) => stderr.push(c));
+    stream.on("close", () => {
+      closed = true;
+      onClosed();
+    });
     stream.end(opts.input);
     return new Promise((resolve, reject) => {
-      stream.on("close", async () => {
+      const finish = () => {
         watch.dispose();
-        if (watch.reason) {
-          await killing;
-          return reject(stopError(watch.reason, argv, opts, stdout, stderr));
-        }
+        if (watch.reason) return reject(stopError(watch.reason, argv, opts, stdout, stderr));
         if (!exit)
           return reject(new RunnerError(`${this.#where()}: connection closed before the command exited`));
         const exitCode = exit.code ?? 128 + signalNumber(exit.signal);
@@ -106,7 +115,10 @@ export class SshRunner implements CommandRunner {
           stderr: stderr.text(),
           truncated: stdout.truncated || stderr.truncated,
         });
-      });
+      };
+      // The channel closes when the command ends: by itself, or because the kill script took
+      // down its process tree (children before the wrapper), or when the kill gave up.
+      void channelClosed.then(finish);
     });
   }
 
