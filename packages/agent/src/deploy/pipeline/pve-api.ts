@@ -157,6 +157,22 @@ export class PveApi {
     return list.map((v) => v.volid);
   }
 
+  /** Backup volume ids of one guest on a storage. */
+  async backups(storage: string, vmid: number): Promise<string[]> {
+    const path = `/nodes/${this.node}/storage/${storage}/content`;
+    const list = await this.#call("GET", path, volumes, { content: "backup", vmid });
+    return list.map((v) => v.volid);
+  }
+
+  /** DELETE a storage volume; returns the UPID (imgdel). */
+  deleteVolume(storage: string, volid: string): Promise<string> {
+    return this.#call(
+      "DELETE",
+      `/nodes/${this.node}/storage/${storage}/content/${encodeURIComponent(volid)}`,
+      upid,
+    );
+  }
+
   /** GET /nodes/{n}/aplinfo: the templates Proxmox can download. */
   aplinfo() {
     return this.#call("GET", `/nodes/${this.node}/aplinfo`, aplinfo);

@@ -59,17 +59,16 @@ export async function runApp(run: DeployRun): Promise<string> {
       const services = await servicesIn(runner, composeFile(run));
       await runner.push(envOverride(services, env), `${pylonDir(run)}/compose.env.yaml`, 0o600);
     }
-    await exec(
-      runner,
-      [...composeArgs(run, withOverride), "up", "-d", "--remove-orphans"],
-      "docker compose up",
-      opts,
-    );
+    const args = composeArgs(run, withOverride);
+    // Diagnostics read this to reach the app's project without knowing where its files are.
+    await runner.push(`${args.join("\n")}\n`, `${pylonDir(run)}/compose-command`, 0o600);
+    await exec(runner, [...args, "up", "-d", "--remove-orphans"], "docker compose up", opts);
     return "docker compose up -d";
   }
   const port = run.state.containerPort;
   if (!port) throw new StepFailure("no container port recorded by the build step");
   const file = `${pylonDir(run)}/app.env`;
+  await runner.run(["rm", "-f", "--", `${pylonDir(run)}/compose-command`]);
   await runner.push(envFile(env), file, 0o600);
   const name = containerName(run.params.name);
   await runner.run(["docker", "rm", "-f", name]);
