@@ -20,7 +20,9 @@ function appEnv(run: DeployRun): Record<string, string> {
  * value — newlines, quotes, `$(…)` — reaches the container literally.
  */
 export function envOverride(services: readonly string[], env: Record<string, string>): string {
-  const environment = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replaceAll("$", "$$$$")]));
+  const environment = Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [k, v.replaceAll("$", () => "$$")]),
+  );
   return stringify({ services: Object.fromEntries(services.map((s) => [s, { environment }])) });
 }
 
