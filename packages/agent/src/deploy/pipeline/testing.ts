@@ -63,11 +63,12 @@ export function testContext(
   sim: Sim,
   checkpoints = new Map<string, unknown>(),
   resumed = false,
+  signal: AbortSignal = new AbortController().signal,
 ): TestContext {
   const events: JobEvent[] = [];
   return {
     jobId: `job-${Math.random().toString(36).slice(2)}`,
-    signal: new AbortController().signal,
+    signal,
     pve: clientFor(sim),
     nodeName: sim.node,
     resumed,
