@@ -192,11 +192,17 @@ describe("automation over HTTP", () => {
     const cb = new Client(b.url, tok.secret);
     expect((await cb.call("GET", "/api/v1/auth/me")).status).toBe(200);
     // The browser's session cookie works on the other process too.
+    const onA = new Client(a.url, tok.secret);
+    expect((await onA.call("GET", "/api/v1/auth/me")).status).toBe(200); // now cached on A
     const crossed = new Client(b.url);
     crossed.cookies = ca.cookies;
     crossed.csrf = ca.csrf;
     expect((await crossed.call("DELETE", `/api/v1/tokens/${tok.token.id}`)).status).toBe(204);
     expect((await cb.call("GET", "/api/v1/auth/me")).status).toBe(401);
+    // A hears of the revocation through the change feed well within a second.
+    await expect
+      .poll(async () => (await onA.call("GET", "/api/v1/auth/me")).status, { timeout: 1000, interval: 20 })
+      .toBe(401);
     // Throttling state is shared: failures on A lock the account on B.
     for (let i = 0; i < 5; i++)
       await ca.call("POST", "/api/v1/auth/login", { email: "ops@nowhere.test", password: "wrong wrong" });

@@ -24,6 +24,7 @@ import { docsPage } from "./routes/system/docs.ts";
 import { systemRoutes } from "./routes/system/index.ts";
 import { tokenRoutes } from "./routes/tokens/index.ts";
 import { userRoutes } from "./routes/users/index.ts";
+import { clearAuthCache } from "./services/auth-cache.ts";
 
 export type { AppDeps } from "./deps.ts";
 
@@ -33,6 +34,9 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** Builds the whole control plane from its dependencies. No I/O happens here or at import. */
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  deps.bus.subscribe((change) => {
+    if (change.topic === "auth.changed") clearAuthCache(deps.db);
+  });
 
   app.use("*", requestId({ headerName: "X-Request-Id" }));
   app.use("*", async (c, next) => {
@@ -43,7 +47,20 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use("*", requestLog);
-  app.use("/api/*", secureHeaders({ crossOriginResourcePolicy: "same-origin" }));
+  // Only the headers that matter for a JSON API and its docs page; each header costs on every answer.
+  app.use(
+    "/api/*",
+    secureHeaders({
+      crossOriginResourcePolicy: "same-origin",
+      crossOriginOpenerPolicy: false,
+      originAgentCluster: false,
+      xDnsPrefetchControl: false,
+      xDownloadOptions: false,
+      xPermittedCrossDomainPolicies: false,
+      xXssProtection: false,
+      strictTransportSecurity: false,
+    }),
+  );
   app.use(
     "/api/*",
     bodyLimit({

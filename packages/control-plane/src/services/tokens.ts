@@ -6,9 +6,10 @@ import type { AppDeps } from "../deps.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { randomSecret, sha256Hex } from "../lib/crypto.ts";
 import { newId } from "../lib/ids.ts";
+import { AUTH_CACHE_MS, tokenCache } from "./auth-cache.ts";
 import type { Principal } from "./principal.ts";
 
-type Deps = Pick<AppDeps, "db" | "now">;
+type Deps = Pick<AppDeps, "db" | "now" | "bus">;
 
 export const TOKEN_PREFIX = "pyl_";
 const TOUCH_EVERY_MS = 60_000;
@@ -89,6 +90,7 @@ export async function revokeToken(deps: Deps, caller: Principal, id: string): Pr
       : and(eq(apiTokens.id, id), eq(apiTokens.userId, caller.user.id));
   const [row] = await deps.db.delete(apiTokens).where(where).returning();
   if (!row) throw notFound("Token");
+  await deps.bus.publish({ topic: "auth.changed", nodeId: null, jobId: null });
   return row;
 }
 
@@ -98,6 +100,17 @@ export async function resolveToken(
   secret: string,
 ): Promise<{ token: ApiTokenRow; user: UserRow } | null> {
   if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 200) return null;
+  const hash = sha256Hex(secret);
+  const now = deps.now();
+  const cache = tokenCache(deps.db);
+  const hit = cache.get(hash);
+  if (hit && now - hit.at < AUTH_CACHE_MS) {
+    if (hit.token.expiresAt !== null && now >= hit.token.expiresAt) return null;
+    if (hit.token.lastUsedAt === null || now - hit.token.lastUsedAt >= TOUCH_EVERY_MS)
+      await touch(deps, hit.token, now);
+    return hit;
+  }
+  cache.delete(hash);
   const [row] = await prepared(deps.db, "tokenBySecret", (db) =>
     db
       .select({ token: apiTokens, user: users })
@@ -105,11 +118,16 @@ export async function resolveToken(
       .innerJoin(users, eq(users.id, apiTokens.userId))
       .where(eq(apiTokens.secretHash, sql.placeholder("hash")))
       .prepare(),
-  ).execute({ hash: sha256Hex(secret) });
-  const now = deps.now();
+  ).execute({ hash });
   if (!row || row.user.disabled || (row.token.expiresAt !== null && now >= row.token.expiresAt)) return null;
-  if (row.token.lastUsedAt === null || now - row.token.lastUsedAt >= TOUCH_EVERY_MS) {
-    await deps.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.token.id));
-  }
+  if (row.token.lastUsedAt === null || now - row.token.lastUsedAt >= TOUCH_EVERY_MS)
+    await touch(deps, row.token, now);
+  if (cache.size > 10_000) cache.clear();
+  cache.set(hash, { ...row, at: now });
   return row;
+}
+
+async function touch(deps: Deps, token: ApiTokenRow, now: number): Promise<void> {
+  token.lastUsedAt = now;
+  await deps.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, token.id));
 }

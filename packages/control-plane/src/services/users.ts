@@ -7,6 +7,7 @@ import { newId } from "../lib/ids.ts";
 import { hashPassword } from "../lib/passwords.ts";
 
 type Deps = Pick<AppDeps, "db" | "now">;
+type MutDeps = Pick<AppDeps, "db" | "now" | "bus">;
 
 /** The API view of a user row (no password hash). */
 export function toUser(row: UserRow): User {
@@ -80,7 +81,7 @@ interface UserChanges {
 }
 
 /** Updates a user. Disabling or a new password ends their sessions; the last admin stays an admin. */
-export async function updateUser(deps: Deps, id: string, changes: UserChanges): Promise<UserRow> {
+export async function updateUser(deps: MutDeps, id: string, changes: UserChanges): Promise<UserRow> {
   const current = await getUser(deps, id);
   const losesAdmin =
     current.role === "admin" &&
@@ -98,11 +99,12 @@ export async function updateUser(deps: Deps, id: string, changes: UserChanges): 
   if (changes.disabled || changes.password !== undefined) {
     await deps.db.delete(sessions).where(eq(sessions.userId, id));
   }
+  await deps.bus.publish({ topic: "auth.changed", nodeId: null, jobId: null });
   return getUser(deps, id);
 }
 
 /** Deletes a user with their sessions and tokens; never the last admin. */
-export async function deleteUser(deps: Deps, id: string): Promise<UserRow> {
+export async function deleteUser(deps: MutDeps, id: string): Promise<UserRow> {
   const current = await getUser(deps, id);
   if (current.role === "admin" && !current.disabled && (await otherActiveAdmins(deps, id)) === 0) {
     throw new ApiError("conflict", "This is the last active admin; make another admin first");
@@ -112,5 +114,6 @@ export async function deleteUser(deps: Deps, id: string): Promise<UserRow> {
     deps.db.delete(apiTokens).where(eq(apiTokens.userId, id)),
     deps.db.delete(users).where(eq(users.id, id)),
   ]);
+  await deps.bus.publish({ topic: "auth.changed", nodeId: null, jobId: null });
   return current;
 }

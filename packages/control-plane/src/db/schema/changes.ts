@@ -7,6 +7,7 @@ export const CHANGE_TOPICS = [
   "node.revoked",
   "node.rotate",
   "node.deleted",
+  "auth.changed",
 ] as const;
 
 /**
