@@ -66,8 +66,10 @@ describe("dashboard as an admin", () => {
     await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
     await page.getByLabel("Confirm password").fill(ADMIN.password);
     await page.getByRole("button", { name: "Create admin account" }).click();
-    await page.getByRole("heading", { name: "Account" }).waitFor();
-    expect(new URL(page.url()).pathname).toBe("/account");
+    // The overview is the landing page.
+    await page.getByRole("heading", { name: "Overview" }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/");
+    await nav("Account").click();
     await page.locator("main").getByText(ADMIN.email).waitFor();
     await nav("Users").waitFor();
     await shotBothThemes(page, "account");

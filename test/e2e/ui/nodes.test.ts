@@ -372,3 +372,27 @@ describe("agent access", () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe("phone width", () => {
+  it("overview, nodes, a node and a job fit a phone screen", async () => {
+    const phone = await newContext(browser, server.url, { phone: true });
+    contexts.push(phone);
+    phone.setDefaultTimeout(10_000);
+    const p = await phone.newPage();
+    await p.goto("/");
+    await signIn(p, ADMIN.PYLON_ADMIN_EMAIL, ADMIN.PYLON_ADMIN_PASSWORD);
+    const jobs = await admin.call("GET", `/api/v1/jobs?node=${node?.nodeId}&kind=guest.power&status=failed`);
+    for (const [path, name] of [
+      ["/", "phone-overview"],
+      ["/nodes", "phone-nodes"],
+      [`/nodes/${node?.nodeId}`, "phone-node"],
+      [`/jobs/${jobs.json.items[0]?.id}`, "phone-job"],
+    ] as const) {
+      await p.goto(path);
+      await p.locator("main h1").waitFor();
+      await p.locator("main .loading").waitFor({ state: "detached" });
+      expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      await shotBothThemes(p, name, { fullPage: false });
+    }
+  });
+});

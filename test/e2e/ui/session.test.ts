@@ -103,7 +103,13 @@ describe("a viewer", () => {
     await signIn(page, VIEWER.email, VIEWER.password);
     const nav = page.getByRole("navigation", { name: "Main" });
     await nav.getByRole("link", { name: "API tokens" }).waitFor();
-    expect(await nav.getByRole("link").allTextContents()).toEqual(["Account", "API tokens"]);
+    expect(await nav.getByRole("link").allTextContents()).toEqual([
+      "Overview",
+      "Nodes",
+      "Jobs",
+      "Account",
+      "API tokens",
+    ]);
     expect(await page.getByText("Admin", { exact: true }).count()).toBe(0);
 
     await nav.getByRole("link", { name: "API tokens" }).click();
