@@ -1,4 +1,5 @@
 import type { JobKind } from "@pylon/shared/protocol/index";
+import { appAction, appDelete, appDeploy, appDiagnostics, appResize } from "../deploy/pipeline/index.ts";
 import { guestPower } from "./guest-power.ts";
 import { nodeInventory } from "./node-inventory.ts";
 import type { JobHandler } from "./types.ts";
@@ -10,4 +11,9 @@ import type { JobHandler } from "./types.ts";
 export const HANDLERS: { [K in JobKind]?: JobHandler<K> } = {
   "node.inventory": nodeInventory,
   "guest.power": guestPower,
+  "app.deploy": appDeploy,
+  "app.action": appAction,
+  "app.delete": appDelete,
+  "app.resize": appResize,
+  "app.diagnostics": appDiagnostics,
 };
