@@ -22,7 +22,7 @@ export function EnrollmentCard(props: EnrollmentCardProps) {
       <h2 id="enroll-title">Install the agent on “{props.nodeName}”</h2>
       <p>
         Run this as root on the Proxmox host. <strong>Copy it now: the token in it is shown once</strong> and
-        works once, until <Time at={props.enrollment.expiresAt} /> (
+        works once. It expires <Time at={props.enrollment.expiresAt} /> (
         {formatDateTime(props.enrollment.expiresAt)}).
       </p>
       <div class="secret-row">
