@@ -1,13 +1,9 @@
 // Builds the parameters of an app.deploy job from an app row and its sealed secrets.
 import type { AppDeployParams } from "@pylon/shared";
-import {
-  type CatalogEntry,
-  DEFAULT_HEALTH_TIMEOUT_SECONDS,
-  getCatalogEntry,
-  renderCompose,
-} from "@pylon/shared/catalog/index";
+import { type CatalogEntry, DEFAULT_HEALTH_TIMEOUT_SECONDS } from "@pylon/shared/catalog/schema";
 import type { AppRow } from "../db/schema/index.ts";
 import { ApiError } from "../errors.ts";
+import { loadCatalog } from "./catalog.ts";
 
 /** What is sealed per app: user secrets, catalog secret parameters and generated secrets, a deploy key. */
 export interface AppSecrets {
@@ -22,9 +18,9 @@ export function isPrivateHost(host: string): boolean {
   return /(^|\.)(internal|lan|local|localhost|home\.arpa|test|example)$/.test(host) || !host.includes(".");
 }
 
-function catalogEntry(row: AppRow): CatalogEntry {
+async function catalogEntry(row: AppRow): Promise<CatalogEntry> {
   if (row.source.type !== "catalog") throw new Error("not a catalog app");
-  const entry = getCatalogEntry(row.source.catalogId);
+  const entry = (await loadCatalog()).getCatalogEntry(row.source.catalogId);
   if (!entry) throw new ApiError("conflict", `Catalog app '${row.source.catalogId}' no longer exists`);
   return entry;
 }
@@ -38,16 +34,16 @@ export function httpPortName(entry: CatalogEntry): string {
  * Job params (stored in clear, no secrets) and the sealed part merged in on the wire. A catalog
  * compose is rendered here, with the app's generated passwords, so it belongs to the sealed part.
  */
-export function deployJob(
+export async function deployJob(
   row: AppRow,
   secrets: AppSecrets,
   ports: { name: string; port: number }[],
   mode: "create" | "redeploy",
   url: string,
-): {
+): Promise<{
   params: AppDeployParams;
   sealed: { secrets: Record<string, string>; deployKey?: string; compose?: string };
-} {
+}> {
   const portOf = (name: string) => ports.find((p) => p.name === name)?.port;
   const base = {
     appId: row.id,
@@ -70,7 +66,8 @@ export function deployJob(
     },
   };
   if (row.source.type === "catalog") {
-    const entry = catalogEntry(row);
+    const entry = await catalogEntry(row);
+    const { renderCompose } = await loadCatalog();
     const hostPorts = Object.fromEntries(ports.map((p) => [p.name, p.port]));
     const compose = renderCompose(
       entry,

@@ -1,10 +1,4 @@
 import type { CreateAppBody, JobKind } from "@pylon/shared";
-import {
-  CatalogParameterError,
-  generateSecrets,
-  getCatalogEntry,
-  resolveParameters,
-} from "@pylon/shared/catalog/index";
 import { asc, eq } from "drizzle-orm";
 import { type AppRow, apps, type NodeRow } from "../db/schema/index.ts";
 import type { AppDeps } from "../deps.ts";
@@ -14,6 +8,7 @@ import { newId } from "../lib/ids.ts";
 import { open, seal } from "../lib/secret-box.ts";
 import { type AppSecrets, deployJob, httpPortName } from "./app-deploy.ts";
 import { appUrl } from "./app-views.ts";
+import { loadCatalog } from "./catalog.ts";
 import { createJob } from "./jobs.ts";
 import { getNode } from "./nodes.ts";
 import { allocatePort, freePorts, portsOf } from "./ports.ts";
@@ -100,6 +95,8 @@ export async function createApp(
   let minimum = DEFAULTS;
   let portNames: string[];
   if (body.source.type === "catalog") {
+    const { CatalogParameterError, generateSecrets, getCatalogEntry, resolveParameters } =
+      await loadCatalog();
     const entry = getCatalogEntry(body.source.catalogId);
     if (!entry) throw invalid("source.catalogId", `'${body.source.catalogId}' is not in the catalog`);
     try {
@@ -206,7 +203,7 @@ export async function queueDeploy(
 ): Promise<AppRow> {
   const ports = await portsOf(deps, row.id);
   const secrets = await appSecrets(deps, row);
-  const { params, sealed } = deployJob(
+  const { params, sealed } = await deployJob(
     row,
     secrets,
     ports,

@@ -1,7 +1,8 @@
 import { type RouteHandler, z } from "@hono/zod-openapi";
-import { catalogEntrySchema, getCatalogEntry } from "@pylon/shared/catalog/index";
+import { catalogEntrySchema } from "@pylon/shared/catalog/schema";
 import type { AppEnv } from "../../env.ts";
 import { notFound } from "../../errors.ts";
+import { loadCatalog } from "../../services/catalog.ts";
 import { defineRoute, err, requires } from "../define.ts";
 import { json } from "../json.ts";
 
@@ -14,7 +15,8 @@ export const route = defineRoute(requires("viewer", "read"), null, {
   responses: { 200: json(catalogEntrySchema, "The entry"), 404: err("No such app in the catalog") },
 });
 
-export const handler: RouteHandler<typeof route, AppEnv> = (c) => {
+export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+  const { getCatalogEntry } = await loadCatalog();
   const entry = getCatalogEntry(c.req.valid("param").id);
   if (!entry) throw notFound("Catalog app");
   return c.json(entry, 200);

@@ -1,11 +1,7 @@
 import { type RouteHandler, z } from "@hono/zod-openapi";
-import {
-  CATALOG_CATEGORIES,
-  catalogListSchema,
-  catalogSummary,
-  listCatalogEntries,
-} from "@pylon/shared/catalog/index";
+import { CATALOG_CATEGORIES, catalogListSchema, catalogSummary } from "@pylon/shared/catalog/schema";
 import type { AppEnv } from "../../env.ts";
+import { loadCatalog } from "../../services/catalog.ts";
 import { defineRoute, requires } from "../define.ts";
 import { json } from "../json.ts";
 
@@ -23,7 +19,8 @@ export const route = defineRoute(requires("viewer", "read"), null, {
   responses: { 200: json(catalogListSchema, "Catalog entries without their templates") },
 });
 
-export const handler: RouteHandler<typeof route, AppEnv> = (c) => {
+export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+  const { listCatalogEntries } = await loadCatalog();
   const { q, category } = c.req.valid("query");
   const needle = q?.trim().toLowerCase();
   const items = listCatalogEntries()
