@@ -109,11 +109,24 @@ async function configureVm(run: DeployRun, vmid: number): Promise<void> {
   const config = await run.api.config("qemu", vmid);
   const disk = ["scsi0", "virtio0", "sata0", "ide0"].find((d) => typeof config[d] === "string");
   if (!disk) throw new StepFailure(`the clone of VM ${run.deps.vmTemplateId} has no boot disk to resize`);
+  const current = diskSizeGb(config[disk]);
+  if (current !== undefined && current >= g.diskGb) {
+    await run.ctx.log("info", `${disk} of the template is ${current}G already; not resized`);
+    return;
+  }
   try {
     await waitTask(run.ctx, run.deps, await run.api.resize("qemu", vmid, disk, `${g.diskGb}G`));
   } catch (err) {
     if (!(err instanceof PveError && /already at specified size/.test(err.message))) throw err;
   }
+}
+
+/** The size in GiB of a disk property string (`local-lvm:base-9000-disk-0,size=8G`). */
+export function diskSizeGb(value: unknown): number | undefined {
+  const m = /(?:^|,)size=(\d+(?:\.\d+)?)([KMGT]?)(?:,|$)/.exec(String(value ?? ""));
+  if (!m) return undefined;
+  const unit: Record<string, number> = { K: 1 / 1024 ** 2, M: 1 / 1024, G: 1, T: 1024, "": 1 / 1024 ** 3 };
+  return Number(m[1]) * (unit[m[2] ?? ""] ?? 1);
 }
 
 /** Stops (if running) and destroys a guest with purge; nothing to do when it is already gone. */

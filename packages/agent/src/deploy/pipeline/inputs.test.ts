@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { diagnosticCommands } from "./diagnostics.ts";
+import { diskSizeGb } from "./guest.ts";
 import { checkGitUrl, checkRef, checkSubdirectory } from "./inputs.ts";
 import { envFile, envOverride } from "./run-app.ts";
 import { snapshotName } from "./snapshot.ts";
@@ -25,6 +26,12 @@ describe("pipeline inputs and generated files", () => {
       expect(() => checkGitUrl(ok, schemes)).not.toThrow();
     for (const bad of ["file:///etc", "http://host/r.git", "ext::sh -c touch", "-uhttps://x", "git://host/r"])
       expect(() => checkGitUrl(bad, schemes)).toThrow();
+  });
+
+  it("reads disk sizes from Proxmox property strings", () => {
+    expect(diskSizeGb("local-lvm:vm-100-disk-0,size=8G")).toBe(8);
+    expect(diskSizeGb("local-lvm:vm-100-disk-0,iothread=1,size=512M")).toBe(0.5);
+    expect(diskSizeGb("local-lvm:vm-100-disk-0")).toBeUndefined();
   });
 
   it("keeps subdirectories inside the repository", () => {
