@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeAgent } from "./support/fake-agent.ts";
 import { Client, type RunningServer, scratchDir, startServer } from "./support/server.ts";
+import { ADMIN, adminClient } from "./support/stack.ts";
 
-const ADMIN = { PYLON_ADMIN_EMAIL: "admin@example.com", PYLON_ADMIN_PASSWORD: "admin password 123" };
 const ENV = { ...ADMIN, PYLON_AGENT_HEARTBEAT_MS: "400" };
 
 let dir: ReturnType<typeof scratchDir>;
@@ -12,21 +12,6 @@ let a: RunningServer;
 let b: RunningServer;
 let api: Client;
 const agents: FakeAgent[] = [];
-
-async function signIn(url: string): Promise<Client> {
-  const c = new Client(url);
-  // The admin is created right after the server starts listening.
-  for (let i = 0; i < 100; i++) {
-    const r = await c.call("POST", "/api/v1/auth/login", {
-      email: ADMIN.PYLON_ADMIN_EMAIL,
-      password: ADMIN.PYLON_ADMIN_PASSWORD,
-    });
-    if (r.status === 200) break;
-    await new Promise((res) => setTimeout(res, 50));
-  }
-  const tok = await c.call("POST", "/api/v1/tokens", { name: "e2e", scopes: ["admin"] });
-  return new Client(url, tok.json.secret);
-}
 
 async function enrolledNode(name: string): Promise<{ id: string; credential: string }> {
   const created = await api.call("POST", "/api/v1/nodes", { name });
@@ -54,7 +39,7 @@ beforeAll(async () => {
   dir = scratchDir();
   a = await startServer(dir.dir, ENV);
   b = await startServer(dir.dir, ENV);
-  api = await signIn(a.url);
+  api = await adminClient(a.url);
 }, 60_000);
 
 afterAll(async () => {

@@ -2,9 +2,9 @@
 // its step events and result reach the app and the live view.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeAgent } from "./support/fake-agent.ts";
-import { Client, type RunningServer, scratchDir, startServer } from "./support/server.ts";
+import { type Client, type RunningServer, scratchDir, startServer } from "./support/server.ts";
+import { ADMIN, adminClient } from "./support/stack.ts";
 
-const ADMIN = { PYLON_ADMIN_EMAIL: "admin@example.com", PYLON_ADMIN_PASSWORD: "admin password 123" };
 let dir: ReturnType<typeof scratchDir>;
 let server: RunningServer;
 let api: Client;
@@ -14,19 +14,7 @@ let nodeId: string;
 beforeAll(async () => {
   dir = scratchDir();
   server = await startServer(dir.dir, { ...ADMIN, PYLON_APPS_DOMAIN: "apps.test" });
-  const browser = new Client(server.url);
-  for (let i = 0; i < 100; i++) {
-    const r = await browser.call("POST", "/api/v1/auth/login", {
-      email: ADMIN.PYLON_ADMIN_EMAIL,
-      password: ADMIN.PYLON_ADMIN_PASSWORD,
-    });
-    if (r.status === 200) break;
-    await new Promise((res) => setTimeout(res, 50));
-  }
-  api = new Client(
-    server.url,
-    (await browser.call("POST", "/api/v1/tokens", { name: "e2e", scopes: ["admin"] })).json.secret,
-  );
+  api = await adminClient(server.url);
   const created = await api.call("POST", "/api/v1/nodes", { name: "pve" });
   const enrolled = await fetch(`${server.url}/agent/v1/enroll`, {
     method: "POST",

@@ -15,8 +15,4 @@ export async function appView(c: Context<AppEnv>, row: AppRow) {
   return toApp(row, await portsOf(deps, row.id), appsConfig(deps).httpsPort);
 }
 
-/** Who asked, as recorded on jobs. */
-export function requester(c: Context<AppEnv>): string | null {
-  const p = c.var.principal;
-  return p ? (p.kind === "token" ? `token:${p.tokenId}` : `user:${p.user.id}`) : null;
-}
+export { requester } from "../requester.ts";

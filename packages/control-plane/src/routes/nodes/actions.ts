@@ -5,12 +5,8 @@ import { createJob, toJob } from "../../services/jobs.ts";
 import { metricsSeries } from "../../services/nodes.ts";
 import { defineRoute, err, requires } from "../define.ts";
 import { json, jsonBody } from "../json.ts";
+import { requester } from "../requester.ts";
 import { nodeIdParams } from "./schema.ts";
-
-function requester(c: { var: AppEnv["Variables"] }): string | null {
-  const p = c.var.principal;
-  return p ? (p.kind === "token" ? `token:${p.tokenId}` : `user:${p.user.id}`) : null;
-}
 
 export const inventoryRoute = defineRoute(requires("operator", "deploy"), "nodes.inventory", {
   method: "post",
