@@ -21,7 +21,8 @@ export function drawMetrics(el: HTMLElement, items: MetricsPoint[]): () => void 
     stroke: cssVar("--muted", "#5b6476"),
     grid: { stroke: cssVar("--border", "#d7dbe3"), width: 1 },
   };
-  const width = () => Math.max(280, el.clientWidth);
+  // Floor, not clientWidth (which rounds up): a half pixel too wide widens the page at phone width.
+  const width = () => Math.max(240, Math.floor(el.getBoundingClientRect().width));
   const plot = new uPlot(
     {
       width: width(),

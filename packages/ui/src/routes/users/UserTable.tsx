@@ -3,7 +3,6 @@ import { createSignal, For, Show } from "solid-js";
 import { createAction } from "../../api/action.ts";
 import { deleteUser } from "../../api/actions.ts";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
-import { currentUser } from "../../context/session.ts";
 import { UserEditDialog } from "./UserEditDialog.tsx";
 import { UserRow } from "./UserRow.tsx";
 
