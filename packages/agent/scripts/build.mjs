@@ -40,13 +40,21 @@ await build({
   minify: true,
   sourcemap: "external",
   legalComments: "eof",
-  // ws loads these optional native helpers in a try/catch; the host has none, ws falls back to JS.
-  external: ["bufferutil", "utf-8-validate"],
+  // Optional native helpers, each loaded in a try/catch with a pure-JS fallback: ws's bufferutil
+  // and utf-8-validate, ssh2's cpu-features and its sshcrypto.node binding. The host has none.
+  external: ["bufferutil", "utf-8-validate", "cpu-features", "*.node"],
   alias: { undici: "./scripts/undici-stub.mjs" },
   plugins: [zodEnglishOnly],
-  // CommonJS dependencies (ws) call require() for Node built-ins; give the ESM bundle a real one.
+  // CommonJS dependencies (ws, ssh2) call require() for Node built-ins; give the ESM bundle a real one.
   banner: {
-    js: "#!/usr/bin/env node\nimport { createRequire as __pylonCreateRequire } from 'node:module'; const require = __pylonCreateRequire(import.meta.url);",
+    js: [
+      "#!/usr/bin/env node",
+      "import { createRequire as __pylonCreateRequire } from 'node:module';",
+      "import { fileURLToPath as __pylonFileUrlToPath } from 'node:url';",
+      "const require = __pylonCreateRequire(import.meta.url);",
+      // ssh2 (CommonJS) reads __dirname when it looks for its optional native binding.
+      "const __filename = __pylonFileUrlToPath(import.meta.url); const __dirname = __filename.replace(/[\\/][^\\/]*$/, '');",
+    ].join("\n"),
   },
   logLevel: "warning",
 });

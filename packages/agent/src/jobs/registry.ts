@@ -1,8 +1,25 @@
 import type { JobKind } from "@pylon/shared/protocol/index";
-import { appAction, appDelete, appDeploy, appDiagnostics, appResize } from "../deploy/pipeline/index.ts";
 import { guestPower } from "./guest-power.ts";
 import { nodeInventory } from "./node-inventory.ts";
 import type { JobHandler } from "./types.ts";
+
+/**
+ * A handler whose module is loaded on its first job. The app pipeline pulls in ssh2, yaml and
+ * the build detectors; evaluating them at start costs the idle agent ~8 MB of RSS (issue #4's
+ * budget is 1.2× a bare ws client), while most agents sit idle between deploys.
+ */
+function lazy<K extends JobKind>(kind: K, load: () => Promise<JobHandler<K>>): JobHandler<K> {
+  let loaded: Promise<JobHandler<K>> | undefined;
+  return {
+    kind,
+    async run(params, ctx) {
+      loaded ??= load();
+      return (await loaded).run(params, ctx);
+    },
+  };
+}
+
+const pipeline = () => import("../deploy/pipeline/index.ts");
 
 /**
  * Every job kind this agent runs; its keys are the capabilities it announces in hello. Kinds
@@ -11,9 +28,9 @@ import type { JobHandler } from "./types.ts";
 export const HANDLERS: { [K in JobKind]?: JobHandler<K> } = {
   "node.inventory": nodeInventory,
   "guest.power": guestPower,
-  "app.deploy": appDeploy,
-  "app.action": appAction,
-  "app.delete": appDelete,
-  "app.resize": appResize,
-  "app.diagnostics": appDiagnostics,
+  "app.deploy": lazy("app.deploy", () => pipeline().then((m) => m.appDeploy)),
+  "app.action": lazy("app.action", () => pipeline().then((m) => m.appAction)),
+  "app.delete": lazy("app.delete", () => pipeline().then((m) => m.appDelete)),
+  "app.resize": lazy("app.resize", () => pipeline().then((m) => m.appResize)),
+  "app.diagnostics": lazy("app.diagnostics", () => pipeline().then((m) => m.appDiagnostics)),
 };
