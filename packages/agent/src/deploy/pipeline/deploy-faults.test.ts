@@ -6,6 +6,7 @@ import { caddyInstalled, startCaddy, type TestCaddy } from "../../routes/testing
 import type { CommandRunner } from "../../runners/types.ts";
 import { addFault, startTestSim } from "../../testing/sim.ts";
 import { type AppJobDeps, configureAppJobs } from "./deps.ts";
+import { type ServedRepo, serveRepo } from "./git-fixture.ts";
 import { composeDeploy, deploy, simState, testContext, testDeps } from "./testing.ts";
 
 let sim: Sim;
@@ -14,9 +15,16 @@ let deps: AppJobDeps & { cleanup(): Promise<void> };
 let routes: CaddyRoutes;
 /** Set by a test: makes `docker compose up` fail in the guest with this text. */
 let failComposeUp: string | undefined;
+/** Set by a test: makes `docker run hello-world` fail with this text. */
+let failHello: string | undefined;
+let repo: ServedRepo;
 
 beforeAll(async () => {
-  [sim, caddy] = await Promise.all([startTestSim(), startCaddy()]);
+  [sim, caddy, repo] = await Promise.all([
+    startTestSim(),
+    startCaddy(),
+    serveRepo({ Dockerfile: "FROM node:22-alpine\nCOPY missing.js .\nEXPOSE 3000\n", "x.js": "" }),
+  ]);
   deps = await testDeps(sim, caddy);
   routes = new CaddyRoutes({
     adminUrl: caddy.adminUrl,
@@ -28,6 +36,8 @@ beforeAll(async () => {
     async run(argv, opts) {
       if (failComposeUp && argv.includes("compose") && argv.includes("up"))
         return { exitCode: 1, stdout: "", stderr: failComposeUp, truncated: false };
+      if (failHello && argv.includes("hello-world"))
+        return { exitCode: 125, stdout: "", stderr: failHello, truncated: false };
       return inner.run(argv, opts);
     },
   });
@@ -35,10 +45,11 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   configureAppJobs(undefined);
-  await Promise.all([sim?.stop(), caddy?.stop(), deps?.cleanup()]);
+  await Promise.all([sim?.stop(), caddy?.stop(), deps?.cleanup(), repo?.close()]);
 });
 afterEach(async () => {
   failComposeUp = undefined;
+  failHello = undefined;
   await fetch(`${sim.controlUrl}/faults`, { method: "DELETE" });
 });
 
@@ -64,64 +75,110 @@ async function failedDeploy(params: Parameters<typeof deploy>[0]) {
   return { err: err as JobError, steps: ctx.steps() };
 }
 
-describe.skipIf(!caddyInstalled())("app.deploy fault injection: every failure is undone", () => {
-  it("create task fails: the step and Proxmox's text are reported", async () => {
-    await addFault(sim, { taskType: "vzcreate", action: "fail", message: "lvcreate failed: out of space" });
-    const { err, steps } = await failedDeploy(composeDeploy("faulty-create", 8101));
-    expect(err.step).toBe("create");
-    expect(err.message).toMatch(/^create failed: .*lvcreate failed: out of space/);
-    expect(steps).toContain("create failed");
-    await expectNothingLeft();
-  });
-
-  it("start task fails: the CT is destroyed again", async () => {
-    await addFault(sim, { taskType: "vzstart", action: "fail", message: "startup for container failed" });
-    const { err, steps } = await failedDeploy(composeDeploy("faulty-start", 8102));
-    expect(err.step).toBe("start");
-    expect(err.message).toContain("startup for container failed");
-    expect(steps).toEqual(expect.arrayContaining(["start failed", "create undone"]));
-    await expectNothingLeft();
-  });
-
-  it("docker compose up fails: containers, guest and route are gone", async () => {
-    failComposeUp = "Error response from daemon: driver failed programming external connectivity";
-    const { err, steps } = await failedDeploy(composeDeploy("faulty-run", 8103));
-    expect(err.step).toBe("run");
-    expect(err.message).toContain("driver failed programming external connectivity");
-    expect(steps).toEqual(expect.arrayContaining(["run failed", "run undone", "create undone"]));
-    await expectNothingLeft();
-  });
-
-  it("health check fails: the app is stopped and the guest destroyed", async () => {
-    const params = composeDeploy("faulty-health", 8104, {
-      http: { port: 8199, path: "/", timeoutSeconds: 1 },
+describe.skipIf(!caddyInstalled())(
+  "app.deploy fault injection: every failure is undone",
+  { timeout: 30_000 },
+  () => {
+    it("create task fails: the step and Proxmox's text are reported", async () => {
+      await addFault(sim, { taskType: "vzcreate", action: "fail", message: "lvcreate failed: out of space" });
+      const { err, steps } = await failedDeploy(composeDeploy("faulty-create", 8101));
+      expect(err.step).toBe("create");
+      expect(err.message).toMatch(/^create failed: .*lvcreate failed: out of space/);
+      expect(steps).toContain("create failed");
+      await expectNothingLeft();
     });
-    const { err } = await failedDeploy(params);
-    expect(err.step).toBe("health");
-    expect(err.message).toMatch(/health failed: http:\/\/127\.77\.[\d.]+:8199\/ .*did not answer/);
-    await expectNothingLeft();
-  });
 
-  it("snapshot task fails: the route is removed again", async () => {
-    await addFault(sim, {
-      taskType: "vzsnapshot",
-      action: "fail",
-      message: "snapshot feature is not available",
+    it("start task fails: the CT is destroyed again", async () => {
+      await addFault(sim, { taskType: "vzstart", action: "fail", message: "startup for container failed" });
+      const { err, steps } = await failedDeploy(composeDeploy("faulty-start", 8102));
+      expect(err.step).toBe("start");
+      expect(err.message).toContain("startup for container failed");
+      expect(steps).toEqual(expect.arrayContaining(["start failed", "create undone"]));
+      await expectNothingLeft();
     });
-    const { err, steps } = await failedDeploy(composeDeploy("faulty-snap", 8105));
-    expect(err.step).toBe("snapshot");
-    expect(err.message).toContain("snapshot feature is not available");
-    expect(steps).toEqual(expect.arrayContaining(["route undone", "run undone", "create undone"]));
-    await expectNothingLeft();
-  });
 
-  it("VM clone fails: nothing is left", async () => {
-    await addFault(sim, { taskType: "qmclone", action: "fail", message: "clone failed: storage full" });
-    const params = composeDeploy("faulty-clone", 8106);
-    params.guest.type = "qemu";
-    const { err } = await failedDeploy(params);
-    expect(err.step).toBe("create");
-    expect(err.message).toContain("clone failed: storage full");
-    await expectNothingLeft();
-  });
-});
+    it("docker compose up fails: containers, guest and route are gone", async () => {
+      failComposeUp = "Error response from daemon: driver failed programming external connectivity";
+      const { err, steps } = await failedDeploy(composeDeploy("faulty-run", 8103));
+      expect(err.step).toBe("run");
+      expect(err.message).toContain("driver failed programming external connectivity");
+      expect(steps).toEqual(expect.arrayContaining(["run failed", "run undone", "create undone"]));
+      await expectNothingLeft();
+    });
+
+    it("health check fails: the app is stopped and the guest destroyed", async () => {
+      const params = composeDeploy("faulty-health", 8104, {
+        http: { port: 8199, path: "/", timeoutSeconds: 1 },
+      });
+      const { err } = await failedDeploy(params);
+      expect(err.step).toBe("health");
+      expect(err.message).toMatch(/health failed: http:\/\/127\.77\.[\d.]+:8199\/ .*did not answer/);
+      await expectNothingLeft();
+    });
+
+    it("snapshot task fails: the route is removed again", async () => {
+      await addFault(sim, {
+        taskType: "vzsnapshot",
+        action: "fail",
+        message: "snapshot feature is not available",
+      });
+      const { err, steps } = await failedDeploy(composeDeploy("faulty-snap", 8105));
+      expect(err.step).toBe("snapshot");
+      expect(err.message).toContain("snapshot feature is not available");
+      expect(steps).toEqual(expect.arrayContaining(["route undone", "run undone", "create undone"]));
+      await expectNothingLeft();
+    });
+
+    it("VM clone fails: nothing is left", async () => {
+      await addFault(sim, { taskType: "qmclone", action: "fail", message: "clone failed: storage full" });
+      const params = composeDeploy("faulty-clone", 8106);
+      params.guest.type = "qemu";
+      const { err } = await failedDeploy(params);
+      expect(err.step).toBe("create");
+      expect(err.message).toContain("clone failed: storage full");
+      await expectNothingLeft();
+    });
+
+    it("the address cannot be read: Proxmox's text, the CT destroyed", async () => {
+      await addFault(sim, {
+        path: "/lxc/\\d+/interfaces$",
+        action: "fail",
+        message: "interfaces unavailable",
+        times: 1,
+      });
+      const { err } = await failedDeploy(composeDeploy("faulty-address", 8107));
+      expect(err.step).toBe("address");
+      expect(err.message).toContain("interfaces unavailable");
+      await expectNothingLeft();
+    });
+
+    it("docker cannot run a container in the guest: the docker step fails with docker's text", async () => {
+      failHello =
+        "docker: Error response from daemon: failed to create task: open sysctl net.ipv4.ip_unprivileged_port_start file: permission denied";
+      const { err } = await failedDeploy(composeDeploy("faulty-docker", 8108));
+      expect(err.step).toBe("docker");
+      expect(err.message).toContain("ip_unprivileged_port_start");
+      await expectNothingLeft();
+    });
+
+    it("the ref does not exist: the fetch step says so", async () => {
+      const params = composeDeploy("faulty-fetch", 8109, {
+        source: { type: "git", url: repo.url, ref: "no-such-branch", buildMode: "auto" },
+      });
+      const { err } = await failedDeploy(params);
+      expect(err.step).toBe("fetch");
+      expect(err.message).toContain("ref 'no-such-branch' was not found");
+      await expectNothingLeft();
+    });
+
+    it("the build fails: docker build's own error", async () => {
+      const params = composeDeploy("faulty-build", 8110, {
+        source: { type: "git", url: repo.url, ref: "main", buildMode: "auto" },
+      });
+      const { err } = await failedDeploy(params);
+      expect(err.step).toBe("build");
+      expect(err.message).toMatch(/docker build exited 1: .*missing\.js.*not found/);
+      await expectNothingLeft();
+    });
+  },
+);

@@ -21,7 +21,7 @@ afterAll(async () => {
   await Promise.all([sim?.stop(), caddy?.stop(), deps?.cleanup()]);
 });
 
-describe.skipIf(!caddyInstalled())("app.deploy of a compose app into an LXC", () => {
+describe.skipIf(!caddyInstalled())("app.deploy of a compose app into an LXC", { timeout: 30_000 }, () => {
   it("creates the CT, runs the app, routes its name through Caddy and snapshots it", async () => {
     const ctx = testContext(sim);
     const result = await deploy(composeDeploy("shop", 8080), ctx);

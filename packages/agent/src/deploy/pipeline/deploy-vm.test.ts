@@ -22,7 +22,7 @@ afterAll(async () => {
   await Promise.all([sim?.stop(), caddy?.stop(), deps?.cleanup(), repo?.close()]);
 });
 
-describe.skipIf(!caddyInstalled())("app.deploy of a Git repository into a VM", () => {
+describe.skipIf(!caddyInstalled())("app.deploy of a Git repository into a VM", { timeout: 30_000 }, () => {
   it("clones the template, pins the SSH host key, builds the Node app from its Dockerfile and routes it", async () => {
     const ctx = testContext(sim);
     const params = composeDeploy("hello", 8300, {

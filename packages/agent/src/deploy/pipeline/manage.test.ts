@@ -28,52 +28,60 @@ afterAll(async () => {
 const base = () => ({ appId: "notes", vmid, type: "lxc" as const });
 const output = (r: unknown) => (typeof r === "object" && r !== null && "output" in r ? String(r.output) : "");
 
-describe.skipIf(!caddyInstalled())("app.action, app.resize, app.diagnostics, app.delete", () => {
-  it("diagnostics run their fixed commands in the guest and never show the app environment", async () => {
-    const logs = output(await runJob(appDiagnostics, { ...base(), name: "logs", tail: 5 }, testContext(sim)));
-    expect(logs).toContain("logs --no-color --tail 5");
-    const status = output(await runJob(appDiagnostics, { ...base(), name: "status" }, testContext(sim)));
-    expect(status).toContain("notes-web-1");
-    const disk = output(await runJob(appDiagnostics, { ...base(), name: "disk" }, testContext(sim)));
-    expect(disk).toMatch(/^\$ df -h\n.*Filesystem/s);
-    const config = output(await runJob(appDiagnostics, { ...base(), name: "config" }, testContext(sim)));
-    expect(config).not.toContain("prod");
-  });
-
-  it("stops, starts and restarts the guest", async () => {
-    await runJob(appAction, { ...base(), action: "stop" }, testContext(sim));
-    expect(sim.world.guests.get(vmid)?.status).toBe("stopped");
-    await runJob(appAction, { ...base(), action: "stop" }, testContext(sim));
-    await runJob(appAction, { ...base(), action: "restart" }, testContext(sim));
-    expect(sim.world.guests.get(vmid)?.status).toBe("running");
-    await runJob(appAction, { ...base(), action: "restart" }, testContext(sim));
-    expect(sim.world.guests.get(vmid)?.status).toBe("running");
-  });
-
-  it("resizes cores and memory live, grows the disk and passes Proxmox's refusal of a shrink", async () => {
-    await runJob(appResize, { ...base(), cores: 2, memoryMb: 1024, diskGb: 6 }, testContext(sim));
-    const config = sim.world.guests.get(vmid)?.config;
-    expect(config).toMatchObject({ cores: "2", memory: "1024" });
-    expect(String(config?.rootfs)).toContain("size=6G");
-    const err = await runJob(appResize, { ...base(), diskGb: 3 }, testContext(sim)).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(JobError);
-    expect((err as JobError).message).toMatch(/^disk failed: .*unable to shrink disk size/);
-  });
-
-  it("deletes the route and the guest, and a second delete is a no-op", async () => {
-    const params = { ...base(), routeId: "notes", keepBackups: false };
-    const first = await runJob(appDelete, params, testContext(sim));
-    expect(first).toMatchObject({ destroyed: true });
-    const routes = new CaddyRoutes({
-      adminUrl: caddy.adminUrl,
-      httpsPort: caddy.httpsPort,
-      httpPort: caddy.httpPort,
+describe.skipIf(!caddyInstalled())(
+  "app.action, app.resize, app.diagnostics, app.delete",
+  { timeout: 30_000 },
+  () => {
+    it("diagnostics run their fixed commands in the guest and never show the app environment", async () => {
+      const logs = output(
+        await runJob(appDiagnostics, { ...base(), name: "logs", tail: 5 }, testContext(sim)),
+      );
+      expect(logs).toContain("logs --no-color --tail 5");
+      const status = output(await runJob(appDiagnostics, { ...base(), name: "status" }, testContext(sim)));
+      expect(status).toContain("notes-web-1");
+      const disk = output(await runJob(appDiagnostics, { ...base(), name: "disk" }, testContext(sim)));
+      expect(disk).toMatch(/^\$ df -h\n.*Filesystem/s);
+      const config = output(await runJob(appDiagnostics, { ...base(), name: "config" }, testContext(sim)));
+      expect(config).not.toContain("prod");
     });
-    expect(await routes.listRoutes()).toEqual([]);
-    const state = await simState(sim);
-    expect(state.guests.map((g) => g.vmid)).toEqual([9000]);
-    expect(state.processes.filter((p) => p.kind === "container")).toEqual([]);
-    const again = await runJob(appDelete, params, testContext(sim));
-    expect(again).toMatchObject({ destroyed: false });
-  });
-});
+
+    it("stops, starts and restarts the guest", async () => {
+      await runJob(appAction, { ...base(), action: "stop" }, testContext(sim));
+      expect(sim.world.guests.get(vmid)?.status).toBe("stopped");
+      await runJob(appAction, { ...base(), action: "stop" }, testContext(sim));
+      await runJob(appAction, { ...base(), action: "restart" }, testContext(sim));
+      expect(sim.world.guests.get(vmid)?.status).toBe("running");
+      await runJob(appAction, { ...base(), action: "restart" }, testContext(sim));
+      expect(sim.world.guests.get(vmid)?.status).toBe("running");
+    });
+
+    it("resizes cores and memory live, grows the disk and passes Proxmox's refusal of a shrink", async () => {
+      await runJob(appResize, { ...base(), cores: 2, memoryMb: 1024, diskGb: 6 }, testContext(sim));
+      const config = sim.world.guests.get(vmid)?.config;
+      expect(config).toMatchObject({ cores: "2", memory: "1024" });
+      expect(String(config?.rootfs)).toContain("size=6G");
+      const err = await runJob(appResize, { ...base(), diskGb: 3 }, testContext(sim)).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(JobError);
+      expect((err as JobError).message).toMatch(/^disk failed: .*unable to shrink disk size/);
+    });
+
+    it("deletes the route and the guest, and a second delete is a no-op", async () => {
+      const params = { ...base(), routeId: "notes", keepBackups: false };
+      const first = await runJob(appDelete, params, testContext(sim));
+      expect(first).toMatchObject({ destroyed: true });
+      const routes = new CaddyRoutes({
+        adminUrl: caddy.adminUrl,
+        httpsPort: caddy.httpsPort,
+        httpPort: caddy.httpPort,
+      });
+      expect(await routes.listRoutes()).toEqual([]);
+      const state = await simState(sim);
+      expect(state.guests.map((g) => g.vmid)).toEqual([9000]);
+      expect(state.processes.filter((p) => p.kind === "container")).toEqual([]);
+      const again = await runJob(appDelete, params, testContext(sim));
+      expect(again).toMatchObject({ destroyed: false });
+    });
+  },
+);

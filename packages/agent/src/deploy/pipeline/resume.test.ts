@@ -20,7 +20,7 @@ afterAll(async () => {
   await Promise.all([sim?.stop(), caddy?.stop(), deps?.cleanup()]);
 });
 
-describe.skipIf(!caddyInstalled())("app.deploy after an agent restart", () => {
+describe.skipIf(!caddyInstalled())("app.deploy after an agent restart", { timeout: 30_000 }, () => {
   it("resumes from its checkpoints: done steps are not run again, nothing is undone", async () => {
     const checkpoints = new Map<string, unknown>();
     const stop = new AbortController();
