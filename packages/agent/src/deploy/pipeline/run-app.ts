@@ -116,7 +116,7 @@ export async function stopApp(run: DeployRun): Promise<void> {
  */
 export async function restartPrevious(run: DeployRun): Promise<void> {
   try {
-    const runner = await run.runner();
+    const runner = await reachable(run);
     if (run.state.composeFile && run.state.compose) {
       const override = await runner.run(["test", "-f", `${pylonDir(run)}/compose.env.yaml`]);
       await exec(runner, [...composeArgs(run, override.exitCode === 0), "up", "-d"], "docker compose up");
@@ -126,5 +126,21 @@ export async function restartPrevious(run: DeployRun): Promise<void> {
       "warn",
       `the rolled-back app did not start again: ${err instanceof Error ? err.message : err}`,
     );
+  }
+}
+
+/** The guest's runner once it answers again (a rolled-back VM boots before sshd is back). */
+async function reachable(run: DeployRun): Promise<CommandRunner> {
+  const deadline = Date.now() + run.deps.addressTimeoutMs;
+  for (;;) {
+    try {
+      const runner = await run.runner();
+      await exec(runner, ["true"], "true");
+      return runner;
+    } catch (err) {
+      await run.close();
+      if (Date.now() > deadline || run.ctx.signal.aborted) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
   }
 }
