@@ -185,6 +185,8 @@ describe("nodes", () => {
     const failing = page.locator(".step-failing");
     await failing.getByText("start guest").waitFor();
     await failing.getByText("Proxmox: CT 102 is locked (backup)").waitFor();
+    // Details follow the job as it finishes.
+    expect(await page.getByText("not yet").count()).toBe(0);
     await shotBothThemes(page, "job-failed", { fullPage: false });
   });
 

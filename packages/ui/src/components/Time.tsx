@@ -1,12 +1,15 @@
+import { Show } from "solid-js";
 import { formatDateTime, formatRelative } from "../lib/format.ts";
 
-/** A timestamp shown relative to now ("3 minutes ago"), the exact time on hover. */
+/** A timestamp shown relative to now ("3 minutes ago"), the exact time on hover; follows `at` as it changes. */
 export function Time(props: { at: string | null | undefined; never?: string }) {
-  return props.at ? (
-    <time datetime={props.at} title={formatDateTime(props.at)}>
-      {formatRelative(props.at)}
-    </time>
-  ) : (
-    <span class="muted">{props.never ?? "never"}</span>
+  return (
+    <Show when={props.at} fallback={<span class="muted">{props.never ?? "never"}</span>}>
+      {(at) => (
+        <time datetime={at()} title={formatDateTime(at())}>
+          {formatRelative(at())}
+        </time>
+      )}
+    </Show>
   );
 }
