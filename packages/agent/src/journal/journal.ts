@@ -160,6 +160,8 @@ export class Journal {
   /** Rewrites the file with only what is still needed (new file, fsync, rename). */
   compact(): Promise<void> {
     return this.#exclusive(async () => {
+      // An ack may queue a compaction just before close(); after close there is nothing to do.
+      if (this.#closed) return;
       const now = this.#opts.now();
       for (const [id, entry] of this.#jobs) {
         if (entry.finished && entry.ackedSeq >= entry.lastSeq) {
