@@ -4,7 +4,7 @@
 // Run: pnpm build && pnpm exec tsx test/bench/link/dispatch.ts   [AGENTS=1000 MANY=10000 JOBS=500]
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { encodeFrame, parseServerFrame } from "@pylon/shared";
+import { encodeFrame, JOB_KINDS, parseServerFrame } from "@pylon/shared";
 import WebSocket from "ws";
 import { SERVER_ENTRY, scratchDir } from "../../e2e/support/server.ts";
 
@@ -90,7 +90,7 @@ async function connectAgent(base: string, nodeId: string, credential: string): P
           agentVersion: "bench",
           nodeName: nodeId,
           pveVersion: null,
-          capabilities: [],
+          capabilities: [...JOB_KINDS],
           jobs: [],
         }),
       ),

@@ -1,5 +1,5 @@
 // A scripted agent speaking the real wire protocol over a real WebSocket, for control-plane tests.
-import { encodeFrame, parseServerFrame, type ServerFrame } from "@pylon/shared";
+import { encodeFrame, JOB_KINDS, parseServerFrame, type ServerFrame } from "@pylon/shared";
 import WebSocket from "ws";
 
 type Without<T> = T extends unknown ? Omit<T, "v"> : never;
@@ -75,7 +75,7 @@ export class FakeAgent {
       agentVersion: "test",
       nodeName: "pve",
       pveVersion: "8.4.5",
-      capabilities: [],
+      capabilities: [...JOB_KINDS],
       jobs,
     });
   }

@@ -32,6 +32,9 @@ export const OFFER_TIMEOUT_MS = 10_000;
 /** One agent connection: the protocol state machine between a socket and the database. */
 export class AgentSession {
   private greeted = false;
+  /** Job kinds the agent announced in hello; others are never offered (an older agent cannot parse them). */
+  private capabilities = new Set<string>();
+  private agentVersion = "";
   /** Jobs offered to or running on this agent, with when they were offered. */
   readonly inFlight = new Map<string, { offeredAt: number; accepted: boolean }>();
   lastFrameAt: number;
@@ -186,6 +189,8 @@ export class AgentSession {
       })
       .where(eq(nodes.id, this.node.id));
     this.greeted = true;
+    this.capabilities = new Set(frame.capabilities);
+    this.agentVersion = frame.agentVersion;
     this.send({
       type: "welcome",
       nodeId: this.node.id,
@@ -254,6 +259,16 @@ export class AgentSession {
         const room = this.hub.maxConcurrentJobs - this.inFlight.size;
         if (room <= 0) break;
         for (const job of await offerableJobs(this.hub.deps, this.node.id, room)) {
+          if (!this.capabilities.has(job.kind)) {
+            await failJob(
+              this.hub.deps,
+              this.node.id,
+              job.id,
+              "failed",
+              `The agent on this node (version ${this.agentVersion}) does not run ${job.kind}; upgrade the agent`,
+            );
+            continue;
+          }
           const offered = await markOffered(this.hub.deps, job.id);
           if (!offered || this.closed) continue;
           this.inFlight.set(job.id, { offeredAt: this.hub.deps.now(), accepted: false });
