@@ -1,5 +1,6 @@
 import type { Sim } from "@pylon/pve-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { JobError } from "../../jobs/types.ts";
 import { caddyInstalled, httpsGet, startCaddy, type TestCaddy } from "../../routes/testing.ts";
 import { startTestSim } from "../../testing/sim.ts";
 import { pinnedHostKey } from "./connect.ts";
@@ -11,6 +12,7 @@ let sim: Sim;
 let caddy: TestCaddy;
 let deps: AppJobDeps & { cleanup(): Promise<void> };
 let repo: ServedRepo;
+let vmid = 0;
 
 beforeAll(async () => {
   [sim, caddy, repo] = await Promise.all([startTestSim({ ssh: true }), startCaddy(), serveRepo(NODE_APP)]);
@@ -44,6 +46,24 @@ describe.skipIf(!caddyInstalled())("app.deploy of a Git repository into a VM", {
     expect(decodeURIComponent(String(vm?.config.sshkeys))).toContain("pylon-agent");
     const pin = await pinnedHostKey(deps.stateDir, result.vmid);
     expect(pin?.key).toMatch(/^ssh-/);
+    vmid = result.vmid;
+  }, 60_000);
+
+  it("rolls a failed VM redeploy back over the pinned SSH key and starts it again", async () => {
+    const ctx = testContext(sim);
+    const params = composeDeploy("hello", 8300, {
+      mode: "redeploy",
+      vmid,
+      source: { type: "git", url: repo.url, ref: "main", buildMode: "auto" },
+      http: { port: 8300, path: "/", expectStatus: [418], timeoutSeconds: 1 },
+    });
+    params.guest.type = "qemu";
+    const err = await deploy(params, ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(JobError);
+    expect((err as JobError).message).toMatch(/; rolled back to snapshot pylon_/);
+    expect(sim.world.tasks.tasks.some((t) => t.type === "qmrollback" && t.id === String(vmid))).toBe(true);
+    expect(ctx.steps()).toEqual(expect.arrayContaining(["run undone", "snapshot undone"]));
+    expect(sim.world.guests.get(vmid)?.status).toBe("running");
   }, 60_000);
 
   it("refuses a Git URL scheme that is not allowed, before creating anything", async () => {
