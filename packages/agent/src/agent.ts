@@ -4,7 +4,7 @@ import { Backoff } from "./connection/backoff.ts";
 import { createDispatcher } from "./connection/dispatcher.ts";
 import { AgentLink } from "./connection/socket.ts";
 import { CredentialStore } from "./credential.ts";
-import { HANDLERS } from "./jobs/registry.ts";
+import { HANDLERS, useAgentConfig } from "./jobs/registry.ts";
 import { JobRunner } from "./jobs/runner.ts";
 import { Journal } from "./journal/journal.ts";
 import type { Logger } from "./log.ts";
@@ -40,6 +40,7 @@ async function readSecret(path: string, what: string): Promise<string> {
 /** Wires config, journal, Proxmox client, job runner and link, then starts connecting. */
 export async function startAgent(config: AgentConfig, opts: StartOptions): Promise<RunningAgent> {
   const log = opts.log;
+  useAgentConfig(config);
   const pve = new PveClient({
     url: config.pve.url,
     tokenId: config.pve.tokenId,

@@ -1,4 +1,5 @@
 import type { JobKind } from "@pylon/shared/protocol/index";
+import type { AgentConfig } from "../config.ts";
 import { guestPower } from "./guest-power.ts";
 import { nodeInventory } from "./node-inventory.ts";
 import type { JobHandler } from "./types.ts";
@@ -19,7 +20,28 @@ function lazy<K extends JobKind>(kind: K, load: () => Promise<JobHandler<K>>): J
   };
 }
 
-const pipeline = () => import("../deploy/pipeline/index.ts");
+let agentConfig: AgentConfig | undefined;
+let configured: Promise<void> | undefined;
+
+/**
+ * Gives the app pipeline the running agent's config. Its dependencies (Caddy's admin API, raw
+ * Proxmox calls) are built on the first app job, with the pipeline, not at start.
+ */
+export function useAgentConfig(config: AgentConfig): void {
+  agentConfig = config;
+}
+
+const pipeline = async () => {
+  const m = await import("../deploy/pipeline/index.ts");
+  const config = agentConfig;
+  if (config) {
+    configured ??= import("../deploy/pipeline/deps.ts").then(async (d) =>
+      d.configureAppJobs(await d.appJobDepsFromConfig(config)),
+    );
+    await configured;
+  }
+  return m;
+};
 
 /**
  * Every job kind this agent runs; its keys are the capabilities it announces in hello. Kinds
