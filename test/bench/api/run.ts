@@ -20,6 +20,7 @@ async function launch(cwd: string, port: number): Promise<{ child: ChildProcess;
     cwd,
     env: {
       PATH: process.env.PATH,
+      ...(process.env.PYLON_LOG_REQUESTS ? { PYLON_LOG_REQUESTS: process.env.PYLON_LOG_REQUESTS } : {}),
       PYLON_PORT: String(port),
       PYLON_ADMIN_EMAIL: ADMIN.email,
       PYLON_ADMIN_PASSWORD: ADMIN.password,
