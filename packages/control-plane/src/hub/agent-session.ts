@@ -52,7 +52,12 @@ export class AgentSession {
   }
 
   send(frame: Outgoing): void {
-    if (!this.closed) this.socket.send(encodeFrame(frame));
+    this.sendEncoded(encodeFrame(frame));
+  }
+
+  /** Sends an already encoded frame (the hub encodes a heartbeat once for every agent). */
+  sendEncoded(text: string): void {
+    if (!this.closed) this.socket.send(text);
   }
 
   close(code: number, reason: string): void {

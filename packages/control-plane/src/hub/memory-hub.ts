@@ -1,5 +1,5 @@
 import type { InStatement } from "@libsql/client";
-import { CLOSE, type NodeMetrics } from "@pylon/shared";
+import { CLOSE, encodeFrame, type NodeMetrics } from "@pylon/shared";
 import { and, eq, lte } from "drizzle-orm";
 import type { UpgradeWebSocket, WSContext } from "hono/ws";
 import type { NodeRow } from "../db/schema/index.ts";
@@ -157,6 +157,7 @@ export class MemoryHub implements AgentHub, HubContext {
 
   private heartbeat(): void {
     const now = this.deps.now();
+    const beat = encodeFrame({ type: "heartbeat", at: now });
     for (const s of this.sessions.values()) {
       if (now - s.lastFrameAt > 2.5 * this.heartbeatMs) {
         // Half-open: nothing heard for two and a half beats.
@@ -164,7 +165,7 @@ export class MemoryHub implements AgentHub, HubContext {
         void this.detach(s);
         continue;
       }
-      s.send({ type: "heartbeat", at: now });
+      s.sendEncoded(beat);
     }
   }
 
