@@ -230,9 +230,11 @@ async function main() {
           seconds: Math.round((performance.now() - t) / 100) / 10,
         }),
       );
-      await new Promise((r) => setTimeout(r, HEARTBEAT_MS + 2000));
+      // Settle past the first heartbeats and the first metrics writes they cause (once per node),
+      // then measure the steady state over four heartbeat intervals.
+      await new Promise((r) => setTimeout(r, 75_000));
       const a = procStat(server.pid!);
-      const windowMs = 2 * HEARTBEAT_MS;
+      const windowMs = 4 * HEARTBEAT_MS;
       await new Promise((r) => setTimeout(r, windowMs));
       const b = procStat(server.pid!);
       const ticksPerSec = 100;
