@@ -15,6 +15,7 @@ import {
   controlPlane,
   createCt,
   enrollAgent,
+  jobFinished,
   pve,
   simulator,
   startAgent,
@@ -38,18 +39,8 @@ function dir(): string {
   return d;
 }
 
-const FINAL = ["succeeded", "failed", "cancelled", "lost"];
-
-async function finished(id: string, timeoutMs = 30_000) {
-  return until(
-    async () => {
-      const j = (await api.call("GET", `/api/v1/jobs/${id}`)).json;
-      return FINAL.includes(j?.status) ? j : null;
-    },
-    timeoutMs,
-    `job ${id} to finish`,
-  );
-}
+/** A job once it is final (the API client may be replaced after a restart). */
+const finished = (id: string, timeoutMs = 30_000) => jobFinished(api, id, timeoutMs);
 
 async function power(vmid: number, action: "start" | "stop") {
   const res = await api.call("POST", `/api/v1/nodes/${nodeId}/guests/${vmid}/power`, { type: "lxc", action });

@@ -11,6 +11,7 @@ import {
   controlPlane,
   createCt,
   enrollAgent,
+  jobFinished,
   pve,
   simulator,
   startAgent,
@@ -30,20 +31,8 @@ function dir(): string {
   return d;
 }
 
-async function job(id: string) {
-  return (await api.call("GET", `/api/v1/jobs/${id}`)).json;
-}
-
-async function finished(id: string, timeoutMs = 20_000) {
-  return until(
-    async () => {
-      const j = await job(id);
-      return ["succeeded", "failed", "cancelled", "lost"].includes(j.status) ? j : null;
-    },
-    timeoutMs,
-    `job ${id} to finish`,
-  );
-}
+/** A job once it is final (the API client may be replaced after a restart). */
+const finished = (id: string, timeoutMs = 20_000) => jobFinished(api, id, timeoutMs);
 
 beforeAll(async () => {
   sim = await simulator(0.05);

@@ -178,3 +178,17 @@ export async function createCt(sim: Sim, vmid: number): Promise<void> {
     "CT create",
   );
 }
+
+const FINAL_STATUSES = ["succeeded", "failed", "cancelled", "lost"];
+
+/** Waits until a job reaches a final status and returns it. */
+export function jobFinished(api: Client, id: string, timeoutMs = 30_000) {
+  return until(
+    async () => {
+      const j = (await api.call("GET", `/api/v1/jobs/${id}`)).json;
+      return FINAL_STATUSES.includes(j?.status) ? j : null;
+    },
+    timeoutMs,
+    `job ${id} to finish`,
+  );
+}

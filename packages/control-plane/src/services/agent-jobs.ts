@@ -95,9 +95,9 @@ export async function failJob(
         inArray(jobs.status, ["queued", "offered", "running"]),
       ),
     )
-    .returning({ id: jobs.id });
+    .returning();
   if (row) {
-    await applyAppJobResult(deps, (await deps.db.select().from(jobs).where(eq(jobs.id, jobId)))[0]!);
+    await applyAppJobResult(deps, row);
     await deps.bus.publish({ topic: "job.event", nodeId, jobId });
   }
 }

@@ -1,7 +1,6 @@
 import type { App } from "@pylon/shared";
 import type { AppRow } from "../db/schema/index.ts";
-
-const iso = (t: number) => new Date(t).toISOString();
+import { iso } from "../lib/time.ts";
 
 /** The URL an app is served at through the node's Caddy. */
 export function appUrl(domain: string, httpsPort: number): string {

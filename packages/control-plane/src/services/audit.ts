@@ -3,6 +3,8 @@ import { and, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import { type AuditRow, auditLog } from "../db/schema/index.ts";
 import type { AppDeps } from "../deps.ts";
 import { newSortableId } from "../lib/ids.ts";
+import { cutPage } from "../lib/page.ts";
+import { iso } from "../lib/time.ts";
 
 type Deps = Pick<AppDeps, "db" | "now">;
 
@@ -16,7 +18,7 @@ export async function writeAudit(deps: Deps, entry: AuditInput): Promise<void> {
 
 /** The API view of an audit row. */
 export function toAuditEntry(row: AuditRow): AuditEntry {
-  return { ...row, at: new Date(row.at).toISOString() };
+  return { ...row, at: iso(row.at) };
 }
 
 export interface AuditFilter {
@@ -54,7 +56,5 @@ export async function listAudit(
     .where(conds.length ? and(...conds) : undefined)
     .orderBy(desc(auditLog.id))
     .limit(f.limit + 1);
-  const more = rows.length > f.limit;
-  const page = more ? rows.slice(0, f.limit) : rows;
-  return { rows: page, nextCursor: more ? (page.at(-1)?.id ?? null) : null };
+  return cutPage(rows, f.limit);
 }

@@ -11,13 +11,13 @@ import { type JobEventRow, type JobRow, jobEvents, jobs } from "../db/schema/ind
 import type { AppDeps } from "../deps.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { newSortableId } from "../lib/ids.ts";
+import { cutPage } from "../lib/page.ts";
 import { seal } from "../lib/secret-box.ts";
+import { iso, isoOrNull } from "../lib/time.ts";
 import { applyAppJobResult } from "./app-results.ts";
 import { getNode } from "./nodes.ts";
 
 type Deps = Pick<AppDeps, "db" | "now" | "bus" | "secretKey">;
-
-const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
 /** The API view of a job. */
 export function toJob(row: JobRow): Job {
@@ -30,10 +30,10 @@ export function toJob(row: JobRow): Job {
     attempts: row.attempts,
     requestedBy: row.requestedBy,
     cancelRequested: row.cancelRequested,
-    createdAt: iso(row.createdAt)!,
-    updatedAt: iso(row.updatedAt)!,
-    startedAt: iso(row.startedAt),
-    finishedAt: iso(row.finishedAt),
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+    startedAt: isoOrNull(row.startedAt),
+    finishedAt: isoOrNull(row.finishedAt),
     result: row.result ?? null,
     error: row.error,
   };
@@ -41,7 +41,7 @@ export function toJob(row: JobRow): Job {
 
 /** The API view of a stored event. */
 export function toJobEvent(row: JobEventRow): JobEvent {
-  return { seq: row.seq, at: new Date(row.at).toISOString(), event: row.event as JobEvent["event"] };
+  return { seq: row.seq, at: iso(row.at), event: row.event as JobEvent["event"] };
 }
 
 export function isFinal(status: JobStatus): boolean {
@@ -104,9 +104,7 @@ export async function listJobs(
     .where(conds.length ? and(...conds) : undefined)
     .orderBy(desc(jobs.id))
     .limit(f.limit + 1);
-  const more = rows.length > f.limit;
-  const page = more ? rows.slice(0, f.limit) : rows;
-  return { rows: page, nextCursor: more ? (page.at(-1)?.id ?? null) : null };
+  return cutPage(rows, f.limit);
 }
 
 /** A job's events after `after`, in order. */

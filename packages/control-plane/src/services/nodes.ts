@@ -5,12 +5,12 @@ import type { AppDeps } from "../deps.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { randomSecret, sha256Hex } from "../lib/crypto.ts";
 import { newId } from "../lib/ids.ts";
+import { iso, isoOrNull } from "../lib/time.ts";
 import { liveInstances } from "./instances.ts";
 
 type Deps = Pick<AppDeps, "db" | "now">;
 
 export const ENROLLMENT_TTL_MS = 60 * 60_000;
-const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
 /** Where a node stands, from its credential and the liveness of the process holding its socket. */
 export function nodeStatus(row: NodeRow, live: Set<string>): Node["status"] {
@@ -28,10 +28,10 @@ export function toNode(row: NodeRow, live: Set<string>): Node {
     agentVersion: row.agentVersion,
     pveVersion: row.pveVersion,
     hostName: row.hostName,
-    createdAt: iso(row.createdAt)!,
-    enrolledAt: iso(row.enrolledAt),
-    connectedAt: iso(row.connectedAt),
-    lastSeenAt: iso(row.lastSeenAt),
+    createdAt: iso(row.createdAt),
+    enrolledAt: isoOrNull(row.enrolledAt),
+    connectedAt: isoOrNull(row.connectedAt),
+    lastSeenAt: isoOrNull(row.lastSeenAt),
     metrics: row.metrics ?? null,
     guestCount: row.inventory ? row.inventory.guests.filter((g) => !g.template).length : null,
   };

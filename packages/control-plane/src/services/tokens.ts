@@ -6,6 +6,7 @@ import type { AppDeps } from "../deps.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { randomSecret, sha256Hex } from "../lib/crypto.ts";
 import { newId } from "../lib/ids.ts";
+import { iso, isoOrNull } from "../lib/time.ts";
 import { AUTH_CACHE_MS, tokenCache } from "./auth-cache.ts";
 import type { Principal } from "./principal.ts";
 
@@ -16,16 +17,15 @@ const TOUCH_EVERY_MS = 60_000;
 
 /** The API view of a token (never the secret or its hash). */
 export function toToken(row: ApiTokenRow): ApiToken {
-  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
   return {
     id: row.id,
     name: row.name,
     prefix: row.prefix,
     scopes: row.scopes,
     userId: row.userId,
-    createdAt: iso(row.createdAt)!,
-    expiresAt: iso(row.expiresAt),
-    lastUsedAt: iso(row.lastUsedAt),
+    createdAt: iso(row.createdAt),
+    expiresAt: isoOrNull(row.expiresAt),
+    lastUsedAt: isoOrNull(row.lastUsedAt),
   };
 }
 

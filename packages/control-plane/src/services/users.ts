@@ -5,6 +5,7 @@ import type { AppDeps } from "../deps.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { newId } from "../lib/ids.ts";
 import { hashPassword } from "../lib/passwords.ts";
+import { iso } from "../lib/time.ts";
 
 type Deps = Pick<AppDeps, "db" | "now">;
 type MutDeps = Pick<AppDeps, "db" | "now" | "bus">;
@@ -17,8 +18,8 @@ export function toUser(row: UserRow): User {
     name: row.name,
     role: row.role,
     disabled: row.disabled,
-    createdAt: new Date(row.createdAt).toISOString(),
-    updatedAt: new Date(row.updatedAt).toISOString(),
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
   };
 }
 

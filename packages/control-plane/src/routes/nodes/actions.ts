@@ -1,6 +1,7 @@
 import { type RouteHandler, z } from "@hono/zod-openapi";
 import { jobSchema, nodeMetricsSeriesSchema, powerBodySchema, vmidSchema } from "@pylon/shared";
 import type { AppEnv } from "../../env.ts";
+import { iso } from "../../lib/time.ts";
 import { createJob, toJob } from "../../services/jobs.ts";
 import { metricsSeries } from "../../services/nodes.ts";
 import { defineRoute, err, requires } from "../define.ts";
@@ -73,7 +74,7 @@ export const metricsHandler: RouteHandler<typeof metricsRoute, AppEnv> = async (
   return c.json(
     {
       items: rows.map((r) => ({
-        at: new Date(r.at).toISOString(),
+        at: iso(r.at),
         cpu: r.cpu,
         memUsed: r.memUsed,
         memTotal: r.memTotal,

@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { createdNodeSchema, createNodeBodySchema } from "@pylon/shared";
 import type { AppEnv } from "../../env.ts";
+import { iso } from "../../lib/time.ts";
 import { createNode, installCommand, toNode } from "../../services/nodes.ts";
 import { defineRoute, err, requires } from "../define.ts";
 import { json, jsonBody } from "../json.ts";
@@ -27,7 +28,7 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
       node: toNode(row, new Set()),
       enrollment: {
         token,
-        expiresAt: new Date(row.enrollmentExpiresAt!).toISOString(),
+        expiresAt: iso(row.enrollmentExpiresAt!),
         installCommand: installCommand(base, token),
       },
     },

@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { enrollmentSchema } from "@pylon/shared";
 import type { AppEnv } from "../../env.ts";
+import { iso } from "../../lib/time.ts";
 import { installCommand, reissueEnrollment } from "../../services/nodes.ts";
 import { defineRoute, err, requires } from "../define.ts";
 import { json } from "../json.ts";
@@ -20,7 +21,7 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   return c.json(
     {
       token,
-      expiresAt: new Date(row.enrollmentExpiresAt!).toISOString(),
+      expiresAt: iso(row.enrollmentExpiresAt!),
       installCommand: installCommand(baseUrl(c), token),
     },
     201,

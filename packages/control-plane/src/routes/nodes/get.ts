@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { nodeDetailSchema } from "@pylon/shared";
 import type { AppEnv } from "../../env.ts";
+import { isoOrNull } from "../../lib/time.ts";
 import { liveInstances } from "../../services/instances.ts";
 import { getNode, toNode } from "../../services/nodes.ts";
 import { defineRoute, err, requires } from "../define.ts";
@@ -23,7 +24,7 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
     {
       ...toNode(row, live),
       inventory: row.inventory ?? null,
-      inventoryAt: row.inventoryAt === null ? null : new Date(row.inventoryAt).toISOString(),
+      inventoryAt: isoOrNull(row.inventoryAt),
     },
     200,
   );
