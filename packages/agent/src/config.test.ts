@@ -37,6 +37,37 @@ describe("agent config", () => {
     });
   });
 
+  it("has app defaults for a stock node, overridable in the file and by PYLON_AGENT_* variables", () => {
+    expect(parseConfig(base, "/etc/pylon/agent.json").apps).toEqual({
+      caddyAdminUrl: "http://127.0.0.1:2019",
+      httpsPort: 443,
+      httpPort: 80,
+      vmTemplateId: 9000,
+      vmUser: "pylon",
+      lxcTemplatePrefix: "debian-12-standard",
+      lxcTemplateStorage: "local",
+      appsBase: "/opt/pylon",
+      sshPorts: [22],
+      addressTimeoutSeconds: 120,
+    });
+    const c = parseConfig({ ...base, apps: { vmTemplateId: 8000, pctPath: "bin/pct" } }, "/x/agent.json", {
+      PYLON_AGENT_CADDY_ADMIN_URL: "http://127.0.0.1:3019",
+      PYLON_AGENT_HTTPS_PORT: "8443",
+      PYLON_AGENT_SSH_PORTS: "22,2222",
+    });
+    expect(c.apps).toMatchObject({
+      caddyAdminUrl: "http://127.0.0.1:3019",
+      httpsPort: 8443,
+      sshPorts: [22, 2222],
+      vmTemplateId: 8000,
+      pctPath: "/x/bin/pct",
+    });
+    expect(() => parseConfig(base, "/a.json", { PYLON_AGENT_SSH_PORTS: "22;2222" })).toThrow(
+      /PYLON_AGENT_SSH_PORTS: must be port numbers separated by commas/,
+    );
+    expect(() => parseConfig({ ...base, apps: { httpsPort: 0 } }, "/a.json")).toThrow(/apps\.httpsPort/);
+  });
+
   it("names the field (or variable) that is wrong", () => {
     expect(() => parseConfig({ ...base, controlPlaneUrl: "ftp://x" }, "/a.json")).toThrow(
       /\/a\.json: controlPlaneUrl: /,

@@ -12,6 +12,49 @@ const httpUrl = z
   .url()
   .refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL");
 
+const port = z.number().int().min(1).max(65_535);
+
+/** Where and how apps are deployed on this host (all optional; the defaults fit a stock node). */
+const appsConfigSchema = z
+  .object({
+    /** Caddy's admin API, which the agent manages app routes through. */
+    caddyAdminUrl: httpUrl.default("http://127.0.0.1:2019"),
+    /** Ports Caddy serves apps on (HTTPS) and answers redirects/ACME challenges on (HTTP). */
+    httpsPort: port.default(443),
+    httpPort: port.default(80),
+    /** Contact address given to the ACME CA for public names. */
+    acmeEmail: z.string().email().optional(),
+    /** The cloud-init QEMU template VMs are cloned from. */
+    vmTemplateId: z.number().int().min(100).max(999_999_999).default(9000),
+    /** cloud-init user of VMs; commands run through sudo when it is not root. */
+    vmUser: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]{0,31}$/, "must be a Linux user name")
+      .default("pylon"),
+    /** LXC template picked by this prefix in the template storage (downloaded if missing). */
+    lxcTemplatePrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/)
+      .default("debian-12-standard"),
+    lxcTemplateStorage: z
+      .string()
+      .regex(/^[a-z][a-z0-9_.-]*$/i)
+      .default("local"),
+    /** Where each app's files live inside its guest. */
+    appsBase: z
+      .string()
+      .regex(/^\/[A-Za-z0-9._/-]+$/, "must be an absolute path")
+      .default("/opt/pylon"),
+    /** Ports tried for a VM's sshd, in order. */
+    sshPorts: z.array(port).min(1).max(8).default([22]),
+    /** How long a fresh guest may take to get an address. */
+    addressTimeoutSeconds: z.number().int().min(5).max(3600).default(120),
+    /** `pct` (default: the one on PATH). */
+    pctPath: z.string().min(1).optional(),
+  })
+  .strict()
+  .prefault({});
+
 /**
  * The config file the installer writes (no secrets in it: the credential and the PVE token
  * secret live in their own 0600 files). Relative file paths resolve against the config's own
@@ -29,6 +72,7 @@ export const configFileSchema = z
     logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
     /** How long SIGTERM waits for running jobs before journaling them for the next start. */
     stopGraceMs: z.number().int().min(0).max(600_000).default(20_000),
+    apps: appsConfigSchema,
     pve: z
       .object({
         url: httpUrl.default("https://127.0.0.1:8006"),
@@ -49,7 +93,7 @@ export type AgentConfig = Omit<z.infer<typeof configFileSchema>, "nodeName"> & {
 };
 
 /** Environment overrides: PYLON_AGENT_<NAME> → field path. */
-const ENV: Record<string, { path: string[]; type: "string" | "int" }> = {
+const ENV: Record<string, { path: string[]; type: "string" | "int" | "ports" }> = {
   PYLON_AGENT_CONTROL_PLANE_URL: { path: ["controlPlaneUrl"], type: "string" },
   PYLON_AGENT_CA_FILE: { path: ["caFile"], type: "string" },
   PYLON_AGENT_CREDENTIAL_FILE: { path: ["credentialFile"], type: "string" },
@@ -62,6 +106,14 @@ const ENV: Record<string, { path: string[]; type: "string" | "int" }> = {
   PYLON_AGENT_PVE_TOKEN_ID: { path: ["pve", "tokenId"], type: "string" },
   PYLON_AGENT_PVE_TOKEN_SECRET_FILE: { path: ["pve", "tokenSecretFile"], type: "string" },
   PYLON_AGENT_PVE_CA_FILE: { path: ["pve", "caFile"], type: "string" },
+  PYLON_AGENT_CADDY_ADMIN_URL: { path: ["apps", "caddyAdminUrl"], type: "string" },
+  PYLON_AGENT_HTTPS_PORT: { path: ["apps", "httpsPort"], type: "int" },
+  PYLON_AGENT_HTTP_PORT: { path: ["apps", "httpPort"], type: "int" },
+  PYLON_AGENT_ACME_EMAIL: { path: ["apps", "acmeEmail"], type: "string" },
+  PYLON_AGENT_VM_TEMPLATE_ID: { path: ["apps", "vmTemplateId"], type: "int" },
+  PYLON_AGENT_VM_USER: { path: ["apps", "vmUser"], type: "string" },
+  PYLON_AGENT_SSH_PORTS: { path: ["apps", "sshPorts"], type: "ports" },
+  PYLON_AGENT_PCT_PATH: { path: ["apps", "pctPath"], type: "string" },
 };
 
 /** A config problem, with the field (or env variable) it is about. */
@@ -77,10 +129,14 @@ function applyEnv(raw: Record<string, unknown>, env: Record<string, string | und
   for (const [name, { path, type }] of Object.entries(ENV)) {
     const value = env[name];
     if (value === undefined || value === "") continue;
-    let parsed: string | number = value;
+    let parsed: string | number | number[] = value;
     if (type === "int") {
       if (!/^\d+$/.test(value)) throw new ConfigError(`${name}: must be a whole number, got "${value}"`);
       parsed = Number(value);
+    } else if (type === "ports") {
+      if (!/^\d+(,\d+)*$/.test(value))
+        throw new ConfigError(`${name}: must be port numbers separated by commas, got "${value}"`);
+      parsed = value.split(",").map(Number);
     }
     let target = raw;
     for (const key of path.slice(0, -1)) {
@@ -123,6 +179,7 @@ export function parseConfig(
     stateDir: abs(c.stateDir),
     // PVE names a node after the short hostname (PVE::INotify::nodename).
     nodeName: c.nodeName ?? hostname().split(".")[0] ?? hostname(),
+    apps: { ...c.apps, ...(c.apps.pctPath ? { pctPath: abs(c.apps.pctPath) } : {}) },
     pve: { ...c.pve, tokenSecretFile: abs(c.pve.tokenSecretFile), caFile: abs(c.pve.caFile) },
   };
 }

@@ -70,10 +70,10 @@ export function appJobDeps(): AppJobDeps {
   return configured;
 }
 
-/** The dependencies for a real agent: its Proxmox token and Caddy's admin API on localhost. */
+/** The dependencies for a real agent: its Proxmox token, Caddy's admin API and the `apps` config. */
 export async function appJobDepsFromConfig(
   config: AgentConfig,
-  overrides: Partial<AppJobDeps> & { caddyAdminUrl?: string } = {},
+  overrides: Partial<AppJobDeps> = {},
 ): Promise<AppJobDeps> {
   const u = new URL(config.pve.url);
   const engine = new TokenEngine({
@@ -82,12 +82,25 @@ export async function appJobDepsFromConfig(
     tokenSecret: (await readFile(config.pve.tokenSecretFile, "utf8")).trim(),
     ca: await readFile(config.pve.caFile),
   });
-  const { caddyAdminUrl, ...rest } = overrides;
+  const a = config.apps;
   return {
     ...APP_JOB_DEFAULTS,
     engine,
-    routes: new CaddyRoutes({ adminUrl: caddyAdminUrl }),
+    routes: new CaddyRoutes({
+      adminUrl: a.caddyAdminUrl,
+      httpsPort: a.httpsPort,
+      httpPort: a.httpPort,
+      ...(a.acmeEmail ? { acmeEmail: a.acmeEmail } : {}),
+    }),
     stateDir: config.stateDir,
-    ...rest,
+    vmTemplateId: a.vmTemplateId,
+    vmUser: a.vmUser,
+    lxcTemplatePrefix: a.lxcTemplatePrefix,
+    lxcTemplateStorage: a.lxcTemplateStorage,
+    appsBase: a.appsBase,
+    sshPorts: a.sshPorts,
+    addressTimeoutMs: a.addressTimeoutSeconds * 1000,
+    ...(a.pctPath ? { pctPath: a.pctPath } : {}),
+    ...overrides,
   };
 }
