@@ -202,6 +202,33 @@ describe("JobRunner", () => {
     });
   });
 
+  it("after a restart that lost the journal key, fails a deploy holding secrets and asks for a redeploy", async () => {
+    const params = {
+      appId: "app_1",
+      name: "wiki",
+      mode: "create",
+      guest: { type: "lxc", cores: 1, memoryMb: 512, diskGb: 4, storage: "local-lvm", bridge: "vmbr0" },
+      source: { type: "compose", compose: "services: {}\n" },
+      env: {},
+      http: { port: 8080, path: "/", timeoutSeconds: 5 },
+      route: null,
+      secrets: { TOKEN: "never-in-clear-7" },
+    };
+    await journal.accept("rs_4", "app.deploy", params, 1);
+    await runner.stop(0);
+    await journal.close();
+    await rm(join(dir, "journal.key"));
+    sent = [];
+    runner = await makeRunner();
+    runner.recover();
+    const r = await resultOf("rs_4");
+    expect(r).toMatchObject({
+      status: "failed",
+      error: { message: expect.stringMatching(/secrets could not be read back.*journal key.*redeploy/) },
+    });
+    expect(JSON.stringify(r)).not.toContain("never-in-clear-7");
+  });
+
   it("answers status: absent for unknown jobs, resends for held ones", async () => {
     runner.status("nope");
     expect(sent.at(-1)).toEqual({ type: "absent", jobId: "nope" });

@@ -231,6 +231,10 @@ export class JobRunner {
     try {
       if (resumed) await ctx.log("warn", "the agent restarted while this job ran; picking it up again");
       if (signal.reason === CANCEL) throw new JobError("cancelled before it started");
+      if (entry.unreadable)
+        throw new JobError(
+          `this job's secrets could not be read back after the agent restarted (${entry.unreadable}); run it again (redeploy)`,
+        );
       const data = await this.#runHandler(entry, ctx);
       result = { kind: "result", status: "succeeded", result: data };
     } catch (err) {

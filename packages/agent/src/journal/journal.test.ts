@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -131,5 +131,83 @@ describe("Journal", () => {
     const j = await Journal.open(dir, { log: silentLogger });
     await j.close();
     expect((await stat(join(dir, "journal.jsonl"))).mode & 0o777).toBe(0o600);
+  });
+
+  describe("secret-bearing params", () => {
+    const SECRET = "s3cret-db-password-42";
+    const KEY =
+      "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAA-deploy-key\n-----END OPENSSH PRIVATE KEY-----";
+    const deployParams = {
+      appId: "app_1",
+      name: "wiki",
+      mode: "create",
+      env: { GREETING: "hello" },
+      secrets: { DB_PASSWORD: SECRET },
+      deployKey: KEY,
+      source: { type: "compose", compose: `services:\n  db:\n    environment:\n      PASSWORD: ${SECRET}\n` },
+    };
+    /** Every file of the state dir, as text. */
+    const allFiles = async () =>
+      (await Promise.all((await readdir(dir)).map((f) => readFile(join(dir, f), "utf8")))).join("\n");
+
+    it("never writes them in clear, yet gives them back after a restart and a compaction", async () => {
+      const j = await Journal.open(dir, { log: silentLogger });
+      await j.accept("job_s", "app.deploy", deployParams, 1);
+      expect(j.get("job_s")?.params).toEqual(deployParams);
+      await j.appendEvent("job_s", log);
+      await j.close();
+      let files = await allFiles();
+      expect(files).not.toContain(SECRET);
+      expect(files).not.toContain("deploy-key");
+      // What is not secret stays readable.
+      expect(files).toContain('"GREETING":"hello"');
+      expect((await stat(join(dir, "journal.key"))).mode & 0o777).toBe(0o600);
+
+      const again = await Journal.open(dir, { log: silentLogger });
+      expect(again.get("job_s")?.params).toEqual(deployParams);
+      expect(again.get("job_s")?.unreadable).toBeUndefined();
+      await again.compact();
+      await again.close();
+      files = await allFiles();
+      expect(files).not.toContain(SECRET);
+      const third = await Journal.open(dir, { log: silentLogger });
+      expect(third.get("job_s")?.params).toEqual(deployParams);
+      await third.close();
+    });
+
+    it("leaves params without secrets untouched and creates no key for them", async () => {
+      const j = await Journal.open(dir, { log: silentLogger });
+      await j.accept("job_p", "guest.power", { vmid: 101, type: "lxc", action: "start" }, 1);
+      await j.close();
+      expect(await readdir(dir)).not.toContain("journal.key");
+    });
+
+    it("marks a job whose sealed secrets cannot be opened (key lost) instead of running it without them", async () => {
+      const j = await Journal.open(dir, { log: silentLogger });
+      await j.accept("job_s", "app.deploy", deployParams, 1);
+      await j.close();
+      await rm(join(dir, "journal.key"));
+      const warnings: string[] = [];
+      const spy = {
+        ...silentLogger,
+        warn: (m: string, f?: object) => warnings.push(`${m} ${JSON.stringify(f)}`),
+      };
+      const again = await Journal.open(dir, { log: spy });
+      expect(again.get("job_s")?.unreadable).toMatch(/journal key .* missing/);
+      expect(JSON.stringify(again.get("job_s")?.params)).not.toContain(SECRET);
+      expect(warnings.join()).toMatch(/sealed secrets cannot be read back/);
+      await again.close();
+    });
+
+    it("refuses a sealed part moved to another job", async () => {
+      const j = await Journal.open(dir, { log: silentLogger });
+      await j.accept("job_a", "app.deploy", deployParams, 1);
+      await j.close();
+      const text = await readFile(join(dir, "journal.jsonl"), "utf8");
+      await writeFile(join(dir, "journal.jsonl"), text.replaceAll("job_a", "job_b"));
+      const again = await Journal.open(dir, { log: silentLogger });
+      expect(again.get("job_b")?.unreadable).toMatch(/do not open/);
+      await again.close();
+    });
   });
 });

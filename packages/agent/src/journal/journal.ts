@@ -12,6 +12,7 @@ import {
   type StoredEvent,
 } from "./records.ts";
 import { replayJournal } from "./replay.ts";
+import { journalKey, mergeSecrets, readJournalKey, seal, splitSecrets, unseal } from "./sealing.ts";
 
 export type { JobEntry, JobEvent, StoredEvent } from "./records.ts";
 
@@ -38,9 +39,17 @@ interface Pending {
  * append-only JSON-lines file. Records that must survive a crash are fsynced before the
  * promise resolves; concurrent appends share one fsync (group commit). When finished and
  * acknowledged jobs pile up, the live state is rewritten to a new file and renamed over.
+ *
+ * Secret-bearing params (app.deploy's secrets, deploy key and rendered compose) are never
+ * written in clear: they are sealed with AES-256-GCM under a random key in `journal.key`
+ * (0600, beside the journal, created on first use) so an interrupted deploy still resumes
+ * after a restart. A job whose sealed part cannot be opened again (key lost) fails saying so
+ * instead of running without its secrets. See sealing.ts for the reasoning.
  */
 export class Journal {
   readonly path: string;
+  readonly #dir: string;
+  #key: Promise<Buffer> | undefined;
   #fh: FileHandle;
   #jobs: Map<string, JobEntry>;
   #done: Map<string, number>;
@@ -59,6 +68,7 @@ export class Journal {
     opts: JournalOptions,
   ) {
     this.path = path;
+    this.#dir = join(path, "..");
     this.#fh = fh;
     this.#jobs = jobs;
     this.#done = done;
@@ -78,6 +88,7 @@ export class Journal {
     const { jobs, done, skipped, torn } = replayJournal(text);
     if (torn) opts.log.warn("journal: ignored a torn last record (the agent stopped mid-write)");
     if (skipped > 0) opts.log.warn("journal: skipped unreadable records", { skipped });
+    await openSealed(dir, jobs, opts.log);
     const fh = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, 0o600);
     const journal = new Journal(path, fh, jobs, done, opts);
     // Start from a clean file: drops the torn tail and anything already settled.
@@ -103,10 +114,20 @@ export class Journal {
   /** Records an accepted job durably; resolves once it is on disk. */
   async accept(jobId: string, kind: string, params: unknown, attempt: number): Promise<JobEntry> {
     const at = this.#opts.now();
+    const { clear, secret } = splitSecrets(kind, params);
+    let sealed: string | undefined;
+    if (secret) {
+      this.#key ??= journalKey(this.#dir);
+      this.#key.catch(() => {
+        this.#key = undefined;
+      });
+      sealed = seal(await this.#key, jobId, secret);
+    }
     const entry: JobEntry = {
       jobId,
       kind,
       params,
+      ...(sealed ? { sealed } : {}),
       attempt,
       acceptedAt: at,
       checkpoints: new Map(),
@@ -116,7 +137,7 @@ export class Journal {
       finished: false,
     };
     this.#jobs.set(jobId, entry);
-    await this.#append({ t: "accept", jobId, kind, params, attempt, at }, true);
+    await this.#append({ t: "accept", jobId, kind, params: clear, sealed, attempt, at }, true);
     return entry;
   }
 
@@ -183,7 +204,8 @@ export class Journal {
             t: "accept",
             jobId,
             kind: e.kind,
-            params: e.params,
+            params: e.sealed ? splitSecrets(e.kind, e.params).clear : e.params,
+            sealed: e.sealed,
             attempt: e.attempt,
             at: e.acceptedAt,
           }),
@@ -267,5 +289,33 @@ export class Journal {
     });
     this.#chain = run.catch(() => {});
     return run;
+  }
+}
+
+/** Merges each replayed job's sealed secrets back into its params, or marks the job unreadable. */
+async function openSealed(dir: string, jobs: Map<string, JobEntry>, log: Logger): Promise<void> {
+  const sealed = [...jobs.values()].filter((e) => e.sealed && !e.finished);
+  if (sealed.length === 0) return;
+  let key: Buffer | undefined;
+  let problem = "the journal key (journal.key) is missing";
+  try {
+    key = await readJournalKey(dir);
+  } catch (err) {
+    problem = `the journal key cannot be read (${errnoCode(err) ?? "invalid"})`;
+  }
+  for (const entry of sealed) {
+    try {
+      if (!key || !entry.sealed) throw new Error(problem);
+      const secret = unseal(key, entry.jobId, entry.sealed);
+      if (typeof secret !== "object" || secret === null) throw new Error("the sealed part is not an object");
+      entry.params = mergeSecrets(entry.kind, entry.params, secret as Record<string, unknown>);
+    } catch (err) {
+      entry.unreadable = key ? "its sealed secrets do not open with the journal key" : problem;
+      log.warn("journal: a job's sealed secrets cannot be read back; it will fail", {
+        jobId: entry.jobId,
+        problem: entry.unreadable,
+        err: err instanceof Error && key ? err.message : undefined,
+      });
+    }
   }
 }

@@ -24,7 +24,10 @@ export const journalRecordSchema = z.discriminatedUnion("t", [
     t: z.literal("accept"),
     jobId,
     kind: z.string(),
+    /** The params without their secret values (see sealing.ts). */
     params: z.unknown(),
+    /** The secret values, sealed with the journal key; absent when the job carries none. */
+    sealed: z.string().optional(),
     attempt: z.number().int().min(1),
     at: z.number(),
   }),
@@ -49,7 +52,12 @@ export type JournalRecord = z.infer<typeof journalRecordSchema>;
 export interface JobEntry {
   jobId: string;
   kind: string;
+  /** The full params, secrets merged back in (only the sealed form is ever written). */
   params: unknown;
+  /** The sealed secret part as written in the journal. */
+  sealed?: string;
+  /** Why the secret part could not be read back after a restart; the job then fails saying so. */
+  unreadable?: string;
   attempt: number;
   acceptedAt: number;
   checkpoints: Map<string, unknown>;

@@ -44,6 +44,7 @@ export function replayJournal(text: string): Replayed {
           jobId: r.jobId,
           kind: r.kind,
           params: r.params,
+          ...(r.sealed ? { sealed: r.sealed } : {}),
           attempt: r.attempt,
           acceptedAt: r.at,
           checkpoints: new Map(),
