@@ -26,14 +26,20 @@ export interface SimOptions {
   ssh?: boolean;
   /** Reported PVE version (default "8.4.5"); "9.x" also switches the 9.0 permission changes on. */
   pveVersion?: string;
+  /**
+   * A PEM CA file every guest trusts, as if installed in its trust store: HTTPS clients in guest
+   * commands (git, curl) verify against it. For Git servers with a private CA in tests.
+   */
+  guestCaFile?: string;
   /** Seed the node with a debian-12 template and a cloud-init VM template 9000 (default true). */
   seed?: boolean;
 }
 
 /** Options with defaults applied. */
-export type ResolvedOptions = Required<Omit<SimOptions, "stateDir" | "lockTimeoutMs">> & {
+export type ResolvedOptions = Required<Omit<SimOptions, "stateDir" | "lockTimeoutMs" | "guestCaFile">> & {
   stateDir?: string;
   lockTimeoutMs?: number;
+  guestCaFile?: string;
 };
 
 /** Applies defaults. */
@@ -50,6 +56,7 @@ export function resolveOptions(o: SimOptions = {}): ResolvedOptions {
     stateDir: o.stateDir,
     rootPassword: o.rootPassword ?? "pylon-root",
     lockTimeoutMs: o.lockTimeoutMs,
+    guestCaFile: o.guestCaFile,
     ssh: o.ssh ?? true,
     seed: o.seed ?? true,
     pveVersion: o.pveVersion ?? "8.4.5",

@@ -35,6 +35,8 @@ export class World {
     onStart?: (g: Guest) => void;
     onStop?: (g: Guest) => Promise<void> | void;
     onDestroy?: (g: Guest) => Promise<void> | void;
+    /** A full clone finished: the clone's disk is a copy of the source's. */
+    onClone?: (src: Guest, clone: Guest) => void;
   } = {};
 
   constructor(

@@ -42,13 +42,17 @@ export const routeSpecSchema = z.object({
   tls: z.enum(["internal", "acme"]),
 });
 
-/** app.deploy: create the guest and run the app, or redeploy into the existing guest. */
+/**
+ * app.deploy: create the guest and run the app, redeploy into the existing guest, or clone
+ * another app's guest (its disk: files and volumes) into a new one and run the app there.
+ */
 export const appDeployParamsSchema = z
   .object({
     appId: z.string().max(64),
     name: z.string().max(63),
-    mode: z.enum(["create", "redeploy"]),
+    mode: z.enum(["create", "redeploy", "clone"]),
     vmid: vmidSchema.optional().meta({ description: "The app's guest (redeploy)" }),
+    cloneFrom: vmidSchema.optional().meta({ description: "The guest cloned (clone)" }),
     guest: guestSpecSchema,
     source: deploySourceSchema,
     env: z.record(z.string(), z.string()),

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AuthorizedKeys, generateKeyPair, startSshServer } from "../shell/ssh.ts";
 import type { World } from "../world.ts";
@@ -120,6 +120,16 @@ export function attachGuestRuntime(world: World): { stop: () => Promise<void> } 
     const s = sshServers.get(g.vmid);
     sshServers.delete(g.vmid);
     await s?.close();
+  };
+  // A clone's disk is a copy of the source's: files, docker state and images included, but
+  // none of the source's processes (the clone's containers start with it, by restart policy).
+  world.hooks.onClone = (src, clone) => {
+    const from = join(world.stateDir, "guests", String(src.vmid), "root");
+    if (!existsSync(from)) return;
+    cpSync(from, join(world.stateDir, "guests", String(clone.vmid), "root"), { recursive: true });
+    const dir = containerDir(world, clone);
+    for (const c of readContainers(world, clone))
+      writeFileSync(join(dir, `${c.name}.json`), JSON.stringify({ ...c, pids: [] }));
   };
   world.hooks.onDestroy = async (g) => {
     await world.hooks.onStop?.(g);

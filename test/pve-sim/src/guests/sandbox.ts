@@ -45,6 +45,9 @@ export function guestEnv(world: World, g: Guest, extra: Record<string, string> =
       /(?:hwaddr|virtio)=([^,]+)/.exec(g.config.net0 ?? "")?.[1] ?? "bc:24:11:00:00:00"
     ).toLowerCase(),
     PVE_SIM_NODE_BIN: process.execPath,
+    ...(world.opts.guestCaFile
+      ? { GIT_SSL_CAINFO: world.opts.guestCaFile, SSL_CERT_FILE: world.opts.guestCaFile }
+      : {}),
     ...extra,
   };
 }

@@ -85,6 +85,7 @@ export function lxcCloneRoutes(): Route[] {
                 conf.rootfs = root.replace(volid, `${volid.split(":")[0]}:${name}`);
               }
               delete conf.lock;
+              world.hooks.onClone?.(src, clone);
             } catch (err) {
               for (const v of created) freeVolume(world, v);
               if (world.guests.get(newid) === clone) world.guests.delete(newid);

@@ -112,6 +112,7 @@ export function qemuCloneRoutes(): Route[] {
                 !running,
               );
               delete conf.lock;
+              world.hooks.onClone?.(src, clone);
             } catch (err) {
               for (const v of created) freeVolume(world, v);
               if (world.guests.get(newid) === clone) world.guests.delete(newid);

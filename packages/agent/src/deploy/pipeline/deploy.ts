@@ -194,7 +194,7 @@ export const appDeploy: JobHandler<"app.deploy"> = {
     const state = before?.state ?? freshState(params.mode === "redeploy" ? (params.vmid ?? null) : null);
     if (state.vmid === null && reserved.success) state.vmid = reserved.data.vmid;
     const run = makeRun(ctx, deps, params, state);
-    const steps = params.mode === "create" ? CREATE_STEPS : REDEPLOY_STEPS;
+    const steps = params.mode === "redeploy" ? REDEPLOY_STEPS : CREATE_STEPS;
     try {
       await runSteps(ctx, KEY, steps, run, before?.done ?? [], async (_failed, _message, undoErrors) => {
         if (params.mode !== "redeploy" || !state.preSnapshot) return undefined;
@@ -210,7 +210,7 @@ export const appDeploy: JobHandler<"app.deploy"> = {
       vmid: vmidOf(run),
       address: state.address ?? "",
       commit: state.commit,
-      snapshot: params.mode === "create" ? state.snapshot : state.preSnapshot,
+      snapshot: params.mode === "redeploy" ? state.preSnapshot : state.snapshot,
     };
   },
 };

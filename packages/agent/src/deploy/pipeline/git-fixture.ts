@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, normalize } from "node:path";
@@ -29,8 +30,38 @@ const git = (cwd: string, ...args: string[]) =>
     },
   }).trim();
 
-/** Commits files to `main` of a new repository and serves it on 127.0.0.1. */
-export async function serveRepo(files: Record<string, string>): Promise<ServedRepo> {
+/** A self-signed certificate for 127.0.0.1 (made with openssl), which is its own CA. */
+export interface TestCert {
+  key: string;
+  cert: string;
+  /** The certificate's file (give it to whatever must trust the server). */
+  certFile: string;
+}
+
+/** Makes a self-signed certificate for IP 127.0.0.1 in `dir`. */
+export async function selfSignedCert(dir: string): Promise<TestCert> {
+  const keyFile = join(dir, "git-key.pem");
+  const certFile = join(dir, "git-cert.pem");
+  execFileSync(
+    "openssl",
+    [
+      ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
+      ...["-keyout", keyFile, "-out", certFile, "-days", "2", "-subj", "/CN=127.0.0.1"],
+      ...["-addext", "subjectAltName=IP:127.0.0.1"],
+    ],
+    { stdio: "ignore" },
+  );
+  return { key: await readFile(keyFile, "utf8"), cert: await readFile(certFile, "utf8"), certFile };
+}
+
+/**
+ * Commits files to `main` of a new repository and serves it on 127.0.0.1, over HTTPS when a
+ * certificate is given (URL `https://127.0.0.1:<port>/app.git`).
+ */
+export async function serveRepo(
+  files: Record<string, string>,
+  tls?: { key: string; cert: string },
+): Promise<ServedRepo> {
   const dir = await mkdtemp(join(tmpdir(), "pylon-git-fixture-"));
   const work = join(dir, "work");
   const bare = join(dir, "app.git");
@@ -44,7 +75,7 @@ export async function serveRepo(files: Record<string, string>): Promise<ServedRe
   const commit = git(work, "rev-parse", "HEAD");
   git(dir, "clone", "-q", "--bare", work, bare);
   git(bare, "update-server-info");
-  const server = http.createServer(async (req, res) => {
+  const handler: http.RequestListener = async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname));
     const file = join(dir, path);
     if (!file.startsWith(`${bare}/`) || !(await stat(file).catch(() => undefined))?.isFile()) {
@@ -52,11 +83,12 @@ export async function serveRepo(files: Record<string, string>): Promise<ServedRe
       return;
     }
     res.writeHead(200).end(await readFile(file));
-  });
+  };
+  const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}/app.git`,
+    url: `${tls ? "https" : "http"}://127.0.0.1:${port}/app.git`,
     commit,
     close: async () => {
       server.closeAllConnections();

@@ -1,10 +1,12 @@
 import type { JobContext } from "../../jobs/types.ts";
 import type { GuestType } from "../../proxmox/client.ts";
 import { PveError } from "../../proxmox/errors.ts";
+import { errorMessage } from "../../util/errors.ts";
 import { agentKeyPair, forgetHostKey } from "./connect.ts";
 import { type DeployRun, vmidOf, waitTask } from "./context.ts";
 import type { AppJobDeps } from "./deps.ts";
 import type { PveApi } from "./pve-api.ts";
+import { dropSnapshot } from "./snapshot.ts";
 import { StepFailure } from "./steps.ts";
 
 const label = (type: GuestType, vmid: number) => `${type === "lxc" ? "CT" : "VM"} ${vmid}`;
@@ -49,8 +51,13 @@ export async function createGuest(run: DeployRun): Promise<string> {
     if (existing && existing.lock !== "create" && ctx.resumed)
       return `${label(params.guest.type, vmid)} exists (resumed)`;
     try {
-      const upid = params.guest.type === "lxc" ? await createLxc(run, vmid) : await cloneVm(run, vmid);
-      await waitTask(ctx, deps, upid);
+      if (params.mode === "clone") await cloneApp(run, vmid);
+      else
+        await waitTask(
+          ctx,
+          deps,
+          params.guest.type === "lxc" ? await createLxc(run, vmid) : await cloneVm(run, vmid),
+        );
       break;
     } catch (err) {
       const taken = err instanceof PveError && /already exists|config file already exists/.test(err.message);
@@ -61,7 +68,44 @@ export async function createGuest(run: DeployRun): Promise<string> {
     }
   }
   if (params.guest.type === "qemu") await configureVm(run, vmidOf(run));
-  return label(params.guest.type, vmidOf(run));
+  else if (params.mode === "clone")
+    await run.api.setConfig("lxc", vmidOf(run), { cores: params.guest.cores, memory: params.guest.memoryMb });
+  const made = label(params.guest.type, vmidOf(run));
+  return params.mode === "clone" ? `${made} cloned from ${params.cloneFrom}` : made;
+}
+
+/**
+ * A full clone of another app's guest, from a snapshot taken for it (so the source keeps
+ * running, and a CT clone does not need it stopped). The snapshot is dropped afterwards,
+ * whatever happened. Its name is fixed per clone, so a resumed step finds it again.
+ */
+async function cloneApp(run: DeployRun, vmid: number): Promise<void> {
+  const { api, ctx, deps, params } = run;
+  const type = params.guest.type;
+  const source = params.cloneFrom;
+  if (source === undefined) throw new StepFailure("no guest to clone from");
+  if (!(await api.status(type, source)))
+    throw new StepFailure(`${label(type, source)} to clone from does not exist on ${ctx.nodeName}`);
+  const snapname = `pylon_clone_${vmid}`;
+  if (!(await api.snapshots(type, source)).includes(snapname))
+    await waitTask(ctx, deps, await api.snapshot(type, source, snapname));
+  try {
+    await waitTask(
+      ctx,
+      deps,
+      await api.clone(type, source, {
+        newid: vmid,
+        [type === "lxc" ? "hostname" : "name"]: params.name,
+        full: 1,
+        snapname,
+        storage: params.guest.storage,
+      }),
+    );
+  } finally {
+    await dropSnapshot(ctx, deps, api, type, source, snapname).catch((err: unknown) =>
+      ctx.log("warn", `snapshot ${snapname} of ${label(type, source)} not deleted: ${errorMessage(err)}`),
+    );
+  }
 }
 
 async function createLxc(run: DeployRun, vmid: number): Promise<string> {

@@ -75,6 +75,8 @@ export function checkDeploy(
     if (value.includes("\0"))
       throw new JobError(`environment variable ${name} contains a NUL byte`, "validate");
   }
+  if (params.mode === "clone" && params.cloneFrom === undefined)
+    throw new JobError("a clone needs cloneFrom (the guest to clone)");
   if (params.mode === "redeploy" && params.vmid === undefined)
     throw new JobError("a redeploy needs the app's vmid", "validate");
   if (params.source.type === "git") {

@@ -76,7 +76,12 @@ export class PveApi {
 
   /** POST /nodes/{n}/qemu/{template}/clone; returns the UPID. */
   cloneVm(template: number, params: Record<string, string | number>): Promise<string> {
-    return this.#call("POST", `${this.#guest("qemu", template)}/clone`, upid, params);
+    return this.clone("qemu", template, params);
+  }
+
+  /** POST …/{vmid}/clone (CT or VM); returns the UPID. */
+  clone(type: GuestType, vmid: number, params: Record<string, string | number>): Promise<string> {
+    return this.#call("POST", `${this.#guest(type, vmid)}/clone`, upid, params);
   }
 
   /** GET …/config. */
