@@ -38,8 +38,9 @@ export async function deployJob(
   row: AppRow,
   secrets: AppSecrets,
   ports: { name: string; port: number }[],
-  mode: "create" | "redeploy",
+  mode: "create" | "redeploy" | "clone",
   url: string,
+  cloneFrom?: number,
 ): Promise<{
   params: AppDeployParams;
   sealed: { secrets: Record<string, string>; deployKey?: string; compose?: string };
@@ -50,6 +51,7 @@ export async function deployJob(
     name: row.name,
     mode,
     ...(row.vmid !== null && mode === "redeploy" ? { vmid: row.vmid } : {}),
+    ...(mode === "clone" && cloneFrom !== undefined ? { cloneFrom } : {}),
     guest: {
       type: row.guestType,
       cores: row.cores,

@@ -31,7 +31,7 @@ function invalid(path: string, message: string): ApiError {
 }
 
 /** Refuses resources the node cannot give, from its last inventory and heartbeat figures. */
-function checkCapacity(
+export function checkCapacity(
   node: NodeRow,
   want: { cores: number; memoryMb: number; diskGb: number; storage: string },
 ) {
@@ -164,7 +164,7 @@ export async function createApp(
     name: body.name,
     nodeId: node.id,
     status: "deploying",
-    guestType: body.target.type,
+    guestType: body.target.type === "vm" ? "qemu" : body.target.type,
     vmid: null,
     address: null,
     ...want,
@@ -181,14 +181,34 @@ export async function createApp(
     createdAt: now,
     updatedAt: now,
   };
+  return insertAndDeploy(deps, row, portNames, requestedBy, { mode: "create" });
+}
+
+/**
+ * Inserts a new app (its name and domain unique), reserves its ports and queues its first
+ * deploy (or clone). Nothing stays behind when a step fails.
+ */
+export async function insertAndDeploy(
+  deps: Deps,
+  row: AppRow,
+  portNames: string[],
+  requestedBy: string | null,
+  how: { mode: "create" } | { mode: "clone"; cloneFrom: number },
+): Promise<AppRow> {
   const inserted = await deps.db.insert(apps).values(row).onConflictDoNothing().returning({ id: apps.id });
   if (inserted.length === 0)
-    throw new ApiError("conflict", `An app named '${body.name}' or served at '${domain}' already exists`);
+    throw new ApiError("conflict", `An app named '${row.name}' or served at '${row.domain}' already exists`);
   try {
-    for (const name of portNames) await allocatePort(deps, node.id, row.id, name);
-    return await queueDeploy(deps, row, "create", requestedBy);
+    for (const name of portNames) await allocatePort(deps, row.nodeId, row.id, name);
+    return await queueDeploy(
+      deps,
+      row,
+      how.mode,
+      requestedBy,
+      how.mode === "clone" ? how.cloneFrom : undefined,
+    );
   } catch (err) {
-    await freePorts(deps, node.id, row.id);
+    await freePorts(deps, row.nodeId, row.id);
     await deps.db.delete(apps).where(eq(apps.id, row.id));
     throw err;
   }
@@ -198,8 +218,9 @@ export async function createApp(
 export async function queueDeploy(
   deps: Deps,
   row: AppRow,
-  mode: "create" | "redeploy",
+  mode: "create" | "redeploy" | "clone",
   requestedBy: string | null,
+  cloneFrom?: number,
 ): Promise<AppRow> {
   const ports = await portsOf(deps, row.id);
   const secrets = await appSecrets(deps, row);
@@ -209,6 +230,7 @@ export async function queueDeploy(
     ports,
     mode,
     appUrl(row.domain, appsConfig(deps).httpsPort),
+    cloneFrom,
   );
   return queueAppJob(deps, row, "app.deploy", params, requestedBy, sealed, "deploying");
 }

@@ -90,7 +90,10 @@ export type AppSourceInput = z.infer<typeof appSourceInputSchema>;
 export const appTargetInputSchema = z
   .object({
     nodeId: idSchema,
-    type: z.enum(GUEST_TYPES).default("lxc"),
+    type: z
+      .enum([...GUEST_TYPES, "vm"])
+      .default("lxc")
+      .meta({ description: "lxc (a container) or vm (a QEMU VM; `qemu` is accepted too)" }),
     cores: z.number().int().min(1).max(64).optional(),
     memoryMb: z.number().int().min(256).max(262_144).optional(),
     diskGb: z.number().int().min(2).max(4096).optional(),

@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobs, ports } from "../../db/schema/index.ts";
-import { offerParams, recordEvent } from "../../services/agent-jobs.ts";
+import { markAccepted, offerParams, recordEvent } from "../../services/agent-jobs.ts";
 import { type Harness, makeHarness } from "../../testing/harness.ts";
 
 let h: Harness;
@@ -225,6 +225,157 @@ describe("deploying a catalog app", () => {
       lastError: "create guest: storage 'local-lvm' is full",
       url: null,
     });
+  });
+});
+
+describe("cloning an app", () => {
+  it("queues a clone of the app's guest as a new app with its own name, domain and ports", async () => {
+    const src = await (
+      await h.call("POST", "/api/v1/apps", {
+        as: op,
+        body: {
+          name: "wiki",
+          source: { type: "catalog", catalogId: "nginx" },
+          target: { nodeId },
+          secrets: { TOKEN: "clone-secret-1" },
+        },
+      })
+    ).json();
+    // Not yet: the source has no guest while its first deploy runs.
+    const early = await h.call("POST", `/api/v1/apps/${src.id}/clone`, { as: op, body: { name: "wiki2" } });
+    expect(early.status).toBe(409);
+    expect((await early.json()).error.message).toMatch(/has no guest to clone yet/);
+    await finish(src.lastJobId, {
+      kind: "result",
+      status: "succeeded",
+      result: { vmid: 150, address: "127.77.0.50", commit: null, snapshot: "pylon_1" },
+    });
+
+    const res = await h.call("POST", `/api/v1/apps/${src.id}/clone`, { as: op, body: { name: "wiki2" } });
+    expect(res.status).toBe(202);
+    const copy = await res.json();
+    expect(copy).toMatchObject({
+      name: "wiki2",
+      status: "deploying",
+      domain: "wiki2.pylon.internal",
+      guest: { vmid: null },
+      source: { type: "catalog", catalogId: "nginx" },
+    });
+    expect(copy.id).not.toBe(src.id);
+    expect(copy.secretNames).toEqual(src.secretNames);
+    const srcPorts = src.ports.map((p: { port: number }) => p.port);
+    for (const p of copy.ports) expect(srcPorts).not.toContain(p.port);
+
+    const job = await jobOf(copy.lastJobId);
+    expect(job.params).toMatchObject({ mode: "clone", cloneFrom: 150, name: "wiki2", appId: copy.id });
+    expect(JSON.stringify(job.params)).not.toContain("clone-secret-1");
+    const wire = (await offerParams(h.deps.secretKey, job)) as { secrets: Record<string, string> };
+    expect(wire.secrets.TOKEN).toBe("clone-secret-1");
+
+    const taken = await h.call("POST", `/api/v1/apps/${src.id}/clone`, { as: op, body: { name: "wiki2" } });
+    expect(taken.status).toBe(409);
+    const bad = await h.call("POST", `/api/v1/apps/${src.id}/clone`, {
+      as: op,
+      body: { name: "Not A Name" },
+    });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.details.fields[0].path).toBe("name");
+    const missing = await h.call("POST", "/api/v1/apps/app_nope/clone", { as: op, body: { name: "x1" } });
+    expect(missing.status).toBe(404);
+  });
+});
+
+describe("cancelling a deploy", () => {
+  const portsOf = async (appId: string) =>
+    (await h.db.select().from(ports).where(eq(ports.appId, appId))).length;
+  const create = async (name: string) =>
+    (
+      await h.call("POST", "/api/v1/apps", {
+        as: op,
+        body: { name, source: { type: "catalog", catalogId: "nginx" }, target: { nodeId } },
+      })
+    ).json();
+
+  it("a queued first deploy cancelled: the app is failed saying so, its ports are free", async () => {
+    const app = await create("never");
+    expect(await portsOf(app.id)).toBeGreaterThan(0);
+    const res = await h.call("POST", `/api/v1/jobs/${app.lastJobId}/cancel`, { as: op });
+    expect(res.status).toBe(200);
+    expect((await res.json()).status).toBe("cancelled");
+    const after = await (await h.call("GET", `/api/v1/apps/${app.id}`, { as: op })).json();
+    expect(after).toMatchObject({
+      status: "failed",
+      lastError: "Deploy cancelled: cancelled before it started",
+    });
+    expect(await portsOf(app.id)).toBe(0);
+  });
+
+  it("a running first deploy cancelled and undone by the agent: failed, cancelled, ports freed", async () => {
+    const app = await create("halfway");
+    await markAccepted(h.deps, nodeId, app.lastJobId);
+    const res = await h.call("POST", `/api/v1/jobs/${app.lastJobId}/cancel`, { as: op });
+    expect((await res.json()).cancelRequested).toBe(true);
+    // Still deploying until the agent reports how the cancel ended.
+    expect((await (await h.call("GET", `/api/v1/apps/${app.id}`, { as: op })).json()).status).toBe(
+      "deploying",
+    );
+    await finish(app.lastJobId, {
+      kind: "result",
+      status: "cancelled",
+      error: { step: "docker", message: "cancelled during docker; what it had done was undone" },
+      result: { undone: true },
+    });
+    const after = await (await h.call("GET", `/api/v1/apps/${app.id}`, { as: op })).json();
+    expect(after).toMatchObject({
+      status: "failed",
+      lastError: "Deploy cancelled: docker: cancelled during docker; what it had done was undone",
+      guest: { vmid: null },
+    });
+    expect(await portsOf(app.id)).toBe(0);
+  });
+
+  it("keeps the ports when the agent could not undo everything", async () => {
+    const app = await create("leftover");
+    await markAccepted(h.deps, nodeId, app.lastJobId);
+    await finish(app.lastJobId, {
+      kind: "result",
+      status: "cancelled",
+      error: {
+        step: "run",
+        message: "cancelled during run; undone in part; undo left work behind: create: locked",
+      },
+      result: { undone: false },
+    });
+    const after = await (await h.call("GET", `/api/v1/apps/${app.id}`, { as: op })).json();
+    expect(after.status).toBe("failed");
+    expect(await portsOf(app.id)).toBeGreaterThan(0);
+  });
+
+  it("a cancelled redeploy keeps the app running on its previous deploy", async () => {
+    const app = await create("steady");
+    await finish(app.lastJobId, {
+      kind: "result",
+      status: "succeeded",
+      result: { vmid: 160, address: "127.77.0.60", commit: null, snapshot: null },
+    });
+    const redeploy = await (
+      await h.call("POST", `/api/v1/apps/${app.id}/actions`, { as: op, body: { action: "redeploy" } })
+    ).json();
+    const jobId = redeploy.lastJobId;
+    await markAccepted(h.deps, nodeId, jobId);
+    await finish(jobId, {
+      kind: "result",
+      status: "cancelled",
+      error: {
+        step: "build",
+        message: "cancelled during build; what it had done was undone; rolled back to snapshot pylon_1",
+      },
+      result: { undone: true },
+    });
+    const after = await (await h.call("GET", `/api/v1/apps/${app.id}`, { as: op })).json();
+    expect(after).toMatchObject({ status: "running", guest: { vmid: 160 } });
+    expect(after.lastError).toMatch(/^Redeploy cancelled: build: cancelled during build/);
+    expect(await portsOf(app.id)).toBeGreaterThan(0);
   });
 });
 

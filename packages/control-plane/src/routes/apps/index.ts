@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
 import * as actions from "./actions.ts";
+import * as clone from "./clone.ts";
 import * as create from "./create.ts";
 import * as del from "./delete.ts";
 import * as diagnostics from "./diagnostics.ts";
@@ -16,6 +17,7 @@ export const appRoutes = () =>
     .openapi(get.route, get.handler)
     .openapi(create.route, create.handler)
     .openapi(actions.route, actions.handler)
+    .openapi(clone.route, clone.handler)
     .openapi(update.route, update.handler)
     .openapi(del.route, del.handler)
     .openapi(diagnostics.route, diagnostics.handler)
