@@ -15,6 +15,7 @@ it("a viewer sees no admin navigation, and admin paths are not found", async () 
     "GET /api/v1/tokens": { body: { items: [] } },
     "GET /api/v1/nodes": { body: { items: [] } },
     "GET /api/v1/jobs": { body: { items: [], nextCursor: null } },
+    "GET /api/v1/apps": { body: { items: [] } },
   });
   render(() => <App />);
   const nav = await screen.findByRole("navigation", { name: "Main" });
@@ -25,7 +26,7 @@ it("a viewer sees no admin navigation, and admin paths are not found", async () 
     within(nav)
       .getAllByRole("link")
       .map((a) => a.textContent),
-  ).toEqual(["Overview", "Nodes", "Jobs", "Account", "API tokens"]);
+  ).toEqual(["Overview", "Apps", "Catalog", "Nodes", "Jobs", "Account", "API tokens"]);
   history.pushState(null, "", "/admin/users");
   dispatchEvent(new PopStateEvent("popstate"));
   await screen.findByRole("heading", { name: "Page not found" });
@@ -43,7 +44,18 @@ it("an admin sees the admin navigation and moves between screens without reloadi
     within(nav)
       .getAllByRole("link")
       .map((a) => a.textContent),
-  ).toEqual(["Overview", "Nodes", "Jobs", "Account", "API tokens", "Users", "Audit log", "Settings"]);
+  ).toEqual([
+    "Overview",
+    "Apps",
+    "Catalog",
+    "Nodes",
+    "Jobs",
+    "Account",
+    "API tokens",
+    "Users",
+    "Audit log",
+    "Settings",
+  ]);
   fireEvent.click(within(nav).getByRole("link", { name: "Users" }));
   await screen.findByRole("heading", { name: "Users" });
   expect(location.pathname).toBe("/admin/users");

@@ -3,6 +3,7 @@ import { Dynamic } from "solid-js/web";
 import { roleAtLeast } from "./api/roles.ts";
 import { Button } from "./components/Button.tsx";
 import { ErrorMessage } from "./components/ErrorMessage.tsx";
+import { lazyScreen } from "./components/LazyScreen.tsx";
 import { ScreenBoundary } from "./components/ScreenBoundary.tsx";
 import { Shell } from "./components/Shell.tsx";
 import { loadSession, session, sessionIs } from "./context/session.ts";
@@ -25,8 +26,19 @@ import { Users } from "./routes/users/Users.tsx";
 /** Screens get the path parameters (`/nodes/:id` → `params.id`). */
 export type ScreenProps = { params: Record<string, string> };
 
+// The app screens load on first use (their own chunks), so they do not count against the
+// initial JavaScript budget of issue 6.
+const Apps = lazyScreen(() => import("./routes/apps/Apps.tsx").then((m) => m.Apps));
+const AppPage = lazyScreen(() => import("./routes/apps/AppPage.tsx").then((m) => m.AppPage));
+const NewApp = lazyScreen(() => import("./routes/apps/new/NewApp.tsx").then((m) => m.NewApp));
+const Catalog = lazyScreen(() => import("./routes/catalog/Catalog.tsx").then((m) => m.Catalog));
+
 const SCREENS: Record<ScreenId, Component<ScreenProps>> = {
   overview: Overview,
+  apps: Apps,
+  catalog: Catalog,
+  "new-app": NewApp,
+  app: AppPage,
   nodes: Nodes,
   node: NodePage,
   jobs: Jobs,

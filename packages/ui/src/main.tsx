@@ -8,6 +8,7 @@ import "./styles/forms.css";
 import "./styles/tables.css";
 import "./styles/overlays.css";
 import "./styles/nodes.css";
+import "./styles/apps.css";
 
 applyStoredTheme();
 const root = document.getElementById("root");

@@ -1,5 +1,5 @@
 // Writes: one function per mutation the dashboard makes.
-import type { ApiToken, Job, Node, Role, Scope, User } from "@pylon/shared";
+import type { ApiToken, App, CreateAppBody, Job, Node, Role, Scope, User } from "@pylon/shared";
 import { request } from "./client.ts";
 import type { Me } from "./queries.ts";
 
@@ -56,3 +56,38 @@ export const deleteNode = (nodeId: string) => request<void>("DELETE", nodePath(n
 
 export const cancelJob = (id: string) =>
   request<Job>("POST", `/api/v1/jobs/${encodeURIComponent(id)}/cancel`);
+
+const appPath = (id: string, rest = "") => `/api/v1/apps/${encodeURIComponent(id)}${rest}`;
+
+type Optional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
+
+/** The body of `POST /api/v1/apps` as sent: what the API defaults may be left out. */
+export type CreateAppRequest = Optional<Omit<CreateAppBody, "source" | "target">, "env" | "secrets"> & {
+  source:
+    | Optional<Extract<CreateAppBody["source"], { type: "catalog" }>, "parameters">
+    | Optional<Extract<CreateAppBody["source"], { type: "git" }>, "ref" | "buildMode">;
+  target: Optional<CreateAppBody["target"], "type" | "storage" | "bridge">;
+};
+
+export const createApp = (body: CreateAppRequest) => request<App>("POST", "/api/v1/apps", { body });
+
+export type AppActionName = "start" | "stop" | "restart" | "redeploy";
+
+export const runAppAction = (id: string, action: AppActionName) =>
+  request<App>("POST", appPath(id, "/actions"), { body: { action } });
+
+/**
+ * Clones an app under a new name. The answer is `{ app, job }` (202); an answer that is the app
+ * itself is accepted too, so the dialog keeps working whichever shape the route settles on.
+ */
+export const cloneApp = (id: string, name: string) =>
+  request<{ app: App; job?: Job } | App>("POST", appPath(id, "/clone"), { body: { name } }).then((r) =>
+    "app" in r ? r.app : r,
+  );
+
+export type AppPatch = { cores?: number; memoryMb?: number; diskGb?: number; env?: Record<string, string> };
+
+export const updateApp = (id: string, patch: AppPatch) => request<App>("PATCH", appPath(id), { body: patch });
+
+export const deleteApp = (id: string, keepBackups: boolean) =>
+  request<App>("DELETE", appPath(id), { query: { keepBackups } });

@@ -1,5 +1,17 @@
 // Reads: one function per GET the dashboard makes.
-import type { ApiToken, AuditEntry, Inventory, Job, JobKind, JobStatus, Node, User } from "@pylon/shared";
+import type {
+  ApiToken,
+  App,
+  AuditEntry,
+  DiagnosticName,
+  Inventory,
+  Job,
+  JobKind,
+  JobStatus,
+  Node,
+  User,
+} from "@pylon/shared";
+import type { CatalogCategory, CatalogEntry, CatalogSummary } from "@pylon/shared/catalog/schema";
 import { request } from "./client.ts";
 
 export type Me = { user: User; via: "session" | "token"; csrfToken?: string };
@@ -67,3 +79,41 @@ export const listJobs = (filter: JobFilter, cursor?: string | null, limit = 50) 
   request<JobPage>("GET", "/api/v1/jobs", { query: { ...filter, cursor, limit } });
 
 export const getJob = (id: string) => request<Job>("GET", `/api/v1/jobs/${encodeURIComponent(id)}`);
+
+/** Catalog entries without their templates; `q` searches name, description and tags. */
+export const listCatalog = (filter: { q?: string; category?: CatalogCategory } = {}) =>
+  request<{ items: CatalogSummary[] }>("GET", "/api/v1/catalog", { query: filter }).then((r) => r.items);
+
+export const getCatalogEntry = (id: string) =>
+  request<CatalogEntry>("GET", `/api/v1/catalog/${encodeURIComponent(id)}`);
+
+export const listApps = () => request<{ items: App[] }>("GET", "/api/v1/apps").then((r) => r.items);
+
+const appPath = (id: string, rest = "") => `/api/v1/apps/${encodeURIComponent(id)}${rest}`;
+
+export const getApp = (id: string) => request<App>("GET", appPath(id));
+
+export type AppWebhook = { url: string; secret: string; branch: string | null };
+
+export const getAppWebhook = (id: string) => request<AppWebhook>("GET", appPath(id, "/webhook"));
+
+export type Diagnostic = { name: DiagnosticName; jobId: string; output: string };
+
+/** Runs one named read-only diagnostic in the app's guest and returns its output. */
+export const getDiagnostic = (id: string, name: DiagnosticName) =>
+  request<Diagnostic>("GET", appPath(id, `/diagnostics/${name}`));
+
+/** How many of the node's recent jobs to look through for an app's history. */
+const HISTORY_SCAN = 200;
+
+/**
+ * The app's jobs, newest first. The jobs API filters by node but not by app, so this reads the
+ * node's recent jobs and keeps those whose parameters name the app.
+ */
+export const listAppJobs = (app: Pick<App, "id" | "nodeId">) =>
+  listJobs({ node: app.nodeId }, null, HISTORY_SCAN).then((p) =>
+    p.items.filter((j) => {
+      const params = j.params;
+      return typeof params === "object" && params !== null && "appId" in params && params.appId === app.id;
+    }),
+  );

@@ -3,6 +3,10 @@ import type { Role } from "@pylon/shared";
 
 export type ScreenId =
   | "overview"
+  | "apps"
+  | "catalog"
+  | "new-app"
+  | "app"
   | "nodes"
   | "node"
   | "jobs"
@@ -33,6 +37,8 @@ export const NAV_SECTIONS: NavSection[] = [
     role: "viewer",
     items: [
       { id: "overview", path: "/", label: "Overview", role: "viewer" },
+      { id: "apps", path: "/apps", label: "Apps", role: "viewer" },
+      { id: "catalog", path: "/catalog", label: "Catalog", role: "viewer" },
       { id: "nodes", path: "/nodes", label: "Nodes", role: "viewer" },
       { id: "jobs", path: "/jobs", label: "Jobs", role: "viewer" },
     ],
@@ -58,6 +64,9 @@ export const NAV_SECTIONS: NavSection[] = [
 
 /** Screens reached from others (a node, a job), not listed in the navigation. */
 const DETAIL_SCREENS: ScreenEntry[] = [
+  // Before /apps/:id, which would take "new" for an app id.
+  { id: "new-app", path: "/apps/new", label: "Deploy an app", role: "operator" },
+  { id: "app", path: "/apps/:id", label: "App", role: "viewer" },
   { id: "node", path: "/nodes/:id", label: "Node", role: "viewer" },
   { id: "job", path: "/jobs/:id", label: "Job", role: "viewer" },
 ];

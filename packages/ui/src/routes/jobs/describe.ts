@@ -4,7 +4,15 @@ import type { Job } from "@pylon/shared";
 const KIND_LABEL: Partial<Record<Job["kind"], string>> = {
   "node.inventory": "Inventory",
   "guest.power": "Guest power",
+  "app.deploy": "App deploy",
+  "app.action": "App action",
+  "app.delete": "App delete",
+  "app.resize": "App resize",
+  "app.diagnostics": "App diagnostics",
 };
+
+const field = (p: unknown, k: string): string | undefined =>
+  typeof p === "object" && p !== null && k in p ? String((p as Record<string, unknown>)[k]) : undefined;
 
 /** A job in words: "Inventory", "Guest power: start 101". */
 export function describeJob(job: Pick<Job, "kind" | "params">): string {
@@ -12,6 +20,15 @@ export function describeJob(job: Pick<Job, "kind" | "params">): string {
   const p = job.params;
   if (job.kind === "guest.power" && typeof p === "object" && p !== null && "action" in p && "vmid" in p)
     return `${label}: ${String(p.action)} ${String(p.vmid)}`;
+  if (job.kind === "app.deploy") {
+    const name = field(p, "name");
+    const what = field(p, "mode") === "redeploy" ? "App redeploy" : label;
+    return name ? `${what}: ${name}` : what;
+  }
+  if (job.kind === "app.action" || job.kind === "app.diagnostics") {
+    const what = field(p, job.kind === "app.action" ? "action" : "name");
+    return what ? `${label}: ${what}` : label;
+  }
   return label;
 }
 

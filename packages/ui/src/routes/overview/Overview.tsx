@@ -1,5 +1,6 @@
 import { createResource, For, Show } from "solid-js";
-import { listJobs, listNodes } from "../../api/queries.ts";
+import { isBusy } from "../../api/app-values.ts";
+import { listApps, listJobs, listNodes } from "../../api/queries.ts";
 import { Async } from "../../components/Async.tsx";
 import { PageHeader } from "../../components/PageHeader.tsx";
 import { latest } from "../../lib/latest.ts";
@@ -10,6 +11,7 @@ import { JobTable } from "../jobs/JobTable.tsx";
 import { NodeStatus } from "../nodes/NodeStatus.tsx";
 import { anyWaiting, FAST_POLL_MS } from "../nodes/Nodes.tsx";
 import { NodeUsage } from "../nodes/NodeUsage.tsx";
+import { AppCounts } from "./AppCounts.tsx";
 
 const RECENT_JOBS = 8;
 
@@ -17,17 +19,31 @@ const RECENT_JOBS = 8;
 export function Overview() {
   const [nodes, nodesCtl] = createResource(listNodes);
   const [jobs, jobsCtl] = createResource(() => listJobs({}, null, RECENT_JOBS).then((p) => p.items));
-  const busy = () => anyWaiting(latest(nodes)) || !!latest(jobs)?.some((j) => !isFinished(j.status));
+  const [apps, appsCtl] = createResource(listApps);
+  const busy = () =>
+    anyWaiting(latest(nodes)) ||
+    !!latest(jobs)?.some((j) => !isFinished(j.status)) ||
+    !!latest(apps)?.some((a) => isBusy(a.status));
   createPoll(
     () => {
       void nodesCtl.refetch();
       void jobsCtl.refetch();
+      void appsCtl.refetch();
     },
     () => (busy() ? FAST_POLL_MS : 15_000),
   );
   return (
     <>
-      <PageHeader title="Overview" description="Your nodes and what they have been doing." />
+      <PageHeader title="Overview" description="Your apps, your nodes and what they have been doing." />
+      <section aria-labelledby="ov-apps">
+        <div class="card-head">
+          <h2 id="ov-apps">Apps</h2>
+          <Link href="/apps">All apps</Link>
+        </div>
+        <Async resource={apps} onRetry={appsCtl.refetch} what="apps">
+          {(list) => <AppCounts apps={list()} />}
+        </Async>
+      </section>
       <section aria-labelledby="ov-nodes">
         <div class="card-head">
           <h2 id="ov-nodes">Nodes</h2>

@@ -1,0 +1,77 @@
+import type { App, Node } from "@pylon/shared";
+import { Show } from "solid-js";
+import { Time } from "../../components/Time.tsx";
+import { Link } from "../../router/router.tsx";
+import { AppLink } from "./AppLink.tsx";
+
+/** The app's facts: URL, node and guest, resources, source and last deploy. */
+export function AppSummary(props: { app: App; node: Node | null }) {
+  const a = () => props.app;
+  return (
+    <section class="card" aria-label="App details">
+      <Show when={a().status === "failed" && a().lastError}>
+        <div class="alert alert-error" role="alert">
+          <p>
+            <strong>Failed: </strong>
+            {a().lastError}
+          </p>
+        </div>
+      </Show>
+      <dl class="facts">
+        <dt>URL</dt>
+        <dd>
+          <AppLink url={a().url} />
+        </dd>
+        <dt>Node</dt>
+        <dd>
+          <Link href={`/nodes/${a().nodeId}`}>{props.node?.name ?? a().nodeId}</Link>
+        </dd>
+        <dt>Guest</dt>
+        <dd data-testid="guest">
+          {a().guest.type === "lxc" ? "LXC container" : "Virtual machine"}
+          <Show when={a().guest.vmid} fallback={<span class="muted"> (not created yet)</span>}>
+            {(v) => ` ${v()}`}
+          </Show>
+          <Show when={a().guest.address}>{(ip) => <span class="muted"> at {ip()}</span>}</Show>
+        </dd>
+        <dt>Resources</dt>
+        <dd data-testid="resources">
+          {a().resources.cores} cores, {a().resources.memoryMb} MiB memory, {a().resources.diskGb} GiB disk on{" "}
+          {a().resources.storage}
+        </dd>
+        <dt>Source</dt>
+        <dd>
+          {(() => {
+            const s = a().source;
+            return s.type === "catalog" ? (
+              <>
+                Catalog: {s.catalogId} {s.version}
+              </>
+            ) : (
+              <>
+                <code>{s.url}</code> at <code>{s.ref}</code>
+                {s.subdirectory ? ` in ${s.subdirectory}` : ""} ({s.buildMode})
+              </>
+            );
+          })()}
+        </dd>
+        <dt>Commit</dt>
+        <dd>
+          <Show when={a().commit} fallback={<span class="muted">—</span>}>
+            {(c) => <code title={c()}>{c().slice(0, 12)}</code>}
+          </Show>
+        </dd>
+        <dt>Last job</dt>
+        <dd>
+          <Show when={a().lastJobId} fallback={<span class="muted">none</span>}>
+            {(j) => <Link href={`/jobs/${j()}`}>{j()}</Link>}
+          </Show>
+        </dd>
+        <dt>Updated</dt>
+        <dd>
+          <Time at={a().updatedAt} />
+        </dd>
+      </dl>
+    </section>
+  );
+}
