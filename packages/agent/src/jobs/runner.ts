@@ -14,7 +14,7 @@ import type { PveClient } from "../proxmox/client.ts";
 import { errorMessage } from "../util/errors.ts";
 import { HANDLERS } from "./registry.ts";
 import type { JobHandler } from "./types.ts";
-import { type JobContext, JobError } from "./types.ts";
+import { CANCELLED, type JobContext, JobError } from "./types.ts";
 
 type Offer = Extract<ServerFrame, { type: "offer" }>;
 type Without<T> = T extends unknown ? Omit<T, "v"> : never;
@@ -24,7 +24,7 @@ export type OutgoingFrame = Without<AgentFrame>;
 export type SendFrame = (frame: OutgoingFrame) => boolean;
 
 /** Abort reasons: a user cancel ends the job `cancelled`; a shutdown leaves it to resume. */
-const CANCEL = Symbol("cancel");
+const CANCEL = CANCELLED;
 const SHUTDOWN = Symbol("shutdown");
 
 export interface RunnerDeps {
@@ -43,7 +43,10 @@ export interface RunnerDeps {
  */
 export class JobRunner {
   #d: RunnerDeps;
-  #running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  #running = new Map<
+    string,
+    { controller: AbortController; stopping: AbortController; done: Promise<void> }
+  >();
   #accepting = new Map<string, Promise<void>>();
   /** Cancels that arrived while the offer was still being journaled. */
   #cancelled = new Set<string>();
@@ -182,18 +185,22 @@ export class JobRunner {
       this.#d.log.warn("jobs still running at shutdown are journaled for the next start", {
         jobs: [...this.#running.keys()],
       });
-      for (const r of this.#running.values()) r.controller.abort(SHUTDOWN);
+      for (const r of this.#running.values()) {
+        r.stopping.abort(SHUTDOWN);
+        r.controller.abort(SHUTDOWN);
+      }
       await all();
     }
   }
 
   #start(entry: JobEntry, resumed: boolean): void {
     const controller = new AbortController();
+    const stopping = new AbortController();
     if (this.#cancelled.delete(entry.jobId)) controller.abort(CANCEL);
-    const done = this.#run(entry, resumed, controller.signal).finally(() =>
+    const done = this.#run(entry, resumed, controller.signal, stopping.signal).finally(() =>
       this.#running.delete(entry.jobId),
     );
-    this.#running.set(entry.jobId, { controller, done });
+    this.#running.set(entry.jobId, { controller, stopping, done });
   }
 
   async #emit(jobId: string, event: JobEvent): Promise<void> {
@@ -201,12 +208,13 @@ export class JobRunner {
     this.#d.send({ type: "event", jobId, seq: stored.seq, at: stored.at, event: stored.event });
   }
 
-  async #run(entry: JobEntry, resumed: boolean, signal: AbortSignal): Promise<void> {
+  async #run(entry: JobEntry, resumed: boolean, signal: AbortSignal, stopping: AbortSignal): Promise<void> {
     const { jobId } = entry;
     const log = this.#d.log.child({ jobId, kind: entry.kind });
     const ctx: JobContext = {
       jobId,
       signal,
+      stopping,
       pve: this.#d.pve,
       nodeName: this.#d.nodeName,
       resumed,
@@ -238,20 +246,22 @@ export class JobRunner {
       const data = await this.#runHandler(entry, ctx);
       result = { kind: "result", status: "succeeded", result: data };
     } catch (err) {
-      if (signal.reason === SHUTDOWN) {
+      // A shutdown (also one that interrupts the undo of a cancelled job) leaves the job to resume.
+      if (signal.reason === SHUTDOWN || stopping.aborted) {
         log.info("job left running in the journal at shutdown");
         return;
       }
       const step = err instanceof JobError ? err.step : undefined;
+      const data = err instanceof JobError && err.data !== undefined ? { result: err.data } : {};
       const message = errorMessage(err).slice(0, 16_000);
       if (signal.reason === CANCEL)
-        result = { kind: "result", status: "cancelled", error: { message, step } };
+        result = { kind: "result", status: "cancelled", error: { message, step }, ...data };
       else {
         if (!(err instanceof JobError)) log.error("job failed unexpectedly", { err: message });
-        result = { kind: "result", status: "failed", error: { message, step } };
+        result = { kind: "result", status: "failed", error: { message, step }, ...data };
       }
     }
-    if (signal.reason === SHUTDOWN) return;
+    if (signal.reason === SHUTDOWN || stopping.aborted) return;
     try {
       await this.#emit(jobId, result);
       log.info("job finished", { status: result.status });

@@ -12,6 +12,13 @@ function appIdOf(job: JobRow): string | null {
   return typeof p.appId === "string" ? p.appId : null;
 }
 
+/** Whether a job that did not succeed left nothing on the node: it never ran, or its undo was complete. */
+function guestGone(job: JobRow): boolean {
+  if (job.status !== "failed" && job.status !== "cancelled") return false;
+  if (job.startedAt === null) return true;
+  return (job.result as { undone?: unknown } | null)?.undone === true;
+}
+
 /** Updates the app a finished job belongs to. */
 export async function applyAppJobResult(deps: Deps, job: JobRow): Promise<void> {
   const appId = appIdOf(job);
@@ -38,9 +45,14 @@ export async function applyAppJobResult(deps: Deps, job: JobRow): Promise<void> 
           lastError: `Redeploy failed and was rolled back: ${job.error ?? "unknown error"}`,
         });
       } else {
-        // A failed first deploy leaves no guest (the agent undid its steps); a failed redeploy keeps it.
+        // A failed or cancelled first deploy leaves no guest when the agent undid its steps (or
+        // never started); a failed or cancelled redeploy keeps the guest (rolled back).
+        const cancelled = job.status === "cancelled";
         Object.assign(set, { status: app.vmid === null ? "failed" : "running" });
-        if (app.vmid !== null) set.lastError = `Redeploy failed: ${job.error ?? "unknown error"}`;
+        if (app.vmid !== null)
+          set.lastError = `Redeploy ${cancelled ? "cancelled" : "failed"}: ${job.error ?? "unknown error"}`;
+        else if (cancelled) set.lastError = `Deploy cancelled: ${job.error ?? "cancelled"}`;
+        if (app.vmid === null && guestGone(job)) await freePorts(deps, app.nodeId, app.id);
       }
       break;
     }

@@ -37,6 +37,7 @@ export async function bootstrapDocker(run: DeployRun): Promise<string> {
   }
   const hello = await exec(runner, ["docker", "run", "--rm", "hello-world"], "docker run --rm hello-world", {
     timeoutMs: 300_000,
+    signal: run.ctx.signal,
   });
   if (!hello.stdout.includes("Hello from Docker"))
     await run.ctx.log("warn", "hello-world ran but did not print its greeting");

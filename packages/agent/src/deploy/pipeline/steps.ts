@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type JobContext, JobError } from "../../jobs/types.ts";
+import { type JobContext, JobError, wasCancelled } from "../../jobs/types.ts";
 import { PveError } from "../../proxmox/errors.ts";
 import { TaskFailedError } from "../../proxmox/tasks.ts";
 import { errorMessage } from "../../util/errors.ts";
@@ -39,10 +39,11 @@ export function recorded<S>(ctx: JobContext, key: string, state: z.ZodType<S>): 
  * Runs steps in order, each announced with `step` events and checkpointed with the pipeline's
  * state, so a restarted agent skips what is done and redoes the step it was in. On failure the
  * failed step and every done step are undone in reverse (`undone` events), then the job fails
- * naming the step and carrying the underlying error text. An aborted job is not undone: it is
- * either cancelled or left to resume after the agent restarts.
+ * naming the step and carrying the underlying error text. A job a user cancelled is undone the
+ * same way (under a signal only a shutdown fires) and ends saying so; a job stopped by an agent
+ * shutdown is not undone: it resumes after the restart.
  */
-export async function runSteps<R extends { state: S }, S>(
+export async function runSteps<R extends { state: S; ctx: JobContext }, S>(
   ctx: JobContext,
   key: string,
   steps: readonly Step<R>[],
@@ -62,15 +63,25 @@ export async function runSteps<R extends { state: S }, S>(
       await save();
       await ctx.step(step.name, "succeeded", note || undefined);
     } catch (err) {
-      const message = failureText(err);
+      const cancelled = wasCancelled(ctx.signal);
+      const message = cancelled ? "cancelled" : failureText(err);
       await ctx.step(step.name, "failed", message);
-      if (ctx.signal.aborted) throw new JobError(`${step.name}: stopped (${message})`, step.name);
+      if (ctx.signal.aborted && !cancelled)
+        throw new JobError(`${step.name}: stopped (${message})`, step.name);
+      // The steps' own waits use run.ctx.signal, which a cancel has fired: undo under one that
+      // only a shutdown fires (the shutdown then leaves the job to resume; the cancel is sent again).
+      if (cancelled) run.ctx = { ...run.ctx, signal: ctx.stopping ?? new AbortController().signal };
       const undoErrors = await undoSteps(ctx, steps, run, [...done, step.name]);
       done.length = 0;
       await save();
       const extra = onFailure ? await onFailure(step.name, message, undoErrors) : undefined;
       const tail = undoErrors.length ? `; undo left work behind: ${undoErrors.join("; ")}` : "";
-      throw new JobError(`${step.name} failed: ${message}${extra ? `; ${extra}` : ""}${tail}`, step.name);
+      const what = cancelled
+        ? `cancelled during ${step.name}; ${undoErrors.length ? "undone in part" : "what it had done was undone"}`
+        : `${step.name} failed: ${message}`;
+      throw new JobError(`${what}${extra ? `; ${extra}` : ""}${tail}`, step.name, {
+        undone: undoErrors.length === 0,
+      });
     }
   }
   await ctx.progress(100);
