@@ -89,6 +89,11 @@ describe("docker shim in a guest", () => {
     expect(inspect[0].State.Running).toBe(true);
     expect(inspect[0].NetworkSettings.Ports["80/tcp"][0].HostPort).toBe("8080");
     expect((await sh("docker logs app-web-1")).out).toContain(`web listening on ${ip}:8080`);
+    expect((await sh("docker logs --tail 1 app-web-1")).out).toMatch(/^\S+ GET \/\n$/);
+    const composeLogs = await sh(
+      'cd "$PVE_SIM_GUEST_ROOT/opt/app" && docker compose logs --no-color --tail 1',
+    );
+    expect(composeLogs.out).toMatch(/^app-web-1 {2}\| \S+ GET \/\n$/);
     const rm = await sh("docker rm app-web-1");
     expect(rm.code).toBe(1);
     expect(rm.err).toContain("container is running");

@@ -55,4 +55,5 @@ export const HANDLERS: { [K in JobKind]?: JobHandler<K> } = {
   "app.delete": lazy("app.delete", () => pipeline().then((m) => m.appDelete)),
   "app.resize": lazy("app.resize", () => pipeline().then((m) => m.appResize)),
   "app.diagnostics": lazy("app.diagnostics", () => pipeline().then((m) => m.appDiagnostics)),
+  "app.logs": lazy("app.logs", () => pipeline().then((m) => m.appLogs)),
 };

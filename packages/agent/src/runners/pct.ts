@@ -72,8 +72,14 @@ export class PctRunner implements CommandRunner {
         child.kill("SIGKILL");
       })();
     });
-    child.stdout.on("data", (c: Buffer) => stdout.push(c));
-    child.stderr.on("data", (c: Buffer) => stderr.push(c));
+    child.stdout.on("data", (c: Buffer) => {
+      stdout.push(c);
+      opts.onOutput?.("stdout", c);
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      stderr.push(c);
+      opts.onOutput?.("stderr", c);
+    });
     child.stdin.on("error", () => {}); // EPIPE when the command ignores its stdin
     child.stdin.end(opts.input);
     return new Promise((resolve, reject) => {

@@ -95,8 +95,14 @@ export class SshRunner implements CommandRunner {
     stream.on("exit", (code: number | null, signal?: string) => {
       exit = { code, signal };
     });
-    stream.on("data", (c: Buffer) => stdout.push(c));
-    stream.stderr.on("data", (c: Buffer) => stderr.push(c));
+    stream.on("data", (c: Buffer) => {
+      stdout.push(c);
+      opts.onOutput?.("stdout", c);
+    });
+    stream.stderr.on("data", (c: Buffer) => {
+      stderr.push(c);
+      opts.onOutput?.("stderr", c);
+    });
     stream.on("close", () => {
       closed = true;
       onClosed();

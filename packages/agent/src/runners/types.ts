@@ -10,6 +10,11 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Cap per stream; output past it is dropped and `truncated` is set. Default 4 MiB. */
   maxOutputBytes?: number;
+  /**
+   * Called with each chunk of output as it arrives (before the cap applies), for commands that
+   * stream (`docker logs --follow`). Transports that only return output at exit do not call it.
+   */
+  onOutput?: (stream: "stdout" | "stderr", chunk: Buffer) => void;
 }
 
 /** How a command ended. A non-zero exit is a result, not an error. */

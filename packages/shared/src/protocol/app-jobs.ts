@@ -144,3 +144,31 @@ export const appDiagnosticsParamsSchema = z
     tail: z.number().int().min(1).max(10_000).optional(),
   })
   .strict();
+
+/** Most lines an `app.logs` job reads back from before now. */
+export const MAX_LOG_TAIL = 10_000;
+
+/**
+ * app.logs: the app's container logs (`docker compose logs` / `docker logs`, fixed argv). Without
+ * `follow` the job returns the last `tail` lines; with it the job streams the tail and then new
+ * lines as `log` events (batched, newline-separated) until cancelled, for at most an hour.
+ */
+export const appLogsParamsSchema = z
+  .object({
+    appId: z.string().max(64),
+    vmid: vmidSchema,
+    type: z.enum(GUEST_TYPES),
+    follow: z.boolean(),
+    tail: z.number().int().min(0).max(MAX_LOG_TAIL),
+  })
+  .strict();
+
+/** What a finished app.logs job returns. */
+export const appLogsResultSchema = z.object({
+  lines: z.array(z.string()),
+  /** Why a followed stream ended by itself: the command exited or the time limit was reached. */
+  ended: z.enum(["exited", "time_limit"]).optional(),
+  /** Lines dropped because the app wrote faster than the rate limit (follow only). */
+  dropped: z.number().int().min(0).optional(),
+});
+export type AppLogsResult = z.infer<typeof appLogsResultSchema>;

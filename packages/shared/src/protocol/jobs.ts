@@ -4,6 +4,7 @@ import {
   appDeleteParamsSchema,
   appDeployParamsSchema,
   appDiagnosticsParamsSchema,
+  appLogsParamsSchema,
   appResizeParamsSchema,
 } from "./app-jobs.ts";
 import { GUEST_TYPES, POWER_ACTIONS, vmidSchema } from "./guests.ts";
@@ -17,6 +18,7 @@ export const JOB_KINDS = [
   "app.delete",
   "app.resize",
   "app.diagnostics",
+  "app.logs",
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export const jobKindSchema = z.enum(JOB_KINDS);
@@ -33,6 +35,7 @@ export const jobParamsSchemas = {
   "app.delete": appDeleteParamsSchema,
   "app.resize": appResizeParamsSchema,
   "app.diagnostics": appDiagnosticsParamsSchema,
+  "app.logs": appLogsParamsSchema,
 } as const satisfies Record<JobKind, z.ZodType>;
 
 export type JobParams<K extends JobKind> = z.infer<(typeof jobParamsSchemas)[K]>;

@@ -5,6 +5,8 @@ const path = require("node:path");
 const YAML = require("yaml");
 const lib = require("./docker-lib.cjs");
 const { build } = require("./docker-build.cjs");
+const { printLogs } = require("./docker-show.cjs");
+const { takeOpts } = require("./docker-opts.cjs");
 
 const FILES = ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"];
 const err = (s) => process.stderr.write(s);
@@ -147,17 +149,15 @@ function compose(args) {
         );
       return;
     }
-    case "logs":
-      for (const c of mine(ctx.project)) {
-        try {
-          for (const line of fs
-            .readFileSync(path.join(lib.LOGS, `${c.name}.log`), "utf8")
-            .split("\n")
-            .filter(Boolean))
-            out(`${c.name}  | ${line}\n`);
-        } catch {}
-      }
-      return;
+    case "logs": {
+      const o = takeOpts(ctx.rest, new Set(["--tail", "-n", "--since"]));
+      const tail = (o.multi["--tail"] || o.multi["-n"] || [])[0];
+      const logs = mine(ctx.project).map((c) => ({
+        file: path.join(lib.LOGS, `${c.name}.log`),
+        prefix: `${c.name}  | `,
+      }));
+      return printLogs(logs, tail, !!o["--follow"]);
+    }
     case "pull":
       for (const name of Object.keys(ctx.doc.services)) err(` ${name} Pulled\n`);
       return;

@@ -87,21 +87,53 @@ function inspect(names) {
   if (missing) die(`Error: No such object: ${missing}`);
 }
 
+/** The last `tail` lines of a log text ("all" or undefined: everything). */
+function tailOf(text, tail) {
+  if (tail === undefined || tail === "all") return text;
+  const lines = text.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  const kept = Number(tail) > 0 ? lines.slice(-Number(tail)) : [];
+  return kept.length ? `${kept.join("\n")}\n` : "";
+}
+
+/**
+ * Prints each log's tail, then (follow) new lines as they are written, like `docker logs -f`:
+ * runs until killed. `logs` is a list of { file, prefix }.
+ */
+function printLogs(logs, tail, follow) {
+  const offsets = new Map();
+  const read = (file) => {
+    try {
+      return fs.readFileSync(file);
+    } catch {
+      return Buffer.alloc(0);
+    }
+  };
+  for (const { file, prefix } of logs) {
+    const buf = read(file);
+    offsets.set(file, buf.length);
+    const text = tailOf(buf.toString("utf8"), tail);
+    out(prefix ? text.replace(/^(?=.)/gm, prefix) : text);
+  }
+  if (!follow) return;
+  setInterval(() => {
+    for (const { file, prefix } of logs) {
+      const buf = read(file);
+      const from = offsets.get(file) ?? 0;
+      if (buf.length <= from) continue;
+      offsets.set(file, buf.length);
+      const text = buf.subarray(from).toString("utf8");
+      out(prefix ? text.replace(/^(?=.)/gm, prefix) : text);
+    }
+  }, 100);
+}
+
 function logs(args) {
   const o = takeOpts(args, new Set(["--tail", "-n", "--since"]));
   const c = lib.find(o._[0] || "");
   if (!c) die(`Error response from daemon: No such container: ${o._[0]}`);
-  let text = "";
-  try {
-    text = fs.readFileSync(path.join(lib.LOGS, `${c.name}.log`), "utf8");
-  } catch {}
   const tail = (o.multi["--tail"] || o.multi["-n"] || [])[0];
-  if (tail && tail !== "all")
-    text = `${text
-      .split("\n")
-      .slice(-Number(tail) - 1)
-      .join("\n")}`;
-  out(text);
+  printLogs([{ file: path.join(lib.LOGS, `${c.name}.log`), prefix: "" }], tail, !!(o["-f"] || o["--follow"]));
 }
 
-module.exports = { inspect, logs, ps };
+module.exports = { inspect, logs, printLogs, ps };

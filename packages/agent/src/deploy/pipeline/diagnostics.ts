@@ -11,7 +11,7 @@ import { containerName } from "./run-app.ts";
 export const MAX_DIAGNOSTIC_BYTES = 256 * 1024;
 
 /** How to reach the app in its guest: its compose command line, or its single container. */
-type Target = { compose: string[] } | { container: string };
+export type Target = { compose: string[] } | { container: string };
 
 /** The fixed argv list of each named diagnostic; nothing here comes from the caller but `tail`. */
 export function diagnosticCommands(name: DiagnosticName, target: Target, tail: number): string[][] {
@@ -50,7 +50,7 @@ export function diagnosticCommands(name: DiagnosticName, target: Target, tail: n
 }
 
 /** The app's compose command recorded by the run step, if it runs with compose. */
-async function targetOf(runner: CommandRunner, appDir: string, name: string): Promise<Target> {
+export async function targetOf(runner: CommandRunner, appDir: string, name: string): Promise<Target> {
   const r = await runner.run(["cat", "--", `${appDir}/.pylon/compose-command`], {
     maxOutputBytes: 64 * 1024,
   });

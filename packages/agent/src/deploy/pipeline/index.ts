@@ -2,4 +2,5 @@
 export { appDeploy } from "./deploy.ts";
 export { type AppJobDeps, appJobDepsFromConfig, configureAppJobs } from "./deps.ts";
 export { appDiagnostics } from "./diagnostics.ts";
+export { appLogs } from "./logs.ts";
 export { appAction, appDelete, appResize } from "./manage.ts";
