@@ -41,7 +41,7 @@ export function Catalog() {
       </PageHeader>
       <form
         class="card filters"
-        aria-label="Catalog search"
+        aria-label="Find an app"
         onSubmit={(e) => {
           e.preventDefault();
           apply(0);
