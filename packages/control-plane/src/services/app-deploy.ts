@@ -18,6 +18,14 @@ export function isPrivateHost(host: string): boolean {
   return /(^|\.)(internal|lan|local|localhost|home\.arpa|test|example)$/.test(host) || !host.includes(".");
 }
 
+/**
+ * The id of an app's route in Caddy: a DNS label (what the agent accepts as a route id), made
+ * from the app id (`app_x1y2…` → `app-x1y2…`).
+ */
+export function routeIdOf(appId: string): string {
+  return appId.toLowerCase().replace(/[^a-z0-9-]/g, "-");
+}
+
 async function catalogEntry(row: AppRow): Promise<CatalogEntry> {
   if (row.source.type !== "catalog") throw new Error("not a catalog app");
   const entry = (await loadCatalog()).getCatalogEntry(row.source.catalogId);
@@ -62,7 +70,7 @@ export async function deployJob(
     },
     env: row.env,
     route: {
-      id: row.id,
+      id: routeIdOf(row.id),
       host: row.domain,
       tls: isPrivateHost(row.domain) ? ("internal" as const) : ("acme" as const),
     },

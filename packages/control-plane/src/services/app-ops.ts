@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { type AppRow, apps } from "../db/schema/index.ts";
 import type { AppDeps } from "../deps.ts";
 import { ApiError } from "../errors.ts";
+import { routeIdOf } from "./app-deploy.ts";
 import { queueAppJob, queueDeploy } from "./apps.ts";
 import { createJob, getJob, isFinal } from "./jobs.ts";
 
@@ -97,7 +98,7 @@ export async function deleteApp(
     deps,
     row,
     "app.delete",
-    { appId: row.id, vmid: row.vmid, type: row.guestType, routeId: row.id, keepBackups },
+    { appId: row.id, vmid: row.vmid, type: row.guestType, routeId: routeIdOf(row.id), keepBackups },
     requestedBy,
     undefined,
     "deleting",

@@ -35,9 +35,17 @@ export const httpCheckSchema = z.object({
   timeoutSeconds: z.number().int().min(1).max(3600),
 });
 
+/** A route id: a DNS label, as the agent names the route in Caddy (`@id`). */
+export const routeIdSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+    "must be a DNS label (lowercase letters, digits, inner hyphens)",
+  );
+
 export const routeSpecSchema = z.object({
-  /** Stable id of the route (the app id), for idempotent upsert and removal. */
-  id: z.string().max(64),
+  /** Stable id of the route (from the app id), for idempotent upsert and removal. */
+  id: routeIdSchema,
   host: z.string().max(253),
   tls: z.enum(["internal", "acme"]),
 });
@@ -104,7 +112,7 @@ export const appDeleteParamsSchema = z
     appId: z.string().max(64),
     vmid: vmidSchema.nullable(),
     type: z.enum(GUEST_TYPES),
-    routeId: z.string().max(64).nullable(),
+    routeId: routeIdSchema.nullable(),
     keepBackups: z.boolean(),
   })
   .strict();

@@ -29,7 +29,7 @@ export function imageTag(run: DeployRun): string {
  */
 export async function buildApp(run: DeployRun): Promise<string> {
   const runner = await run.runner();
-  const opts = { timeoutMs: 3_600_000, signal: run.ctx.signal };
+  const opts = { timeoutMs: 3_600_000, signal: run.ctx.signal, live: run };
   const source = run.params.source;
   if (source.type === "compose") {
     run.state.composeFile = `${appDir(run)}/compose.yaml`;

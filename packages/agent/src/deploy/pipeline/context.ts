@@ -5,6 +5,8 @@ import type { GuestType } from "../../proxmox/client.ts";
 import { waitForTask } from "../../proxmox/tasks.ts";
 import type { CommandRunner, RunOptions, RunResult } from "../../runners/types.ts";
 import type { AppJobDeps } from "./deps.ts";
+import { secretsOf } from "./inputs.ts";
+import { liveOutput } from "./live-output.ts";
 import { PveApi } from "./pve-api.ts";
 import { StepFailure } from "./steps.ts";
 
@@ -84,14 +86,30 @@ export function apiFor(ctx: JobContext, deps: AppJobDeps): PveApi {
   return new PveApi(deps.engine, ctx.nodeName);
 }
 
-/** Runs argv in the guest; a non-zero exit fails with the command's own stderr (or stdout). */
+/**
+ * Runs argv in the guest; a non-zero exit fails with the command's own stderr (or stdout).
+ * With `live` (the deploy), the output is streamed into the job log as it arrives.
+ */
 export async function exec(
   runner: CommandRunner,
   argv: readonly string[],
   what: string,
-  opts: RunOptions = {},
+  opts: RunOptions & { live?: DeployRun } = {},
 ): Promise<RunResult> {
-  const r = await runner.run(argv, opts);
+  const { live, ...runOpts } = opts;
+  let r: RunResult;
+  if (live) {
+    const secrets = secretsOf(live.params);
+    const out = liveOutput(live.ctx, what, [
+      ...Object.values(secrets.secrets),
+      ...(secrets.deployKey ? [secrets.deployKey] : []),
+    ]);
+    try {
+      r = await runner.run(argv, { ...runOpts, onOutput: out.onOutput });
+    } finally {
+      await out.done();
+    }
+  } else r = await runner.run(argv, runOpts);
   if (r.exitCode !== 0) {
     const text = (r.stderr.trim() || r.stdout.trim()).split("\n").slice(-20).join("\n");
     throw new StepFailure(`${what} exited ${r.exitCode}${text ? `: ${text}` : ""}`);

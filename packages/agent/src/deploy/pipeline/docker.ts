@@ -10,16 +10,13 @@ async function has(runner: CommandRunner, program: string): Promise<boolean> {
 }
 
 /** Installs Debian packages in the guest (apt-get, noninteractive). */
-export async function aptInstall(runner: CommandRunner, packages: string[]): Promise<void> {
-  await exec(runner, ["apt-get", "update"], "apt-get update", { env: APT_ENV, timeoutMs: 600_000 });
+export async function aptInstall(runner: CommandRunner, packages: string[], live?: DeployRun): Promise<void> {
+  await exec(runner, ["apt-get", "update"], "apt-get update", { env: APT_ENV, timeoutMs: 600_000, live });
   await exec(
     runner,
     ["apt-get", "install", "-y", "--no-install-recommends", ...packages],
     "apt-get install",
-    {
-      env: APT_ENV,
-      timeoutMs: 1_200_000,
-    },
+    { env: APT_ENV, timeoutMs: 1_200_000, live },
   );
 }
 
@@ -33,7 +30,7 @@ export async function bootstrapDocker(run: DeployRun): Promise<string> {
   const runner = await run.runner();
   if (!(await has(runner, "docker"))) {
     await run.ctx.log("info", "docker is missing in the guest; installing docker.io from Debian");
-    await aptInstall(runner, ["docker.io", "docker-compose", "ca-certificates", "git"]);
+    await aptInstall(runner, ["docker.io", "docker-compose", "ca-certificates", "git"], run);
   }
   const hello = await exec(runner, ["docker", "run", "--rm", "hello-world"], "docker run --rm hello-world", {
     timeoutMs: 300_000,

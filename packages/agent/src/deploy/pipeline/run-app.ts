@@ -54,7 +54,7 @@ export function composeArgs(run: DeployRun, withOverride: boolean): string[] {
 export async function runApp(run: DeployRun): Promise<string> {
   const runner = await run.runner();
   const env = appEnv(run);
-  const opts = { timeoutMs: 1_800_000, signal: run.ctx.signal };
+  const opts = { timeoutMs: 1_800_000, signal: run.ctx.signal, live: run };
   if (run.state.composeFile) {
     const withOverride = Object.keys(env).length > 0;
     if (withOverride) {

@@ -65,7 +65,10 @@ export async function fetchSource(run: DeployRun): Promise<string> {
   }
   try {
     const opts = { env, timeoutMs: 900_000, signal: run.ctx.signal };
-    await exec(runner, ["git", "clone", "--no-checkout", "--", source.url, checkout], "git clone", opts);
+    await exec(runner, ["git", "clone", "--no-checkout", "--", source.url, checkout], "git clone", {
+      ...opts,
+      live: run,
+    });
     const commit = await resolveRef(run, checkout, source.ref, opts);
     await exec(
       runner,

@@ -1,0 +1,119 @@
+// Everything a deploy touches, as a user runs it: the built control plane and agent bundle as
+// real processes, the Proxmox simulator (guests with real processes, SSH for VMs) and a real
+// Caddy the agent manages through its admin API. Apps are fetched through Caddy by name.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Sim } from "@pylon/pve-sim";
+import { startSimulator } from "@pylon/pve-sim";
+import {
+  caddyInstalled,
+  type Fetched,
+  httpsGet,
+  startCaddy,
+  type TestCaddy,
+} from "../../../packages/agent/src/routes/testing.ts";
+import type { Client, RunningServer } from "./server.ts";
+import { type AgentProcess, adminClient, controlPlane, enrollAgent, startAgent, until } from "./stack.ts";
+
+export { caddyInstalled };
+
+/** The apps' base domain in the stack: apps are served at https://<name>.apps.test:<caddy port>. */
+export const APPS_DOMAIN = "apps.test";
+
+export interface AppStack {
+  sim: Sim;
+  caddy: TestCaddy;
+  server: RunningServer;
+  /** An admin API client (token with the admin scope). */
+  api: Client;
+  agent: AgentProcess;
+  nodeId: string;
+  /** GET https://<host><path> through Caddy, the name resolved to 127.0.0.1, Caddy's CA trusted. */
+  fetchApp(host: string, path?: string): Promise<Fetched>;
+  /** Stops every process and removes every file the stack made. */
+  stop(): Promise<void>;
+}
+
+export interface AppStackOptions {
+  /** Simulator clock scale (default 0: zero-length Proxmox tasks). */
+  clockScale?: number;
+  /** A PEM CA file guests trust (for an HTTPS Git fixture). */
+  guestCaFile?: string;
+  /** Extra control plane environment. */
+  env?: Record<string, string>;
+  /** Extra agent environment. */
+  agentEnv?: Record<string, string>;
+}
+
+/** Starts the whole stack, enrolls the agent and waits until its node is online. */
+export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStack> {
+  const dirs: string[] = [];
+  const dir = () => {
+    const d = mkdtempSync(join(tmpdir(), "pylon-app-stack-"));
+    dirs.push(d);
+    return d;
+  };
+  const parts: Partial<AppStack> = {};
+  const stop = async () => {
+    await parts.agent?.stop();
+    await parts.server?.stop();
+    await Promise.all([parts.sim?.stop(), parts.caddy?.stop()]);
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  };
+  try {
+    const [sim, caddy] = await Promise.all([
+      startSimulator({
+        clockScale: opts.clockScale ?? 0,
+        auth401DelayMs: 0,
+        ...(opts.guestCaFile ? { guestCaFile: opts.guestCaFile } : {}),
+      }),
+      startCaddy(),
+    ]);
+    parts.sim = sim;
+    parts.caddy = caddy;
+    const server = await controlPlane(dir(), {
+      PYLON_APPS_DOMAIN: APPS_DOMAIN,
+      PYLON_APPS_HTTPS_PORT: String(caddy.httpsPort),
+      ...opts.env,
+    });
+    parts.server = server;
+    const api = await adminClient(server.url);
+    const created = await api.call("POST", "/api/v1/nodes", { name: sim.node });
+    if (created.status !== 201) throw new Error(`cannot add the node: ${created.status}`);
+    const nodeId: string = created.json.node.id;
+    const agentDir = dir();
+    const config = await enrollAgent(agentDir, server.url, created.json.enrollment.token, sim);
+    const agent = startAgent(config, join(agentDir, "state"), sim, {
+      PYLON_AGENT_CADDY_ADMIN_URL: caddy.adminUrl,
+      PYLON_AGENT_HTTPS_PORT: String(caddy.httpsPort),
+      PYLON_AGENT_HTTP_PORT: String(caddy.httpPort),
+      // The simulator's guests run sshd on 2222 when 22 cannot be bound (not root).
+      PYLON_AGENT_SSH_PORTS: "22,2222",
+      PYLON_AGENT_PCT_PATH: join(sim.pctBinDir, "pct"),
+      ...opts.agentEnv,
+    });
+    parts.agent = agent;
+    await until(
+      async () => {
+        const n = (await api.call("GET", `/api/v1/nodes/${nodeId}`)).json;
+        return n.status === "online" && n.inventory;
+      },
+      30_000,
+      "the node to come online",
+    );
+    return {
+      sim,
+      caddy,
+      server,
+      api,
+      agent,
+      nodeId,
+      fetchApp: async (host, path = "/") => httpsGet(host, caddy.httpsPort, await caddy.rootCa(), path),
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
