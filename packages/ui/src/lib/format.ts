@@ -59,3 +59,8 @@ export function formatDuration(seconds: number): string {
   if (m) return `${m} min ${s % 60} s`;
   return `${s} s`;
 }
+
+/** "1 core", "2 cores". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

@@ -1,6 +1,7 @@
 import type { App, Node } from "@pylon/shared";
 import { Show } from "solid-js";
 import { Time } from "../../components/Time.tsx";
+import { plural } from "../../lib/format.ts";
 import { Link } from "../../router/router.tsx";
 import { AppLink } from "./AppLink.tsx";
 
@@ -36,8 +37,8 @@ export function AppSummary(props: { app: App; node: Node | null }) {
         </dd>
         <dt>Resources</dt>
         <dd data-testid="resources">
-          {a().resources.cores} cores, {a().resources.memoryMb} MiB memory, {a().resources.diskGb} GiB disk on{" "}
-          {a().resources.storage}
+          {plural(a().resources.cores, "core")}, {a().resources.memoryMb} MiB memory, {a().resources.diskGb}{" "}
+          GiB disk on {a().resources.storage}
         </dd>
         <dt>Source</dt>
         <dd>

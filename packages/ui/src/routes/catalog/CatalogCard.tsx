@@ -2,6 +2,7 @@ import type { CatalogSummary } from "@pylon/shared/catalog/schema";
 import { For, Show } from "solid-js";
 import { AppIcon } from "../../components/AppIcon.tsx";
 import { Badge } from "../../components/Badge.tsx";
+import { plural } from "../../lib/format.ts";
 import { Link } from "../../router/router.tsx";
 
 /** One catalog app: icon, name, version, description; details on demand; deploy for operators. */
@@ -25,8 +26,8 @@ export function CatalogCard(props: { entry: CatalogSummary; canDeploy: boolean }
         <dl class="facts small">
           <dt>Needs at least</dt>
           <dd>
-            {e().minResources.cores} core{e().minResources.cores === 1 ? "" : "s"},{" "}
-            {e().minResources.memoryMiB} MiB memory, {e().minResources.diskGiB} GiB disk
+            {plural(e().minResources.cores, "core")}, {e().minResources.memoryMiB} MiB memory,{" "}
+            {e().minResources.diskGiB} GiB disk
           </dd>
           <Show when={e().parameters.length > 0}>
             <dt>Settings</dt>

@@ -2,6 +2,7 @@ import type { Node } from "@pylon/shared";
 import type { CatalogEntry } from "@pylon/shared/catalog/schema";
 import { For, type JSX, Show } from "solid-js";
 import { mapOf } from "../../../components/KeyValueRows.tsx";
+import { plural } from "../../../lib/format.ts";
 import { defaultDomain } from "./DomainStep.tsx";
 import type { Draft, StepId } from "./draft.ts";
 
@@ -86,7 +87,8 @@ export function ReviewStep(props: ReviewStepProps) {
         <dd>{d().type === "lxc" ? "LXC container" : "Virtual machine"}</dd>
         <dt>Resources</dt>
         <dd>
-          {d().cores} cores, {d().memoryMb} MiB memory, {d().diskGb} GiB disk on {d().storage}
+          {plural(Number(d().cores), "core")}, {d().memoryMb} MiB memory, {d().diskGb} GiB disk on{" "}
+          {d().storage}
         </dd>
         <dt>Network</dt>
         <dd>{d().bridge}</dd>
