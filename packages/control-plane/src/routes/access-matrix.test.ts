@@ -132,6 +132,7 @@ describe("access matrix", () => {
       "PATCH /api/v1/apps/{id}": "operator/write",
       "DELETE /api/v1/apps/{id}": "operator/write",
       "GET /api/v1/apps/{id}/diagnostics/{name}": "operator/read",
+      "GET /api/v1/apps/{id}/logs": "operator/read",
       "GET /api/v1/apps/{id}/webhook": "operator/write",
       "POST /api/v1/apps/{id}/webhook": "public",
     });

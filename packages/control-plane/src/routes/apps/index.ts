@@ -7,6 +7,7 @@ import * as del from "./delete.ts";
 import * as diagnostics from "./diagnostics.ts";
 import * as get from "./get.ts";
 import * as list from "./list.ts";
+import * as logs from "./logs.ts";
 import * as update from "./update.ts";
 import * as webhook from "./webhook.ts";
 
@@ -21,5 +22,6 @@ export const appRoutes = () =>
     .openapi(update.route, update.handler)
     .openapi(del.route, del.handler)
     .openapi(diagnostics.route, diagnostics.handler)
+    .openapi(logs.route, logs.handler)
     .openapi(webhook.infoRoute, webhook.infoHandler)
     .openapi(webhook.route, webhook.handler);

@@ -1,0 +1,121 @@
+import { type RouteHandler, z } from "@hono/zod-openapi";
+import { MAX_LOG_TAIL } from "@pylon/shared";
+import { streamSSE } from "hono/streaming";
+import type { AppEnv } from "../../env.ts";
+import { logItemsOf, logLines, startLogsJob } from "../../services/app-logs.ts";
+import { getApp } from "../../services/apps.ts";
+import { cancelJob, getJob, isFinal, listJobEvents } from "../../services/jobs.ts";
+import { defineRoute, err, requires } from "../define.ts";
+import { appIdParams, requester } from "./schema.ts";
+
+const KEEPALIVE_MS = 15_000;
+
+const query = z.object({
+  follow: z
+    .enum(["true", "false"])
+    .default("false")
+    .meta({
+      description: "Keep the response open and send new lines as they are written (text/event-stream)",
+    }),
+  tail: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_LOG_TAIL)
+    .default(200)
+    .meta({ description: "How many of the last lines to send first" }),
+});
+
+const linesSchema = z.object({ jobId: z.string(), lines: z.array(z.string()) }).meta({ id: "AppLogs" });
+
+export const route = defineRoute(requires("operator", "read"), null, {
+  method: "get",
+  path: "/apps/{id}/logs",
+  tags: ["apps"],
+  summary: "The app's container logs: the last lines, or followed live (Server-Sent Events); audited",
+  description:
+    "Runs `docker compose logs` (or `docker logs`) in the app's guest through an `app.logs` job. " +
+    "Without `follow`, answers `{ jobId, lines }` with the last `tail` lines. With `follow=true`, " +
+    "answers `text/event-stream`: a `job` event (`{ jobId }`), then one `line` event per log line " +
+    "(the tail first, then new lines as they are written), `notice` events from the agent (e.g. " +
+    "lines dropped past 100 lines per second), and a final `end` (`{ status, error }`) if the " +
+    "stream stops by itself (after at most an hour, or when the app's containers go). Closing " +
+    "the connection cancels the job: the log command is stopped in the guest.",
+  request: { params: appIdParams, query },
+  responses: {
+    200: {
+      description: "The lines (JSON), or the live stream (text/event-stream) with follow=true",
+      content: {
+        "application/json": { schema: linesSchema },
+        "text/event-stream": { schema: z.string() },
+      },
+    },
+    404: err("No such app"),
+    409: err("The app has no guest, or reading the logs failed"),
+    503: err("No answer in time"),
+  },
+});
+
+export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const { follow, tail } = c.req.valid("query");
+  c.set("audit", { action: follow === "true" ? "apps.logs.follow" : "apps.logs", target: id });
+  const deps = c.var.deps;
+  const app = await getApp(deps, id);
+  const job = await startLogsJob(deps, app, { follow: follow === "true", tail }, requester(c));
+  if (follow !== "true") return c.json({ jobId: job.id, lines: await logLines(deps, job.id) }, 200);
+
+  return streamSSE(c, async (stream) => {
+    let wake: (() => void) | undefined;
+    let gone = false;
+    // Set by any change to the job; checked before sleeping so no change is missed.
+    let dirty = false;
+    const unsubscribe = deps.bus.subscribe((change) => {
+      if (change.jobId !== job.id) return;
+      dirty = true;
+      wake?.();
+    });
+    stream.onAbort(() => {
+      gone = true;
+      wake?.();
+    });
+    let current = job;
+    let after = 0;
+    try {
+      await stream.writeSSE({ event: "job", data: JSON.stringify({ jobId: job.id }) });
+      for (;;) {
+        dirty = false;
+        const rows = await listJobEvents(deps, job.id, after, 500);
+        for (const row of rows) {
+          for (const item of logItemsOf(row)) await stream.writeSSE({ event: item.kind, data: item.text });
+          after = row.seq;
+        }
+        if (gone) return;
+        if (rows.length === 500) continue;
+        if (isFinal(current.status) && after >= current.lastSeq) {
+          const ended = { status: current.status, error: current.error, result: current.result ?? null };
+          await stream.writeSSE({ event: "end", data: JSON.stringify(ended) });
+          return;
+        }
+        const woke =
+          dirty ||
+          (await new Promise<boolean>((resolve) => {
+            const t = setTimeout(() => resolve(false), KEEPALIVE_MS);
+            wake = () => {
+              clearTimeout(t);
+              resolve(true);
+            };
+          }));
+        wake = undefined;
+        if (gone) return;
+        if (!woke) await stream.write(": keepalive\n\n");
+        current = await getJob(deps, job.id);
+      }
+    } finally {
+      unsubscribe();
+      // The reader went away (or the write failed): stop the log command on the node.
+      const last = await getJob(deps, job.id).catch(() => undefined);
+      if (last && !isFinal(last.status)) await cancelJob(deps, job.id).catch(() => {});
+    }
+  });
+};
