@@ -11,12 +11,9 @@ import { appIdParams, requester } from "./schema.ts";
 const KEEPALIVE_MS = 15_000;
 
 const query = z.object({
-  follow: z
-    .enum(["true", "false"])
-    .default("false")
-    .meta({
-      description: "Keep the response open and send new lines as they are written (text/event-stream)",
-    }),
+  follow: z.enum(["true", "false"]).default("false").meta({
+    description: "Keep the response open and send new lines as they are written (text/event-stream)",
+  }),
   tail: z.coerce
     .number()
     .int()
