@@ -113,6 +113,11 @@ describe("the bundled agent as a process", () => {
     cp = await new FakeControlPlane().start();
     startProcess(await configure("lazy"));
     const conn = await cp.connected(1, 15_000);
+    // The control plane offers only the kinds an agent announces.
+    const hello = conn.frames.find((f) => f.type === "hello");
+    expect(hello?.type === "hello" && hello.capabilities).toEqual(
+      expect.arrayContaining(["app.deploy", "app.diagnostics", "app.logs"]),
+    );
     const params = { appId: "app_1", vmid: 999, type: "lxc", name: "status" };
     conn.send({ type: "offer", jobId: "d1", kind: "app.diagnostics", params, attempt: 1 });
     const result = await cp.waitFor(
