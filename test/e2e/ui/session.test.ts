@@ -105,6 +105,8 @@ describe("a viewer", () => {
     await nav.getByRole("link", { name: "API tokens" }).waitFor();
     expect(await nav.getByRole("link").allTextContents()).toEqual([
       "Overview",
+      "Apps",
+      "Catalog",
       "Nodes",
       "Jobs",
       "Account",
