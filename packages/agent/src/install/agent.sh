@@ -6,10 +6,15 @@
 #
 # Options: --url URL --token T (enrollment, or PYLON_ENROLL_TOKEN) [--ca-file PEM] [--node-name NAME]
 #          [--pve-token-id USER@REALM!ID --pve-token-secret SECRET (or PYLON_PVE_TOKEN_SECRET)]
-#          [--uninstall]
+#          [--caddy] [--uninstall]
 # It downloads one self-contained file ({url}/install/agent.mjs), needs Debian's nodejs >= 18,
-# creates a PVE API token (user pylon@pve, token "agent", role PylonAgent) unless one is given,
-# enrolls, and starts the pylon-agent systemd unit. --uninstall removes everything it added.
+# creates a PVE API token (user pylon@pve, token "agent", role PylonAgent on /, with the
+# privileges below for this host's PVE 8 or 9) unless one is given, enrolls, and starts the
+# pylon-agent systemd unit.
+# --caddy: installs Debian's caddy if missing and runs it as caddy-api.service (admin API on
+#   localhost:2019, `caddy run --resume` keeps the routes the agent posts across restarts) in
+#   place of caddy.service (which reloads the Caddyfile and so drops them).
+# --uninstall removes everything it added and undoes --caddy (caddy purged only if it installed it).
 # PYLON_ROOT (tests only) prefixes every path it writes.
 set -eu
 
@@ -22,9 +27,33 @@ MARKER="$ETC_DIR/installed.env"
 PVE_USER="pylon@pve"
 PVE_TOKEN_NAME="agent"
 PVE_ROLE="PylonAgent"
-# Read-only inventory and power actions; later job kinds add to this list (re-running the
-# installer updates the role in place).
-PVE_PRIVS="Sys.Audit,VM.Audit,VM.PowerMgmt,Datastore.Audit"
+# The privileges of role PylonAgent (on /, propagated), no more than the agent's jobs need.
+# Re-running the installer updates the role in place. privileges.test.ts runs every job with a
+# token holding exactly these against the simulator, and drops each in turn to see a job fail.
+#   Sys.Audit                  GET /nodes/{node}/status (node.inventory, metrics)
+#   VM.Audit                   guest status, config, CT interfaces, snapshot list, guest lists
+#   VM.Allocate                CT create, guest destroy, the new id of a clone, nesting=1 on a CT
+#   VM.Clone                   VM from the cloud-init template, clone mode
+#   VM.Config.CPU              cores (create, clone, resize)
+#   VM.Config.Memory           memory (create, clone, resize)
+#   VM.Config.Disk             CT rootfs, disk resize
+#   VM.Config.Network          net0, CT hostname (VM ipconfig0 takes this or Cloudinit)
+#   VM.Config.Options          onboot, unprivileged, VM agent=enabled=1
+#   VM.Config.Cloudinit        VM ciuser, sshkeys
+#   VM.PowerMgmt               start, stop, reboot
+#   VM.Snapshot                snapshots before redeploy and clone, their rollback and delete
+#                              (rollback takes VM.Snapshot or VM.Snapshot.Rollback, so not the latter)
+#   VM.Backup                  vzdump; an app's backups (hidden from listings without it) on delete
+#   Datastore.AllocateSpace    disks on create, clone, resize and backup; also lets the agent list
+#                              storages and their content (so Datastore.Audit is not needed)
+#   Datastore.AllocateTemplate downloading the debian-12 CT template (aplinfo)
+#   SDN.Use                    using the bridge (vmbr0) of a guest's NIC, checked since PVE 8.0
+#   VM.Monitor                 PVE 8 only: VM guest agent network-get-interfaces (the VM's address)
+#   VM.GuestAgent.Audit        PVE 9 only: the same call (PVE 9 removed VM.Monitor)
+# pveum refuses privileges it does not know, so each version gets only its own.
+PVE_PRIVS_COMMON="Sys.Audit,VM.Audit,VM.Allocate,VM.Clone,VM.Config.CPU,VM.Config.Memory,VM.Config.Disk,VM.Config.Network,VM.Config.Options,VM.Config.Cloudinit,VM.PowerMgmt,VM.Snapshot,VM.Backup,Datastore.AllocateSpace,Datastore.AllocateTemplate,SDN.Use"
+PVE_PRIVS_8="$PVE_PRIVS_COMMON,VM.Monitor"
+PVE_PRIVS_9="$PVE_PRIVS_COMMON,VM.GuestAgent.Audit"
 
 URL=""
 TOKEN="${PYLON_ENROLL_TOKEN:-}"
@@ -32,6 +61,7 @@ CA_FILE=""
 NODE_NAME=""
 PVE_TOKEN_ID=""
 PVE_TOKEN_SECRET="${PYLON_PVE_TOKEN_SECRET:-}"
+CADDY=0
 UNINSTALL=0
 
 say() { printf 'pylon-agent: %s\n' "$*" >&2; }
@@ -55,8 +85,9 @@ while [ $# -gt 0 ]; do
     --pve-token-id=*) PVE_TOKEN_ID="${1#*=}"; shift ;;
     --pve-token-secret) need_value "$@"; PVE_TOKEN_SECRET="$2"; shift 2 ;;
     --pve-token-secret=*) PVE_TOKEN_SECRET="${1#*=}"; shift ;;
+    --caddy) CADDY=1; shift ;;
     --uninstall) UNINSTALL=1; shift ;;
-    -h|--help) sed -n '2,14p' "$0" 2>/dev/null || true; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" 2>/dev/null || true; exit 0 ;;
     *) die "unknown option: $1" ;;
   esac
 done
@@ -87,6 +118,15 @@ uninstall() {
   if marker_has "pve_role=created"; then
     pveum role delete "$PVE_ROLE" || say "could not remove PVE role $PVE_ROLE"
   fi
+  if marker_has "caddy_api=enabled"; then
+    systemctl disable --now caddy-api.service || say "could not stop caddy-api.service"
+    if ! marker_has "caddy=installed" && marker_has "caddy_service=was-enabled"; then
+      systemctl enable --now caddy.service || say "could not start caddy.service again"
+    fi
+  fi
+  if marker_has "caddy=installed"; then
+    apt-get purge -y caddy || say "could not purge caddy"
+  fi
   nodejs_added=0
   if marker_has "nodejs=installed"; then nodejs_added=1; fi
   rm -rf "$ETC_DIR" "$STATE_DIR" "$LIB_DIR"
@@ -111,6 +151,17 @@ URL="${URL%/}"
 if [ -n "$PVE_TOKEN_ID" ] && [ -z "$PVE_TOKEN_SECRET" ]; then die "--pve-token-id needs --pve-token-secret"; fi
 if [ -n "$CA_FILE" ] && [ ! -r "$CA_FILE" ]; then die "cannot read --ca-file $CA_FILE"; fi
 case "$URL" in http://*) say "warning: $URL is not https; the credential travels in clear text" ;; esac
+
+# The role's privileges for this host's major version (`pveversion`: pve-manager/8.4.5/...).
+PVE_PRIVS=""
+if [ -z "$PVE_TOKEN_ID" ]; then
+  pve_version="$(pveversion 2>/dev/null | head -n 1)" || true
+  case "$pve_version" in
+    pve-manager/8.*) PVE_PRIVS="$PVE_PRIVS_8" ;;
+    pve-manager/9.*) PVE_PRIVS="$PVE_PRIVS_9" ;;
+    *) die "Proxmox VE 8 or 9 is required (pveversion says: ${pve_version:-nothing})" ;;
+  esac
+fi
 
 mkdir -p "$ETC_DIR" "$STATE_DIR" "$LIB_DIR"
 chmod 700 "$ETC_DIR" "$STATE_DIR"
@@ -248,6 +299,24 @@ MemoryMax=256M
 WantedBy=multi-user.target
 UNIT_EOF
 chmod 644 "$UNIT"
+
+if [ "$CADDY" = 1 ]; then
+  if ! command -v caddy >/dev/null 2>&1; then
+    command -v apt-get >/dev/null 2>&1 || die "--caddy: caddy is missing and apt-get is not available"
+    say "installing Debian's caddy"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq caddy
+    remember "caddy=installed"
+  fi
+  # caddy.service loads the Caddyfile on every (re)start and would drop the agent's routes;
+  # caddy-api.service (same package) starts from the config last posted to its admin API.
+  say "running Caddy as caddy-api.service (admin API on localhost:2019)"
+  if systemctl is-enabled --quiet caddy.service 2>/dev/null; then remember "caddy_service=was-enabled"; fi
+  # Recorded first, so --uninstall also undoes a switch that stopped half-way.
+  remember "caddy_api=enabled"
+  systemctl disable --now caddy.service || say "could not stop caddy.service"
+  systemctl enable --now caddy-api.service || die "could not start caddy-api.service (it ships with Debian's caddy package)"
+fi
 
 systemctl daemon-reload
 systemctl enable --now pylon-agent.service

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -17,6 +17,7 @@ const NODE = process.env.PYLON_AGENT_TEST_NODE;
 const PVE_SECRET = "8a5cc7f5-3b3e-4c4e-9f6d-2a3f1c5e9b10";
 const ENROLL_TOKEN = "pyl_enroll_0123456789";
 const ENROLL_TOKEN_2 = "pyl_enroll_second";
+const MORE_TOKENS = ["pyl_enroll_pve9", "pyl_enroll_pve9_again", "pyl_enroll_caddy", "pyl_enroll_caddy_2"];
 
 let server: Server;
 let url: string;
@@ -24,24 +25,43 @@ let bundle: Buffer;
 let buildDir: string;
 const enrollBodies: unknown[] = [];
 
-/** Records argv of every call, one line each; pveum answers like PVE 8 does. */
+/**
+ * Records argv of every call, one line each. pveversion prints $STUB_PVE_VERSION (8.4.5 unless
+ * set); pveum answers like that version does, refusing the other major's privileges as the real
+ * one refuses unknown ones, and `role add` of an existing role when $STUB_ROLE_EXISTS is set.
+ */
 const STUB = (name: string) => `#!/bin/sh
 { printf '%s' "${name}"; for a in "$@"; do printf ' %s' "$a"; done; printf '\\n'; } >>"$STUB_LOG"
+if [ "${name}" = pveversion ]; then
+  echo "pve-manager/\${STUB_PVE_VERSION:-8.4.5}/c5ee6d2a6d2bd9c3 (running kernel: 6.8.12-4-pve)"
+fi
 if [ "${name}" = pveum ]; then
   case "$1 $2 $3" in
     "user list "*) echo '[{"userid":"root@pam"}]' ;;
     "user token add") echo '{"full-tokenid":"pylon@pve!agent","info":{"privsep":"0"},"value":"${PVE_SECRET}"}' ;;
     "user token remove") [ -n "$STUB_TOKEN_EXISTS" ] || exit 2 ;;
+    "role add "*) [ -z "$STUB_ROLE_EXISTS" ] || { echo "role '$3' already exists" >&2; exit 255; } ;;
+  esac
+  case "\${STUB_PVE_VERSION:-8.4.5} $*" in
+    8.*VM.GuestAgent*|9.*VM.Monitor*) echo "invalid privilege" >&2; exit 255 ;;
   esac
 fi
 exit 0
 `;
 
+/** The role's privileges the installer must give a PVE 8 host (PVE 9: VM.GuestAgent.Audit for VM.Monitor). */
+const PRIVS_COMMON =
+  "Sys.Audit,VM.Audit,VM.Allocate,VM.Clone,VM.Config.CPU,VM.Config.Memory,VM.Config.Disk," +
+  "VM.Config.Network,VM.Config.Options,VM.Config.Cloudinit,VM.PowerMgmt,VM.Snapshot,VM.Backup," +
+  "Datastore.AllocateSpace,Datastore.AllocateTemplate,SDN.Use";
+const PRIVS_8 = `${PRIVS_COMMON},VM.Monitor`;
+const PRIVS_9 = `${PRIVS_COMMON},VM.GuestAgent.Audit`;
+
 beforeAll(async () => {
   buildDir = await mkdtemp(join(tmpdir(), "pylon-agent-build-"));
   await run(process.execPath, [join(pkg, "scripts/build.mjs"), "--outfile", join(buildDir, "agent.mjs")]);
   bundle = await readFile(join(buildDir, "agent.mjs"));
-  const unused = new Set([ENROLL_TOKEN, ENROLL_TOKEN_2]);
+  const unused = new Set([ENROLL_TOKEN, ENROLL_TOKEN_2, ...MORE_TOKENS]);
   server = createServer((req, res) => {
     if (req.method === "GET" && req.url === "/install/agent.mjs") return void res.end(bundle);
     if (req.method === "POST" && req.url === "/agent/v1/enroll") {
@@ -87,7 +107,7 @@ async function makeRoot() {
   // What a Debian host already has; the installer must leave these as it found them.
   for (const d of ["etc/systemd/system", "usr/local/lib", "var/lib", "stub-bin"])
     await mkdir(join(root, d), { recursive: true });
-  for (const name of ["systemctl", "pveum", "apt-get"]) {
+  for (const name of ["systemctl", "pveum", "pveversion", "apt-get"]) {
     await writeFile(join(root, "stub-bin", name), STUB(name));
     await chmod(join(root, "stub-bin", name), 0o755);
   }
@@ -117,6 +137,22 @@ function installer(root: string, args: string[], env: Record<string, string> = {
       ...env,
     },
   });
+}
+
+/**
+ * A PATH of the stubs plus only the host tools the installer uses, so a `caddy` installed on
+ * the test machine does not count as the host's.
+ */
+async function hostPathWithout(root: string): Promise<string> {
+  const bin = join(root, "host-bin");
+  await mkdir(bin);
+  const { stdout } = await run("sh", [
+    "-c",
+    'for t in sh curl wget mkdir chmod touch mv cp sed grep head rm; do command -v "$t" || true; done',
+  ]);
+  for (const tool of stdout.trim().split("\n")) await symlink(tool, join(bin, tool.split("/").at(-1) ?? ""));
+  await symlink(NODE ?? process.execPath, join(bin, "node"));
+  return [join(root, "stub-bin"), bin].join(":");
 }
 
 const calls = async (root: string) =>
@@ -170,9 +206,10 @@ describe("install/agent.sh in a throwaway root", () => {
     expect(unit).toMatch(/^ReadWritePaths=\/var\/lib\/pylon-agent \/etc\/pylon$/m);
 
     expect(await calls(root)).toEqual([
+      "pveversion",
       "pveum user list --output-format json",
       "pveum user add pylon@pve --comment Pylon agent",
-      "pveum role add PylonAgent --privs Sys.Audit,VM.Audit,VM.PowerMgmt,Datastore.Audit",
+      `pveum role add PylonAgent --privs ${PRIVS_8}`,
       "pveum acl modify / --users pylon@pve --roles PylonAgent",
       "pveum user token remove pylon@pve agent",
       "pveum user token add pylon@pve agent --privsep 0 --output-format json",
@@ -248,6 +285,94 @@ describe("install/agent.sh in a throwaway root", () => {
     expect(log).toContain("apt-get install -y -qq nodejs");
     await rm(root, { recursive: true, force: true });
   });
+
+  it("gives a PVE 9 host PVE 9's privileges; a re-run updates the existing role in place", async () => {
+    const root = await makeRoot();
+    const env = { STUB_PVE_VERSION: "9.0.10" };
+    await installer(root, ["--url", url, "--token", MORE_TOKENS[0] ?? ""], env);
+    expect((await calls(root)).filter((c) => c.includes("role"))).toEqual([
+      `pveum role add PylonAgent --privs ${PRIVS_9}`,
+      "pveum acl modify / --users pylon@pve --roles PylonAgent",
+    ]);
+    await rm(join(root, "calls.log"));
+    await installer(root, ["--url", url, "--token", MORE_TOKENS[1] ?? ""], { ...env, STUB_ROLE_EXISTS: "1" });
+    expect((await calls(root)).filter((c) => c.includes("role"))).toEqual([
+      `pveum role add PylonAgent --privs ${PRIVS_9}`,
+      `pveum role modify PylonAgent --privs ${PRIVS_9}`,
+      "pveum acl modify / --users pylon@pve --roles PylonAgent",
+    ]);
+    // The role was created by the first run, so --uninstall still removes it.
+    await rm(join(root, "calls.log"));
+    await installer(root, ["--uninstall"]);
+    expect(await calls(root)).toContain("pveum role delete PylonAgent");
+    await rm(root, { recursive: true, force: true });
+  }, 60_000);
+
+  it("refuses a host that is not PVE 8 or 9 before writing anything", async () => {
+    const root = await makeRoot();
+    const before = await listTree(root);
+    const failed = await installer(root, ["--url", url, "--token", "t"], { STUB_PVE_VERSION: "7.4.3" }).catch(
+      (e: { stderr: string }) => e,
+    );
+    expect(failed.stderr).toContain("Proxmox VE 8 or 9 is required (pveversion says: pve-manager/7.4.3/");
+    expect(await calls(root)).toEqual(["pveversion"]);
+    await rm(join(root, "calls.log"));
+    expect(await listTree(root)).toEqual(before);
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("--caddy installs Debian's caddy when missing and runs caddy-api.service; --uninstall purges it", async () => {
+    const root = await makeRoot();
+    const PATH = await hostPathWithout(root);
+    const before = await listTree(root);
+    await installer(root, ["--url", url, "--token", MORE_TOKENS[2] ?? "", "--caddy"], { PATH });
+    expect((await calls(root)).filter((c) => !c.startsWith("pve"))).toEqual([
+      "apt-get update -qq",
+      "apt-get install -y -qq caddy",
+      "systemctl is-enabled --quiet caddy.service",
+      "systemctl disable --now caddy.service",
+      "systemctl enable --now caddy-api.service",
+      "systemctl daemon-reload",
+      "systemctl enable --now pylon-agent.service",
+    ]);
+    await rm(join(root, "calls.log"));
+    await installer(root, ["--uninstall"], { PATH });
+    expect((await calls(root)).filter((c) => !c.startsWith("pve"))).toEqual([
+      "systemctl disable --now pylon-agent.service",
+      "systemctl daemon-reload",
+      "systemctl disable --now caddy-api.service",
+      "apt-get purge -y caddy",
+    ]);
+    await rm(join(root, "calls.log"));
+    expect(await listTree(root)).toEqual(before);
+    await rm(root, { recursive: true, force: true });
+  }, 60_000);
+
+  it("--caddy keeps a caddy it finds and --uninstall switches it back to caddy.service", async () => {
+    const root = await makeRoot();
+    await writeFile(join(root, "stub-bin", "caddy"), STUB("caddy"));
+    await chmod(join(root, "stub-bin", "caddy"), 0o755);
+    const before = await listTree(root);
+    await installer(root, ["--url", url, "--token", MORE_TOKENS[3] ?? "", "--caddy"]);
+    expect((await calls(root)).filter((c) => !c.startsWith("pve"))).toEqual([
+      "systemctl is-enabled --quiet caddy.service",
+      "systemctl disable --now caddy.service",
+      "systemctl enable --now caddy-api.service",
+      "systemctl daemon-reload",
+      "systemctl enable --now pylon-agent.service",
+    ]);
+    await rm(join(root, "calls.log"));
+    await installer(root, ["--uninstall"]);
+    expect((await calls(root)).filter((c) => !c.startsWith("pve"))).toEqual([
+      "systemctl disable --now pylon-agent.service",
+      "systemctl daemon-reload",
+      "systemctl disable --now caddy-api.service",
+      "systemctl enable --now caddy.service",
+    ]);
+    await rm(join(root, "calls.log"));
+    expect(await listTree(root)).toEqual(before);
+    await rm(root, { recursive: true, force: true });
+  }, 60_000);
 
   it("refuses bad arguments before touching anything", async () => {
     const root = await makeRoot();
