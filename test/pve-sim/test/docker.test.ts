@@ -74,6 +74,12 @@ describe("docker shim in a guest", () => {
     expect(r.out).toContain("Hello from Docker!");
   });
 
+  it("answers `docker compose version` without a compose file, as the plugin does", async () => {
+    const r = await sh("cd / && docker compose version");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Docker Compose version v2\./);
+  });
+
   it("starts one process per published port on the guest address, with ps/logs/inspect/stop/rm", async () => {
     writeFileSync(
       join(app(), "compose.yml"),

@@ -15,6 +15,17 @@ export class CaddyError extends Error {
 
 const MAX_ANSWER = 16 * 2 ** 20;
 const TRANSIENT_LOAD = /caching certificate: decoding certificate metadata|unexpected end of JSON input/;
+/**
+ * Connection failures while Caddy restarts its admin server (it does on every config change,
+ * and a package upgrade restarts Caddy): retried. A call that did reach Caddy and is repeated
+ * is harmless here: CaddyRoutes removes duplicate tagged routes on its next write.
+ */
+const TRANSIENT_CONNECT = /ECONNREFUSED|ECONNRESET|EPIPE|socket hang up/;
+
+function transient(err: unknown): boolean {
+  if (!(err instanceof CaddyError)) return false;
+  return err.status === undefined ? TRANSIENT_CONNECT.test(err.message) : TRANSIENT_LOAD.test(err.message);
+}
 
 /**
  * A minimal client of Caddy's admin API (https://caddyserver.com/docs/api) over node:http —
@@ -36,13 +47,14 @@ export class CaddyAdmin {
    * that failed on Caddy's own half-written certificate files is retried: Caddy 2.6 writes
    * certificate metadata in place while the previous config is still issuing, a new load can
    * read it half-written, and Caddy then rolls back to the old config, so a retry is safe.
+   * So is a connection refused or reset while Caddy restarts its admin server.
    */
   async request(method: string, path: string, body?: unknown): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.#once(method, path, body);
       } catch (err) {
-        if (attempt >= 5 || !(err instanceof CaddyError) || !TRANSIENT_LOAD.test(err.message)) throw err;
+        if (attempt >= 5 || !transient(err)) throw err;
         await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
       }
     }

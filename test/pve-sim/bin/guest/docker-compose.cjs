@@ -112,6 +112,11 @@ function compose(args) {
       !a.startsWith("-") && !["-f", "--file", "-p", "--project-name"].includes(args[args.indexOf(a) - 1]),
   );
   const cmd = args[sub];
+  // As the real plugin: `version` needs no compose file.
+  if (cmd === "version") {
+    process.stdout.write("Docker Compose version v2.26.1\n");
+    return;
+  }
   const ctx = load([...args.slice(0, sub), ...args.slice(sub + 1)]);
   switch (cmd) {
     case "up":

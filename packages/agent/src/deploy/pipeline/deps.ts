@@ -52,7 +52,7 @@ export const APP_JOB_DEFAULTS = {
   vmUser: "pylon",
   sshPorts: [22],
   addressTimeoutMs: 120_000,
-  taskPollMs: 200,
+  taskPollMs: 50,
   gitSchemes: ["https:", "ssh:"],
 } satisfies Partial<AppJobDeps>;
 

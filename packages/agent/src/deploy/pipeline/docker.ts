@@ -1,13 +1,8 @@
 import type { CommandRunner } from "../../runners/types.ts";
 import { type DeployRun, exec } from "./context.ts";
+import { StepFailure } from "./steps.ts";
 
 const APT_ENV = { DEBIAN_FRONTEND: "noninteractive" };
-
-/** Whether a program is on the guest's PATH. */
-async function has(runner: CommandRunner, program: string): Promise<boolean> {
-  const r = await runner.run(["sh", "-c", 'command -v "$1" >/dev/null 2>&1', "sh", program]);
-  return r.exitCode === 0;
-}
 
 /** Installs Debian packages in the guest (apt-get, noninteractive). */
 export async function aptInstall(runner: CommandRunner, packages: string[], live?: DeployRun): Promise<void> {
@@ -28,9 +23,12 @@ export async function aptInstall(runner: CommandRunner, packages: string[], live
  */
 export async function bootstrapDocker(run: DeployRun): Promise<string> {
   const runner = await run.runner();
-  if (!(await has(runner, "docker"))) {
+  let tools = await dockerTools(runner);
+  if (tools === "no-docker") {
     await run.ctx.log("info", "docker is missing in the guest; installing docker.io from Debian");
     await aptInstall(runner, ["docker.io", "docker-compose", "ca-certificates", "git"], run);
+    tools = await dockerTools(runner);
+    if (tools === "no-docker") throw new StepFailure("docker.io was installed but `docker` is not on PATH");
   }
   const hello = await exec(runner, ["docker", "run", "--rm", "hello-world"], "docker run --rm hello-world", {
     timeoutMs: 300_000,
@@ -38,12 +36,26 @@ export async function bootstrapDocker(run: DeployRun): Promise<string> {
   });
   if (!hello.stdout.includes("Hello from Docker"))
     await run.ctx.log("warn", "hello-world ran but did not print its greeting");
-  // Docker without the compose plugin says "'compose' is not a docker command"; anything else
-  // means the plugin is there.
-  const plugin = await runner.run(["docker", "compose", "version"]);
-  const missing = plugin.exitCode !== 0 && /is not a docker command/.test(plugin.stderr);
-  if (!missing) run.state.compose = ["docker", "compose"];
-  else if (await has(runner, "docker-compose")) run.state.compose = ["docker-compose"];
-  else run.state.compose = null;
+  run.state.compose =
+    tools === "plugin" ? ["docker", "compose"] : tools === "legacy" ? ["docker-compose"] : null;
   return `docker runs containers${run.state.compose ? ` (${run.state.compose.join(" ")})` : ""}`;
+}
+
+/**
+ * One probe (guest commands are slow to start: `pct exec` is a Perl program): is docker there,
+ * and is compose the `docker compose` plugin, the older `docker-compose`, or missing? A fixed
+ * script with no input in it.
+ */
+async function dockerTools(runner: CommandRunner): Promise<"no-docker" | "plugin" | "legacy" | "none"> {
+  const r = await runner.run([
+    "sh",
+    "-c",
+    "command -v docker >/dev/null 2>&1 || { echo no-docker; exit 0; }; " +
+      "if docker compose version >/dev/null 2>&1; then echo plugin; " +
+      "elif command -v docker-compose >/dev/null 2>&1; then echo legacy; else echo none; fi",
+  ]);
+  const answer = r.stdout.trim();
+  if (r.exitCode !== 0 || !["no-docker", "plugin", "legacy", "none"].includes(answer))
+    throw new StepFailure(`probing docker in the guest failed: ${(r.stderr || r.stdout).trim()}`);
+  return answer as "no-docker" | "plugin" | "legacy" | "none";
 }

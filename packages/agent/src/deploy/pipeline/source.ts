@@ -34,8 +34,8 @@ export function composeServices(text: string): string[] {
 export async function fetchSource(run: DeployRun): Promise<string> {
   const runner = await run.runner();
   const dir = appDir(run);
-  await exec(runner, ["mkdir", "-p", "--", dir], "mkdir");
-  await exec(runner, ["install", "-d", "-m", "0700", "--", pylonDir(run)], "install -d");
+  // One command: -p makes the app's folder (default mode), -m 0700 applies to .pylon only.
+  await exec(runner, ["mkdir", "-p", "-m", "0700", "--", pylonDir(run)], "mkdir");
   const source = run.params.source;
   if (source.type === "compose") {
     const compose = source.compose;
