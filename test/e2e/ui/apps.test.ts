@@ -3,11 +3,11 @@
 // the deploy log to its end, reach the app through Caddy by its name, stop and start it, resize
 // it, and delete it through the confirmation dialog. Screenshots of each screen in both themes.
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type AppStack, caddyInstalled, startAppStack } from "../support/app-stack.ts";
 import { ADMIN } from "../support/stack.ts";
 import { reportServerErrors, shotBothThemes, signIn } from "./support/app.ts";
-import { launchBrowser, newContext, watchErrors } from "./support/browser.ts";
+import { launchBrowser, newContext, shot, watchErrors } from "./support/browser.ts";
 
 let stack: AppStack;
 let browser: Browser;
@@ -28,6 +28,12 @@ beforeAll(async () => {
   await page.goto("/");
   await signIn(page, ADMIN.PYLON_ADMIN_EMAIL, ADMIN.PYLON_ADMIN_PASSWORD);
 }, 120_000);
+
+// A failed step leaves a picture of what the page showed.
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === "fail" && page)
+    await shot(page, `apps-failed-${ctx.task.name.slice(0, 40)}`);
+});
 
 afterAll(async () => {
   reportServerErrors(stack?.server);
@@ -76,7 +82,7 @@ describe.skipIf(!caddyInstalled())("apps", { timeout: 120_000 }, () => {
     await page.getByRole("heading", { name: "Target" }).waitFor();
     await page
       .getByTestId("capacity")
-      .getByText(/CPU cores/)
+      .getByText(/on local-lvm/)
       .waitFor();
     await page.getByLabel(/LXC container/).check();
     await shotBothThemes(page, "wizard-target", { fullPage: false });
@@ -118,6 +124,18 @@ describe.skipIf(!caddyInstalled())("apps", { timeout: 120_000 }, () => {
     expect(href).toBe(`https://web.apps.test:${stack.caddy.httpsPort}`);
     const served = await stack.fetchApp(new URL(href).hostname);
     expect(served.status).toBe(200);
+  });
+
+  it("follows the container logs live in the Logs tab", async () => {
+    await page.getByRole("tab", { name: "Logs" }).click();
+    await page
+      .getByText("Following live; new lines appear as they are written.")
+      .waitFor({ timeout: 20_000 });
+    await page.getByRole("log", { name: "Container logs" }).waitFor();
+    await page.getByRole("button", { name: "Pause" }).click();
+    await page.getByText(/^Paused\./).waitFor();
+    await page.getByRole("tab", { name: "Activity" }).click();
+    await page.getByRole("heading", { name: /Last job: App deploy: web/ }).waitFor();
   });
 
   it("stops and starts the app from its page", async () => {

@@ -37,6 +37,12 @@ export class FakeEventSource {
     for (const fn of this.listeners.get(type) ?? []) fn(e);
   }
 
+  /** The server sent `event: type` with plain-text data (not JSON). */
+  emitText(type: string, text: string): void {
+    const e = new MessageEvent(type, { data: text });
+    for (const fn of this.listeners.get(type) ?? []) fn(e);
+  }
+
   /** The connection dropped; `gaveUp` as when the server answered an error (no auto-retry). */
   drop(gaveUp = false): void {
     this.readyState = gaveUp ? FakeEventSource.CLOSED : FakeEventSource.CONNECTING;

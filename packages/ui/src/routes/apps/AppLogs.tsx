@@ -1,49 +1,88 @@
 import type { App } from "@pylon/shared";
-import { createSignal, onMount, Show } from "solid-js";
-import { createAction } from "../../api/action.ts";
-import { getDiagnostic } from "../../api/queries.ts";
+import { createSignal, Match, onCleanup, onMount, Show, Switch } from "solid-js";
+import { followAppLogs } from "../../api/log-stream.ts";
 import { Button } from "../../components/Button.tsx";
-import { ErrorMessage } from "../../components/ErrorMessage.tsx";
-import { Time } from "../../components/Time.tsx";
-import { OutputPane } from "./OutputPane.tsx";
+import { JobLog } from "../jobs/JobLog.tsx";
+import type { LogLine } from "../jobs/job-view.ts";
+import { LogSnapshot } from "./LogSnapshot.tsx";
+
+const TAIL = 200;
+/** Lines kept on screen; older ones scroll away (a chatty app would otherwise fill the tab's memory). */
+const KEEP = 2000;
+
+type State = "connecting" | "live" | "ended" | "lost" | "paused" | "unavailable";
 
 /**
- * The app's container logs (the `logs` diagnostic: the latest lines, read on demand).
- * A following stream (`GET /apps/{id}/logs?follow=1`) is not in the API yet; Refresh reads again.
+ * The app's container logs, followed live: the last lines, then new ones as they are written.
+ * A stream that cannot start at all (a server without the logs route) falls back to the `logs`
+ * diagnostic with a Refresh button.
  */
 export function AppLogs(props: { app: App }) {
-  const read = createAction(getDiagnostic);
-  const [output, setOutput] = createSignal<string | null>(null);
-  const [at, setAt] = createSignal<string | null>(null);
-  const refresh = async () => {
-    const d = await read.run(props.app.id, "logs");
-    if (d) {
-      setOutput(d.output);
-      setAt(new Date().toISOString());
-    }
+  const [lines, setLines] = createSignal<LogLine[]>([]);
+  const [state, setState] = createSignal<State>("connecting");
+  const [why, setWhy] = createSignal<string | null>(null);
+  let seq = 0;
+  let stop: (() => void) | undefined;
+  const add = (message: string, level: LogLine["level"]) =>
+    setLines((l) => [...l.slice(-(KEEP - 1)), { seq: ++seq, at: new Date().toISOString(), level, message }]);
+  const open = () => {
+    stop?.();
+    setLines([]);
+    setWhy(null);
+    setState("connecting");
+    stop = followAppLogs(props.app.id, TAIL, {
+      onOpen: () => setState("live"),
+      onLine: (l) => add(l, "info"),
+      onNotice: (t) => add(t, "warn"),
+      onEnd: (error) => {
+        setWhy(error);
+        setState("ended");
+      },
+      onError: (opened) => setState(opened ? "lost" : "unavailable"),
+    });
+  };
+  const pause = () => {
+    stop?.();
+    setState("paused");
   };
   onMount(() => {
-    if (props.app.guest.vmid !== null) void refresh();
+    if (props.app.guest.vmid !== null) open();
   });
+  onCleanup(() => stop?.());
   return (
-    <section class="card" aria-labelledby="logs-title">
-      <div class="card-head">
-        <h2 id="logs-title">Container logs</h2>
-        <span class="muted small">
-          <Show when={at()}>
-            Read <Time at={at()} />{" "}
+    <Show when={state() !== "unavailable"} fallback={<LogSnapshot app={props.app} />}>
+      <section class="card" aria-labelledby="logs-title">
+        <div class="card-head">
+          <h2 id="logs-title">Container logs</h2>
+          <Show when={props.app.guest.vmid !== null}>
+            <Switch>
+              <Match when={state() === "live" || state() === "connecting"}>
+                <Button onClick={pause}>Pause</Button>
+              </Match>
+              <Match when={true}>
+                <Button variant="primary" onClick={open}>
+                  {state() === "paused" ? "Follow again" : "Reconnect"}
+                </Button>
+              </Match>
+            </Switch>
           </Show>
-          <Button onClick={() => void refresh()} busy={read.pending()} busyLabel="Reading…">
-            Refresh
-          </Button>
-        </span>
-      </div>
-      <ErrorMessage error={read.error()} />
-      <OutputPane
-        label="Container logs"
-        output={output()}
-        empty={props.app.guest.vmid === null ? "The app has no guest yet." : "Reading the logs…"}
-      />
-    </section>
+        </div>
+        <p class="muted small" role="status">
+          <Switch>
+            <Match when={props.app.guest.vmid === null}>The app has no guest yet.</Match>
+            <Match when={state() === "connecting"}>
+              <span class="spinner" aria-hidden="true" /> Connecting…
+            </Match>
+            <Match when={state() === "live"}>Following live; new lines appear as they are written.</Match>
+            <Match when={state() === "paused"}>
+              Paused. Following again starts from the last {TAIL} lines.
+            </Match>
+            <Match when={state() === "lost"}>The connection was lost.</Match>
+            <Match when={state() === "ended"}>The stream ended{why() ? `: ${why()}` : "."}</Match>
+          </Switch>
+        </p>
+        <JobLog lines={lines()} label="Container logs" empty="No lines yet." />
+      </section>
+    </Show>
   );
 }

@@ -7,7 +7,7 @@ const timeOf = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-
  * Log lines as they arrive. Follows the end while the reader is at the bottom; once they scroll
  * up it stays put and offers a button back to the newest line.
  */
-export function JobLog(props: { lines: LogLine[] }) {
+export function JobLog(props: { lines: LogLine[]; label?: string; empty?: string }) {
   let box: HTMLDivElement | undefined;
   const [follow, setFollow] = createSignal(true);
   const atBottom = () => !box || box.scrollHeight - box.scrollTop - box.clientHeight < 24;
@@ -24,8 +24,17 @@ export function JobLog(props: { lines: LogLine[] }) {
   );
   return (
     <div class="log-wrap">
-      <div class="log" ref={box} role="log" aria-label="Job log" onScroll={() => setFollow(atBottom())}>
-        <Show when={props.lines.length > 0} fallback={<p class="muted">No log lines yet.</p>}>
+      <div
+        class="log"
+        ref={box}
+        role="log"
+        aria-label={props.label ?? "Job log"}
+        onScroll={() => setFollow(atBottom())}
+      >
+        <Show
+          when={props.lines.length > 0}
+          fallback={<p class="muted">{props.empty ?? "No log lines yet."}</p>}
+        >
           <For each={props.lines}>
             {(l) => (
               <div class={`log-line log-${l.level}`} data-seq={l.seq}>

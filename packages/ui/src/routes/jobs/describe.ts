@@ -9,6 +9,7 @@ const KIND_LABEL: Partial<Record<Job["kind"], string>> = {
   "app.delete": "App delete",
   "app.resize": "App resize",
   "app.diagnostics": "App diagnostics",
+  "app.logs": "App logs",
 };
 
 const field = (p: unknown, k: string): string | undefined =>
@@ -22,7 +23,8 @@ export function describeJob(job: Pick<Job, "kind" | "params">): string {
     return `${label}: ${String(p.action)} ${String(p.vmid)}`;
   if (job.kind === "app.deploy") {
     const name = field(p, "name");
-    const what = field(p, "mode") === "redeploy" ? "App redeploy" : label;
+    const mode = field(p, "mode");
+    const what = mode === "redeploy" ? "App redeploy" : mode === "clone" ? "App clone" : label;
     return name ? `${what}: ${name}` : what;
   }
   if (job.kind === "app.action" || job.kind === "app.diagnostics") {

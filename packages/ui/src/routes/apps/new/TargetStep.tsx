@@ -6,6 +6,7 @@ import { getNode } from "../../../api/queries.ts";
 import { ErrorMessage } from "../../../components/ErrorMessage.tsx";
 import { Field } from "../../../components/Field.tsx";
 import { SelectField } from "../../../components/SelectField.tsx";
+import { createPoll } from "../../../lib/poll.ts";
 import { minimumsOf } from "./draft.ts";
 import { NodeCapacity } from "./NodeCapacity.tsx";
 import type { StepProps } from "./step-props.ts";
@@ -19,9 +20,14 @@ function guestStorages(node: Awaited<ReturnType<typeof getNode>> | undefined, ty
 
 /** Step 2: which node, LXC or VM, and how big — beside what the node has free. */
 export function TargetStep(props: StepProps & { nodes: Resource<Node[]>; entry: CatalogEntry | undefined }) {
-  const [detail] = createResource(
+  const [detail, { refetch }] = createResource(
     () => props.draft.nodeId || false,
     (id) => getNode(id),
+  );
+  // Free memory changes with every heartbeat; keep the figures fresh while the user decides.
+  createPoll(
+    () => void refetch(),
+    () => 10_000,
   );
   // Start on the first online node, and on a storage the node has.
   createEffect(() => {
