@@ -37,9 +37,9 @@ PVE_ROLE="PylonAgent"
 #   VM.Config.CPU              cores (create, clone, resize)
 #   VM.Config.Memory           memory (create, clone, resize)
 #   VM.Config.Disk             CT rootfs, disk resize
-#   VM.Config.Network          net0, CT hostname (VM ipconfig0 takes this or Cloudinit)
+#   VM.Config.Network          net0, CT hostname, and VM ciuser, sshkeys, ipconfig0 (cloud-init
+#                              options take VM.Config.Cloudinit or this, so not the former)
 #   VM.Config.Options          onboot, unprivileged, VM agent=enabled=1
-#   VM.Config.Cloudinit        VM ciuser, sshkeys
 #   VM.PowerMgmt               start, stop, reboot
 #   VM.Snapshot                snapshots before redeploy and clone, their rollback and delete
 #                              (rollback takes VM.Snapshot or VM.Snapshot.Rollback, so not the latter)
@@ -51,7 +51,7 @@ PVE_ROLE="PylonAgent"
 #   VM.Monitor                 PVE 8 only: VM guest agent network-get-interfaces (the VM's address)
 #   VM.GuestAgent.Audit        PVE 9 only: the same call (PVE 9 removed VM.Monitor)
 # pveum refuses privileges it does not know, so each version gets only its own.
-PVE_PRIVS_COMMON="Sys.Audit,VM.Audit,VM.Allocate,VM.Clone,VM.Config.CPU,VM.Config.Memory,VM.Config.Disk,VM.Config.Network,VM.Config.Options,VM.Config.Cloudinit,VM.PowerMgmt,VM.Snapshot,VM.Backup,Datastore.AllocateSpace,Datastore.AllocateTemplate,SDN.Use"
+PVE_PRIVS_COMMON="Sys.Audit,VM.Audit,VM.Allocate,VM.Clone,VM.Config.CPU,VM.Config.Memory,VM.Config.Disk,VM.Config.Network,VM.Config.Options,VM.PowerMgmt,VM.Snapshot,VM.Backup,Datastore.AllocateSpace,Datastore.AllocateTemplate,SDN.Use"
 PVE_PRIVS_8="$PVE_PRIVS_COMMON,VM.Monitor"
 PVE_PRIVS_9="$PVE_PRIVS_COMMON,VM.GuestAgent.Audit"
 

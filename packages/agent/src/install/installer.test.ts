@@ -52,7 +52,7 @@ exit 0
 /** The role's privileges the installer must give a PVE 8 host (PVE 9: VM.GuestAgent.Audit for VM.Monitor). */
 const PRIVS_COMMON =
   "Sys.Audit,VM.Audit,VM.Allocate,VM.Clone,VM.Config.CPU,VM.Config.Memory,VM.Config.Disk," +
-  "VM.Config.Network,VM.Config.Options,VM.Config.Cloudinit,VM.PowerMgmt,VM.Snapshot,VM.Backup," +
+  "VM.Config.Network,VM.Config.Options,VM.PowerMgmt,VM.Snapshot,VM.Backup," +
   "Datastore.AllocateSpace,Datastore.AllocateTemplate,SDN.Use";
 const PRIVS_8 = `${PRIVS_COMMON},VM.Monitor`;
 const PRIVS_9 = `${PRIVS_COMMON},VM.GuestAgent.Audit`;

@@ -1,3 +1,4 @@
+import { checkBridgeAccess } from "../auth/config-perms.ts";
 import { newGuest, normalizeNets } from "../guests/lifecycle.ts";
 import { errorText, fail } from "../server/errors.ts";
 import { bool, int, type Route, str } from "../server/router.ts";
@@ -23,6 +24,9 @@ export function lxcCloneRoutes(): Route[] {
         if (!full && target) throw fail("parameter 'storage' not allowed for linked clones");
         if (snapname && !src.snapshots.has(snapname)) throw fail(`snapshot '${snapname}' does not exist`);
         world.checkVmidUnused(newid);
+        // The new guest keeps the source's NICs: SDN.Use on their bridges (PVE 8.0+).
+        for (const [k, v] of Object.entries(src.config))
+          if (/^net\d+$/.test(k)) checkBridgeAccess(world.auth, who, v);
         // set_lock under the config flock: a second concurrent clone finds `lock: disk`.
         await world.locks.with(src.vmid, "lxc", world.lockTimeout(), () => {
           if (!snapname) {

@@ -1,3 +1,4 @@
+import { checkConfigPerms } from "../auth/config-perms.ts";
 import { applyConfig, assertDigest, readConfig } from "../guests/config.ts";
 import { hasAddress } from "../guests/lifecycle.ts";
 import { rootDiskSize } from "../guests/metrics.ts";
@@ -25,8 +26,9 @@ export function lxcConfigRoutes(): Route[] {
     {
       method: "PUT",
       path: "/nodes/{node}/lxc/{vmid}/config",
-      handler: async ({ world, params }) => {
+      handler: async ({ world, params, who }) => {
         const g = world.guest(int(params, "vmid")!, "lxc");
+        checkConfigPerms(world.auth, who, "lxc", g.vmid, params);
         await world.locks.with(g.vmid, "lxc", world.lockTimeout(), () => {
           world.checkLock(g);
           assertDigest(g, str(params, "digest"));

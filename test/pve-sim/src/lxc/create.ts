@@ -1,3 +1,4 @@
+import { checkConfigPerms } from "../auth/config-perms.ts";
 import { label } from "../guests/guest.ts";
 import { newGuest, normalizeNets } from "../guests/lifecycle.ts";
 import { guestSummary } from "../guests/metrics.ts";
@@ -8,6 +9,21 @@ import { bool, type Ctx, int, type Route, str } from "../server/router.ts";
 import { parseVolid, volumePath } from "../storage/storage.ts";
 import { allocDisk, findVolume, freeVolume, guestDisks } from "../storage/volumes.ts";
 import { startCt } from "./power.ts";
+
+/** Create parameters that are not guest options (extracted before check_ct_modify_config_perm). */
+const CREATE_ONLY = [
+  "ostemplate",
+  "storage",
+  "pool",
+  "restore",
+  "force",
+  "unique",
+  "start",
+  "password",
+  "ssh-public-keys",
+  "ignore-unpack-errors",
+  "bwlimit",
+];
 
 const GiB = 2 ** 30;
 // Parameters that are not config keys.
@@ -95,6 +111,7 @@ function createCt(ctx: Ctx): string {
   }
   world.auth.check(who, `/vms/${vmid}`, [restore && sameCt ? "VM.Backup" : "VM.Allocate"]);
   world.auth.check(who, `/storage/${spec.storage}`, ["Datastore.AllocateSpace"]);
+  if (!restore) checkConfigPerms(world.auth, who, "lxc", vmid, params, CREATE_ONLY);
   const keys = str(params, "ssh-public-keys");
   if (keys) {
     try {

@@ -1,3 +1,4 @@
+import { checkBridgeAccess } from "../auth/config-perms.ts";
 import { newGuest, normalizeNets } from "../guests/lifecycle.ts";
 import { errorText, fail } from "../server/errors.ts";
 import { bool, int, type Route, str } from "../server/router.ts";
@@ -21,6 +22,9 @@ export function qemuCloneRoutes(): Route[] {
         const full = params.full !== undefined ? bool(params, "full") : !template;
         const target = str(params, "storage");
         world.checkLock(src);
+        // The new guest keeps the source's NICs: SDN.Use on their bridges (PVE 8.0+).
+        for (const [k, v] of Object.entries(src.config))
+          if (/^net\d+$/.test(k)) checkBridgeAccess(world.auth, who, v);
         if (snapname && !src.snapshots.has(snapname)) throw fail(`snapshot '${snapname}' does not exist`);
         if (!full && target) throw fail("parameter 'storage' not allowed for linked clones");
         if (!full && !template) {

@@ -1,3 +1,4 @@
+import { checkConfigPerms } from "../auth/config-perms.ts";
 import { applyConfig, assertDigest, readConfig } from "../guests/config.ts";
 import type { Guest } from "../guests/guest.ts";
 import { parseSize } from "../schema/formats.ts";
@@ -45,8 +46,9 @@ export function qemuConfigRoutes(): Route[] {
     {
       method: "PUT",
       path: "/nodes/{node}/qemu/{vmid}/config",
-      handler: async ({ world, params }) => {
+      handler: async ({ world, params, who }) => {
         const g = world.guest(int(params, "vmid")!, "qemu");
+        checkConfigPerms(world.auth, who, "qemu", g.vmid, params);
         await world.locks.with(g.vmid, "qemu", world.lockTimeout(), () => update(world, g, params));
         return null;
       },
@@ -57,6 +59,7 @@ export function qemuConfigRoutes(): Route[] {
       async: true,
       handler: ({ world, params, who, fault }) => {
         const g = world.guest(int(params, "vmid")!, "qemu");
+        checkConfigPerms(world.auth, who, "qemu", g.vmid, params);
         return world.tasks.start(
           "qmconfig",
           String(g.vmid),
