@@ -34,7 +34,7 @@ export function Catalog() {
     <>
       <PageHeader title="Catalog" description="Ready-made apps to deploy onto your nodes.">
         <Show when={canDeploy()}>
-          <Link class="btn btn-secondary" href="/apps/new">
+          <Link class="btn btn-secondary" href="/apps/new?source=git">
             Deploy from Git
           </Link>
         </Show>

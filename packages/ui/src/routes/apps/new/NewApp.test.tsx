@@ -182,10 +182,10 @@ it("shows the API's field errors next to their fields, on the step that has them
 });
 
 it("deploys from a Git repository with a masked deploy key", async () => {
-  navigate("/apps/new", { replace: true });
+  navigate("/apps/new?source=git", { replace: true });
   const calls = api({ status: 202, body: app({ id: "app_git" }) });
   render(() => <NewApp />);
-  fireEvent.click(screen.getByLabelText(/A Git repository/));
+  expect((screen.getByLabelText(/A Git repository/) as HTMLInputElement).checked).toBe(true);
   type("Repository URL *", "git@github.com:acme/Shop_Front.git");
   expect(input("App name").value).toBe("shop-front");
   type("Branch, tag or commit", "release");

@@ -30,8 +30,10 @@ import { WizardButtons } from "./WizardButtons.tsx";
 
 /** The deploy wizard: source → target → domain → variables → review → deploy, then the app page. */
 export function NewApp() {
-  const preset = new URLSearchParams(location.search).get("catalog") ?? "";
-  const [draft, setDraft] = createStore(emptyDraft(preset));
+  // Links preselect the source: ?catalog=<id> (a catalog card) or ?source=git.
+  const query = new URLSearchParams(location.search);
+  const [draft, setDraft] = createStore(emptyDraft(query.get("catalog") ?? ""));
+  if (query.get("source") === "git") setDraft("kind", "git");
   const [step, setStep] = createSignal<StepId>("source");
   const [reached, setReached] = createSignal(0);
   const [problems, setProblems] = createSignal<Record<string, string>>({});
