@@ -1,6 +1,6 @@
 // API benchmark: the built Node server as a separate process, loaded over real HTTP by autocannon.
 // Prints req/s and latency per scenario, start-to-healthy on an existing database and idle RSS.
-// Run: pnpm build && pnpm bench:api   (targets: issue #2)
+// Run: pnpm build && pnpm bench:api   (targets: issue #2)   [BENCH_SECONDS=10 BENCH_NODE_ARGS=…]
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
@@ -16,7 +16,9 @@ function rssMb(pid: number): number {
 
 async function launch(cwd: string, port: number): Promise<{ child: ChildProcess; ms: number }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, SERVER_ENTRY], {
     cwd,
     env: {
       PATH: process.env.PATH,

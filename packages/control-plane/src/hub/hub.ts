@@ -7,7 +7,7 @@ import type { AppEnv } from "../env.ts";
  * change bus, so any process may create a job for an agent another process holds.
  */
 export interface AgentHub {
-  /** Handles GET /agent/v1/connect once the agent is authenticated (`c.var.agentNode`). */
+  /** Handles GET /agent/v1/connect once the agent is authenticated (`c.get("agentNode")`). */
   readonly connect: MiddlewareHandler<AppEnv>;
   /** Closes every connection and stops timers. */
   stop(): Promise<void>;

@@ -8,10 +8,10 @@ import { writeAudit } from "../services/audit.ts";
  */
 export const auditTrail: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
-  const audit = c.var.audit;
+  const audit = c.get("audit");
   if (!audit) return;
-  const p = c.var.principal;
-  const deps = c.var.deps;
+  const p = c.get("principal");
+  const deps = c.get("deps");
   try {
     await writeAudit(deps, {
       actorType: p ? (p.kind === "token" ? "token" : "user") : "anonymous",
@@ -21,11 +21,11 @@ export const auditTrail: MiddlewareHandler<AppEnv> = async (c, next) => {
       target: audit.target,
       result: c.res.status < 400 ? "success" : "failure",
       status: c.res.status,
-      requestId: c.var.requestId,
+      requestId: c.get("requestId"),
       ip: deps.clientIp(c),
       userAgent: c.req.header("user-agent")?.slice(0, 300) ?? null,
     });
   } catch (err) {
-    deps.logger.error("audit write failed", { requestId: c.var.requestId, error: String(err) });
+    deps.logger.error("audit write failed", { requestId: c.get("requestId"), error: String(err) });
   }
 };

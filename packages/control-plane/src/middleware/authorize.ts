@@ -13,7 +13,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Finds who is calling from a bearer token or the session cookie; 401 when nobody valid is. */
 export async function authenticate(c: Context<AppEnv>): Promise<Principal> {
-  const deps = c.var.deps;
+  const deps = c.get("deps");
   const header = c.req.header("authorization");
   if (header !== undefined) {
     const m = /^Bearer\s+(\S+)$/i.exec(header.trim());

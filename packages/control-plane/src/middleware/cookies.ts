@@ -8,7 +8,7 @@ export const CSRF_COOKIE = "pylon_csrf";
 export const CSRF_HEADER = "X-CSRF-Token";
 
 function secure(c: Context<AppEnv>): boolean {
-  const base = c.var.deps.publicUrl ?? c.req.url;
+  const base = c.get("deps").publicUrl ?? c.req.url;
   return base.startsWith("https:");
 }
 

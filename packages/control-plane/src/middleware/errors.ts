@@ -24,7 +24,7 @@ export function errorResponse(c: Context<AppEnv>, err: ApiError): Response {
       code: err.code,
       message: err.message,
       ...(err.details === undefined ? {} : { details: err.details }),
-      requestId: c.var.requestId ?? "",
+      requestId: c.get("requestId") ?? "",
     },
   };
   for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
@@ -44,15 +44,18 @@ function fromHttpException(e: HTTPException): ApiError {
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
   if (err instanceof ApiError) return errorResponse(c, err);
   if (err instanceof HTTPException) return errorResponse(c, fromHttpException(err));
-  c.var.deps?.logger.error("unhandled error", {
-    requestId: c.var.requestId,
+  c.get("deps")?.logger.error("unhandled error", {
+    requestId: c.get("requestId"),
     method: c.req.method,
     path: c.req.path,
     error: err instanceof Error ? (err.stack ?? err.message) : String(err),
   });
   return errorResponse(
     c,
-    new ApiError("internal", `Internal error; the server log has the details (request ${c.var.requestId})`),
+    new ApiError(
+      "internal",
+      `Internal error; the server log has the details (request ${c.get("requestId")})`,
+    ),
   );
 };
 

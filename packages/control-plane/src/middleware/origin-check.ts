@@ -16,7 +16,8 @@ export const originCheck: MiddlewareHandler<AppEnv> = async (c, next) => {
     } catch {
       host = null;
     }
-    const publicHost = c.var.deps.publicUrl ? new URL(c.var.deps.publicUrl).host : null;
+    const publicUrl = c.get("deps").publicUrl;
+    const publicHost = publicUrl ? new URL(publicUrl).host : null;
     if (!host || (host !== c.req.header("host") && host !== publicHost)) {
       throw new ApiError("csrf_failed", `Cross-site request refused (Origin ${origin.slice(0, 100)})`);
     }

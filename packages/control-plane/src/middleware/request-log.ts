@@ -5,8 +5,8 @@ import type { AppEnv } from "../env.ts";
 export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   const start = performance.now();
   await next();
-  c.var.deps.logger.info("request", {
-    requestId: c.var.requestId,
+  c.get("deps").logger.info("request", {
+    requestId: c.get("requestId"),
     method: c.req.method,
     path: c.req.path,
     status: c.res.status,

@@ -20,7 +20,7 @@ export const route = defineRoute(PUBLIC, "agent.enroll", {
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const deps = c.var.deps;
+  const deps = c.get("deps");
   const ip = deps.clientIp(c);
   // Guessing tokens is throttled like guessing passwords.
   const keys: ThrottleKey[] = ip ? [{ kind: "ip", key: `enroll-ip:${ip}` }] : [];

@@ -29,7 +29,7 @@ export const route = defineRoute(requires("operator", "deploy"), "apps.action", 
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const deps = c.var.deps;
+  const deps = c.get("deps");
   const row = await appAction(
     deps,
     await getApp(deps, c.req.valid("param").id),

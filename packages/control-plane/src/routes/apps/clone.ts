@@ -35,7 +35,7 @@ export const route = defineRoute(requires("operator", "deploy"), "apps.clone", {
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const deps = c.var.deps;
+  const deps = c.get("deps");
   const source = await getApp(deps, c.req.valid("param").id);
   const row = await cloneApp(deps, source, c.req.valid("json"), requester(c));
   c.set("audit", { action: "apps.clone", target: row.id });

@@ -21,7 +21,7 @@ export const route = defineRoute(requires("operator", "deploy"), "apps.create", 
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const row = await createApp(c.var.deps, c.req.valid("json"), requester(c));
+  const row = await createApp(c.get("deps"), c.req.valid("json"), requester(c));
   c.set("audit", { action: "apps.create", target: row.id });
   return c.json(await appView(c, row), 202);
 };

@@ -20,7 +20,7 @@ export const route = defineRoute(requires("operator", "write"), "apps.delete", {
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const deps = c.var.deps;
+  const deps = c.get("deps");
   const row = await deleteApp(
     deps,
     await getApp(deps, c.req.valid("param").id),

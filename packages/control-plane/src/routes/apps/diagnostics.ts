@@ -23,7 +23,7 @@ export const route = defineRoute(requires("operator", "read"), null, {
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const { id, name } = c.req.valid("param");
   c.set("audit", { action: `apps.diagnostics.${name}`, target: id });
-  const deps = c.var.deps;
+  const deps = c.get("deps");
   const { jobId, output } = await diagnose(deps, await getApp(deps, id), name, requester(c));
   return c.json({ name, jobId, output }, 200);
 };

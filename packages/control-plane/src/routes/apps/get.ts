@@ -16,5 +16,5 @@ export const route = defineRoute(requires("viewer", "read"), null, {
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  return c.json(await appView(c, await getApp(c.var.deps, c.req.valid("param").id)), 200);
+  return c.json(await appView(c, await getApp(c.get("deps"), c.req.valid("param").id)), 200);
 };

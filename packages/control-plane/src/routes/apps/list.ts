@@ -16,7 +16,7 @@ export const route = defineRoute(requires("viewer", "read"), null, {
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const deps = c.var.deps;
+  const deps = c.get("deps");
   const rows = await listApps(deps);
   const port = appsConfig(deps).httpsPort;
   const items = await Promise.all(rows.map(async (r) => toApp(r, await portsOf(deps, r.id), port)));

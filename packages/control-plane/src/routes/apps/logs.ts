@@ -57,7 +57,7 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   const { follow, tail } = c.req.valid("query");
   c.set("audit", { action: follow === "true" ? "apps.logs.follow" : "apps.logs", target: id });
-  const deps = c.var.deps;
+  const deps = c.get("deps");
   const app = await getApp(deps, id);
   const job = await startLogsJob(deps, app, { follow: follow === "true", tail }, requester(c));
   if (follow !== "true") return c.json({ jobId: job.id, lines: await logLines(deps, job.id) }, 200);

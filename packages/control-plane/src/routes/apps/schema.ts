@@ -11,7 +11,7 @@ export const appIdParams = z.object({ id: idSchema });
 
 /** The API view of an app row, with its ports. */
 export async function appView(c: Context<AppEnv>, row: AppRow) {
-  const deps = c.var.deps;
+  const deps = c.get("deps");
   return toApp(row, await portsOf(deps, row.id), appsConfig(deps).httpsPort);
 }
 

@@ -27,7 +27,7 @@ export const route = defineRoute(requires("operator", "write"), "apps.update", {
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const deps = c.var.deps;
+  const deps = c.get("deps");
   const row = await updateApp(
     deps,
     await getApp(deps, c.req.valid("param").id),

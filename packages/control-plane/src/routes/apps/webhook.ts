@@ -28,7 +28,7 @@ export const infoRoute = defineRoute(requires("operator", "write"), null, {
 });
 
 export const infoHandler: RouteHandler<typeof infoRoute, AppEnv> = async (c) => {
-  const deps = c.var.deps;
+  const deps = c.get("deps");
   const row = await getApp(deps, c.req.valid("param").id);
   return c.json(
     {
@@ -57,7 +57,7 @@ export const route = defineRoute(PUBLIC, "apps.webhook", {
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const deps = c.var.deps;
+  const deps = c.get("deps");
   const row = await getApp(deps, c.req.valid("param").id);
   const raw = await c.req.text();
   const secret = await open<string>(deps.secretKey, row.webhookSecretBox);

@@ -17,7 +17,7 @@ export const route = defineRoute(PUBLIC, "auth.login", {
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const deps = c.var.deps;
+  const deps = c.get("deps");
   const body = c.req.valid("json");
   c.set("audit", { action: "auth.login", target: body.email });
   const { user, session } = await login(deps, body, {

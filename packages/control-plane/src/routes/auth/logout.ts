@@ -16,7 +16,7 @@ export const route = defineRoute(PUBLIC, "auth.logout", {
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const cookie = getCookie(c, SESSION_COOKIE);
-  if (cookie) await revokeSession(c.var.deps, sha256Hex(cookie));
+  if (cookie) await revokeSession(c.get("deps"), sha256Hex(cookie));
   clearSessionCookies(c);
   return c.body(null, 204);
 };

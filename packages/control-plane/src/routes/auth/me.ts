@@ -14,7 +14,7 @@ export const route = defineRoute(requires("viewer", "read"), null, {
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const p = c.var.principal!;
+  const p = c.get("principal")!;
   if (p.kind === "token") {
     return c.json(
       {

@@ -16,8 +16,8 @@ export const route = defineRoute(sessionOnly("viewer"), "auth.password", {
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const p = c.var.principal!;
-  const deps = c.var.deps;
+  const p = c.get("principal")!;
+  const deps = c.get("deps");
   c.set("audit", { action: "auth.password", target: p.user.id });
   const session = await changeOwnPassword(deps, p.user, c.req.valid("json"), {
     ip: deps.clientIp(c),

@@ -16,8 +16,8 @@ export const route = defineRoute(requires("viewer", "write"), "auth.profile", {
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const p = c.var.principal!;
+  const p = c.get("principal")!;
   c.set("audit", { action: "auth.profile", target: p.user.id });
-  const row = await updateUser(c.var.deps, p.user.id, { name: c.req.valid("json").name });
+  const row = await updateUser(c.get("deps"), p.user.id, { name: c.req.valid("json").name });
   return c.json(toUser(row), 200);
 };

@@ -18,8 +18,8 @@ export const route = defineRoute(requires("viewer", "read"), null, {
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   const { after, limit } = c.req.valid("query");
-  const job = await getJob(c.var.deps, id);
-  const rows = await listJobEvents(c.var.deps, id, after, limit);
+  const job = await getJob(c.get("deps"), id);
+  const rows = await listJobEvents(c.get("deps"), id, after, limit);
   const nextAfter = rows.at(-1)?.seq ?? after;
   return c.json(
     {

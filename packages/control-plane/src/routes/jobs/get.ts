@@ -17,5 +17,5 @@ export const route = defineRoute(requires("viewer", "read"), null, {
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  return c.json(toJob(await getJob(c.var.deps, c.req.valid("param").id)), 200);
+  return c.json(toJob(await getJob(c.get("deps"), c.req.valid("param").id)), 200);
 };

@@ -19,7 +19,7 @@ export const route = defineRoute(requires("viewer", "read"), null, {
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const deps = c.var.deps;
+  const deps = c.get("deps");
   const { id } = c.req.valid("param");
   let job = await getJob(deps, id);
   const resume = c.req.header("last-event-id") ?? c.req.query("after") ?? "0";

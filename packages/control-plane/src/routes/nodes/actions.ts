@@ -19,7 +19,7 @@ export const inventoryRoute = defineRoute(requires("operator", "deploy"), "nodes
 });
 
 export const inventoryHandler: RouteHandler<typeof inventoryRoute, AppEnv> = async (c) => {
-  const job = await createJob(c.var.deps, {
+  const job = await createJob(c.get("deps"), {
     nodeId: c.req.valid("param").id,
     kind: "node.inventory",
     params: {},
@@ -44,7 +44,7 @@ export const powerHandler: RouteHandler<typeof powerRoute, AppEnv> = async (c) =
   const { id, vmid } = c.req.valid("param");
   const body = c.req.valid("json");
   c.set("audit", { action: "guests.power", target: `${id}/${vmid}` });
-  const job = await createJob(c.var.deps, {
+  const job = await createJob(c.get("deps"), {
     nodeId: id,
     kind: "guest.power",
     params: { vmid, type: body.type, action: body.action },
@@ -69,8 +69,8 @@ export const metricsRoute = defineRoute(requires("viewer", "read"), null, {
 
 export const metricsHandler: RouteHandler<typeof metricsRoute, AppEnv> = async (c) => {
   const { since } = c.req.valid("query");
-  const from = since ? Date.parse(since) : c.var.deps.now() - 24 * 3600_000;
-  const rows = await metricsSeries(c.var.deps, c.req.valid("param").id, from);
+  const from = since ? Date.parse(since) : c.get("deps").now() - 24 * 3600_000;
+  const rows = await metricsSeries(c.get("deps"), c.req.valid("param").id, from);
   return c.json(
     {
       items: rows.map((r) => ({

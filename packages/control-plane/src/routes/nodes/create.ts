@@ -20,7 +20,7 @@ export const route = defineRoute(requires("admin", "write"), "nodes.create", {
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const { row, token } = await createNode(c.var.deps, c.req.valid("json"));
+  const { row, token } = await createNode(c.get("deps"), c.req.valid("json"));
   c.set("audit", { action: "nodes.create", target: row.id });
   const base = baseUrl(c);
   return c.json(

@@ -17,7 +17,7 @@ export const revokeRoute = defineRoute(requires("admin", "write"), "nodes.creden
 });
 
 export const revokeHandler: RouteHandler<typeof revokeRoute, AppEnv> = async (c) => {
-  const deps = c.var.deps;
+  const deps = c.get("deps");
   const row = await revokeCredential(deps, c.req.valid("param").id);
   await deps.bus.publish({ topic: "node.revoked", nodeId: row.id, jobId: null });
   return c.json(toNode(row, await liveInstances(deps)), 200);
@@ -37,5 +37,5 @@ export const rotateRoute = defineRoute(requires("admin", "write"), "nodes.creden
 });
 
 export const rotateHandler: RouteHandler<typeof rotateRoute, AppEnv> = async (c) => {
-  return c.json({ credentialId: await rotateCredential(c.var.deps, c.req.valid("param").id) }, 200);
+  return c.json({ credentialId: await rotateCredential(c.get("deps"), c.req.valid("param").id) }, 200);
 };

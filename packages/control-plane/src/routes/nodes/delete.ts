@@ -15,7 +15,7 @@ export const route = defineRoute(requires("admin", "write"), "nodes.delete", {
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const id = c.req.valid("param").id;
-  await deleteNode(c.var.deps, id);
-  await c.var.deps.bus.publish({ topic: "node.deleted", nodeId: id, jobId: null });
+  await deleteNode(c.get("deps"), id);
+  await c.get("deps").bus.publish({ topic: "node.deleted", nodeId: id, jobId: null });
   return c.body(null, 204);
 };

@@ -17,7 +17,7 @@ export const route = defineRoute(requires("admin", "write"), "nodes.enrollment",
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const { row, token } = await reissueEnrollment(c.var.deps, c.req.valid("param").id);
+  const { row, token } = await reissueEnrollment(c.get("deps"), c.req.valid("param").id);
   return c.json(
     {
       token,

@@ -18,7 +18,7 @@ export const route = defineRoute(requires("viewer", "read"), null, {
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const deps = c.var.deps;
+  const deps = c.get("deps");
   const [row, live] = await Promise.all([getNode(deps, c.req.valid("param").id), liveInstances(deps)]);
   return c.json(
     {

@@ -14,6 +14,6 @@ export const route = defineRoute(requires("viewer", "read"), null, {
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const { rows, live } = await listNodes(c.var.deps);
+  const { rows, live } = await listNodes(c.get("deps"));
   return c.json({ items: rows.map((r) => toNode(r, live)) }, 200);
 };

@@ -7,5 +7,5 @@ export const nodeIdParams = z.object({ id: idSchema });
 
 /** The base URL agents and browsers reach this control plane at. */
 export function baseUrl(c: Context<AppEnv>): string {
-  return (c.var.deps.publicUrl ?? new URL(c.req.url).origin).replace(/\/$/, "");
+  return (c.get("deps").publicUrl ?? new URL(c.req.url).origin).replace(/\/$/, "");
 }

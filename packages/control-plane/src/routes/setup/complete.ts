@@ -22,7 +22,7 @@ export const route = defineRoute(PUBLIC, "setup.complete", {
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const deps = c.var.deps;
+  const deps = c.get("deps");
   const user = await completeSetup(deps, c.req.valid("json"));
   c.set("audit", { action: "setup.complete", target: user.id });
   const session = await createSession(deps, user.id, {

@@ -14,5 +14,5 @@ export const route = defineRoute(PUBLIC, null, {
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  return c.json({ needed: await setupNeeded(c.var.deps) }, 200);
+  return c.json({ needed: await setupNeeded(c.get("deps")) }, 200);
 };

@@ -16,7 +16,7 @@ export const healthz = defineRoute(PUBLIC, null, {
 });
 
 export const healthzHandler: RouteHandler<typeof healthz, AppEnv> = (c) =>
-  c.json({ status: "ok", version: c.var.deps.version }, 200);
+  c.json({ status: "ok", version: c.get("deps").version }, 200);
 
 export const readyz = defineRoute(PUBLIC, null, {
   method: "get",
@@ -28,7 +28,7 @@ export const readyz = defineRoute(PUBLIC, null, {
 
 export const readyzHandler: RouteHandler<typeof readyz, AppEnv> = async (c) => {
   try {
-    await c.var.deps.db.run(sql`select 1`);
+    await c.get("deps").db.run(sql`select 1`);
   } catch {
     throw new ApiError("unavailable", "The database does not answer");
   }

@@ -17,7 +17,7 @@ export const route = defineRoute(requires("viewer", "admin"), "tokens.create", {
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const { row, secret } = await createToken(c.var.deps, c.var.principal!, c.req.valid("json"));
+  const { row, secret } = await createToken(c.get("deps"), c.get("principal")!, c.req.valid("json"));
   c.set("audit", { action: "tokens.create", target: row.id });
   return c.json({ token: toToken(row), secret }, 201);
 };

@@ -14,6 +14,6 @@ export const route = defineRoute(requires("viewer", "admin"), "tokens.revoke", {
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  await revokeToken(c.var.deps, c.var.principal!, c.req.valid("param").id);
+  await revokeToken(c.get("deps"), c.get("principal")!, c.req.valid("param").id);
   return c.body(null, 204);
 };

@@ -16,10 +16,10 @@ export const route = defineRoute(requires("viewer", "read"), null, {
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const p = c.var.principal!;
+  const p = c.get("principal")!;
   const all = c.req.valid("query").all === "true";
   if (all && p.user.role !== "admin")
     throw new ApiError("forbidden", "Only admins can list every user's tokens");
-  const rows = await listTokens(c.var.deps, all ? null : p.user.id);
+  const rows = await listTokens(c.get("deps"), all ? null : p.user.id);
   return c.json({ items: rows.map(toToken) }, 200);
 };

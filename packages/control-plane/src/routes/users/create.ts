@@ -17,7 +17,7 @@ export const route = defineRoute(requires("admin", "admin"), "users.create", {
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const body = c.req.valid("json");
   c.set("audit", { action: "users.create", target: body.email });
-  const row = await createUser(c.var.deps, body);
+  const row = await createUser(c.get("deps"), body);
   c.set("audit", { action: "users.create", target: row.id });
   return c.json(toUser(row), 201);
 };

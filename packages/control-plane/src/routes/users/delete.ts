@@ -14,6 +14,6 @@ export const route = defineRoute(requires("admin", "admin"), "users.delete", {
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  await deleteUser(c.var.deps, c.req.valid("param").id);
+  await deleteUser(c.get("deps"), c.req.valid("param").id);
   return c.body(null, 204);
 };

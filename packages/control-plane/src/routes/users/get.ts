@@ -16,5 +16,5 @@ export const route = defineRoute(requires("admin", "read"), null, {
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  return c.json(toUser(await getUser(c.var.deps, c.req.valid("param").id)), 200);
+  return c.json(toUser(await getUser(c.get("deps"), c.req.valid("param").id)), 200);
 };

@@ -14,6 +14,6 @@ export const route = defineRoute(requires("admin", "read"), null, {
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const rows = await listUsers(c.var.deps);
+  const rows = await listUsers(c.get("deps"));
   return c.json({ items: rows.map(toUser) }, 200);
 };

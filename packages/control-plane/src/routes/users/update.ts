@@ -18,6 +18,6 @@ export const route = defineRoute(requires("admin", "admin"), "users.update", {
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  const row = await updateUser(c.var.deps, c.req.valid("param").id, c.req.valid("json"));
+  const row = await updateUser(c.get("deps"), c.req.valid("param").id, c.req.valid("json"));
   return c.json(toUser(row), 200);
 };
