@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { type Client, createClient } from "@libsql/client";
+import type { Client } from "@libsql/client";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { createDb, type Db } from "../db/client.ts";
 import { createFileClient } from "./file-client.ts";
@@ -31,7 +31,8 @@ export async function openDatabase(opts: {
   const client =
     filePath && filePath !== ":memory:"
       ? createFileClient(filePath)
-      : createClient({ url: opts.url, authToken: opts.authToken });
+      : // Loaded only for a remote (or in-memory) database: an embedded file never needs it.
+        (await import("@libsql/client")).createClient({ url: opts.url, authToken: opts.authToken });
   if (opts.url.startsWith("file:")) {
     // WAL lets readers run beside one writer; busy_timeout makes concurrent writers from other
     // processes wait instead of failing with SQLITE_BUSY.
