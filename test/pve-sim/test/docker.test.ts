@@ -61,7 +61,7 @@ function app(): string {
 
 beforeAll(async () => {
   sim = await startSimulator({ auth401DelayMs: 0, ssh: false });
-  await createCt(sim, 101, { features: "nesting=1,keyctl=1" });
+  await createCt(sim, 101, { features: "nesting=1" });
   await run(sim, "POST", "/nodes/pve/lxc/101/status/start");
   ip = sim.world.guests.get(101)!.address;
 });

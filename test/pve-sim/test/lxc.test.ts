@@ -18,7 +18,7 @@ describe("LXC create", () => {
       rootfs: "local-lvm:8",
       net0: "name=eth0,bridge=vmbr0,ip=dhcp",
       unprivileged: 1,
-      features: "nesting=1,keyctl=1",
+      features: "nesting=1",
       "ssh-public-keys": KEY,
       password: "secret123",
     });

@@ -5,7 +5,7 @@ import ssh2 from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canUnshare } from "../src/guests/sandbox.ts";
 import { type Sim, startSimulator } from "../src/index.ts";
-import { control, createCt, run } from "./client.ts";
+import { call, control, createCt, run } from "./client.ts";
 
 let sim: Sim;
 
@@ -109,6 +109,21 @@ describe("pct on PATH", () => {
     expect(r.out).toBe("pushed");
     expect((await pct(["status", "101"])).out).toBe("status: running\n");
     expect((await pct(["status", "102"])).out).toBe("status: stopped\n");
+  });
+
+  it("sets CT features as root@pam, which a token may not (only nesting)", async () => {
+    const byToken = await call(sim, "PUT", "/nodes/pve/lxc/102/config", { features: "nesting=1,keyctl=1" });
+    expect(byToken.status).toBe(403);
+    expect(byToken.body.message).toBe(
+      "Permission check failed (changing feature flags (except nesting) is only allowed for root@pam)\n",
+    );
+    const r = await pct(["set", "102", "--features", "nesting=1,keyctl=1"]);
+    expect(r.code, r.err).toBe(0);
+    expect(sim.world.guests.get(102)?.config.features).toBe("nesting=1,keyctl=1");
+    // Nesting alone is a token's to change (with VM.Allocate).
+    expect(
+      (await call(sim, "PUT", "/nodes/pve/lxc/102/config", { features: "nesting=0,keyctl=1" })).status,
+    ).toBe(200);
   });
 
   it("shows the guest address through the ip shim once DHCP gave one", async () => {

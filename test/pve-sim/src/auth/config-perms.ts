@@ -1,12 +1,13 @@
+import { PveError } from "../server/errors.ts";
 import type { AuthStore, Identity } from "./auth.ts";
 
 // The per-option privilege checks PVE makes inside the config, create and clone handlers, on top
 // of the schema's coarse `any` check: qemu-server's check_vm_modify_config_perm (API2/Qemu.pm),
 // pve-container's check_ct_modify_config_perm (LXC.pm), and, since PVE 8.0, SDN.Use on the
 // bridge of every NIC (check_bridge_access → check_vnet_access: /sdn/zones/localnetwork/<bridge>,
-// plus /<tag> with a VLAN tag). Options that PVE reserves for root@pam (args, hookscript, CT
-// features other than nesting, …) are not refused here: the simulator's own root token is a
-// token, which PVE would refuse too, and the agent's tests use it.
+// plus /<tag> with a VLAN tag). CT feature flags other than nesting are root@pam's only, as in
+// PVE: a token (the simulator's root token too) cannot set keyctl; `pct set` on the host can.
+// Other root@pam-only options (args, hookscript, …) are not modelled.
 
 const QEMU: Record<string, string> = {};
 const add = (priv: string, keys: string[]) => {
@@ -70,6 +71,53 @@ function lxcPriv(key: string): string | undefined {
   return "VM.Config.Options";
 }
 
+function parseFeatures(text: string): Map<string, string> {
+  return new Map(
+    text
+      .split(",")
+      .filter(Boolean)
+      .map((p) => {
+        const i = p.indexOf("=");
+        return (i < 0 ? [p, "1"] : [p.slice(0, i), p.slice(i + 1)]) as [string, string];
+      }),
+  );
+}
+
+/**
+ * CT feature flags (check_ct_modify_config_perm): only root@pam may change any flag but
+ * `nesting` (so a token cannot set keyctl, fuse or mount), and not at all on a privileged CT;
+ * changing nesting needs VM.Allocate.
+ */
+function checkFeatures(
+  auth: AuthStore,
+  who: Identity,
+  path: string,
+  value: string,
+  old: Record<string, string> | undefined,
+): void {
+  if (old && old.unprivileged !== "1")
+    throw new PveError(
+      403,
+      "Permission check failed (changing feature flags for privileged container is only allowed for root@pam)\n",
+    );
+  const before = parseFeatures(old?.features ?? "");
+  const after = parseFeatures(value);
+  let nesting = false;
+  let other = false;
+  for (const k of new Set([...before.keys(), ...after.keys()])) {
+    if (!old && !after.has(k)) continue;
+    if (before.get(k) === after.get(k)) continue;
+    if (k === "nesting") nesting = true;
+    else other = true;
+  }
+  if (other)
+    throw new PveError(
+      403,
+      "Permission check failed (changing feature flags (except nesting) is only allowed for root@pam)\n",
+    );
+  if (nesting) auth.check(who, path, ["VM.Allocate"]);
+}
+
 /** SDN.Use on the bridge (and VLAN) of a NIC property string, as check_vnet_access asks. */
 export function checkBridgeAccess(auth: AuthStore, who: Identity, nic: string): void {
   if (who.authid === "root@pam") return;
@@ -96,6 +144,7 @@ export function checkConfigPerms(
   vmid: number,
   params: Record<string, unknown>,
   skip: string[] = [],
+  old?: Record<string, string>,
 ): void {
   if (who.authid === "root@pam") return;
   const path = `/vms/${vmid}`;
@@ -107,8 +156,7 @@ export function checkConfigPerms(
     if (kind === "lxc") {
       const priv = lxcPriv(key);
       if (priv) auth.check(who, path, [priv]);
-      if (key === "features" && /(?:^|,)nesting=1/.test(String(params.features ?? "")))
-        auth.check(who, path, ["VM.Allocate"]);
+      if (key === "features") checkFeatures(auth, who, path, String(params.features ?? ""), old);
     } else if (QEMU[key]) {
       auth.check(who, path, [QEMU[key]]);
       if (key === "startup") auth.check(who, "/", ["Sys.Modify"]);

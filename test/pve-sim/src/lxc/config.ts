@@ -28,7 +28,7 @@ export function lxcConfigRoutes(): Route[] {
       path: "/nodes/{node}/lxc/{vmid}/config",
       handler: async ({ world, params, who }) => {
         const g = world.guest(int(params, "vmid")!, "lxc");
-        checkConfigPerms(world.auth, who, "lxc", g.vmid, params);
+        checkConfigPerms(world.auth, who, "lxc", g.vmid, params, [], g.config);
         await world.locks.with(g.vmid, "lxc", world.lockTimeout(), () => {
           world.checkLock(g);
           assertDigest(g, str(params, "digest"));

@@ -1,6 +1,7 @@
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Readable, Writable } from "node:stream";
+import { applyConfig } from "../guests/config.ts";
 import type { Guest } from "../guests/guest.ts";
 import { hasAddress, markRunning, markStopped } from "../guests/lifecycle.ts";
 import { guestPath, spawnInGuest } from "../guests/sandbox.ts";
@@ -128,6 +129,24 @@ export async function runPct(world: World, argv: string[], io: PctIo): Promise<n
         const g = ct(world, args[0]);
         if (g.status !== "running") throw new PctError(`CT ${g.vmid} not running`);
         await markStopped(world, g);
+        return 0;
+      }
+      case "set": {
+        // `pct set <vmid> --key value …` runs as root@pam on the host: no permission checks
+        // (so it may set CT features a token cannot), the same lock and config update as the API.
+        const g = ct(world, args[0]);
+        const params: Record<string, string> = {};
+        for (let i = 1; i < args.length; i += 2) {
+          const key = /^--([a-z][a-z0-9_-]*)$/.exec(args[i] ?? "")?.[1];
+          const value = args[i + 1];
+          if (!key || value === undefined)
+            throw new PctError(`400 unable to parse option\npct set <vmid> [OPTIONS]`);
+          params[key] = value;
+        }
+        await world.locks.with(g.vmid, "lxc", world.lockTimeout(), () => {
+          world.checkLock(g);
+          applyConfig(world, g, params);
+        });
         return 0;
       }
       case "ip": {

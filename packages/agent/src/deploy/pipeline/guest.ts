@@ -5,6 +5,7 @@ import { errorMessage } from "../../util/errors.ts";
 import { agentKeyPair, forgetHostKey } from "./connect.ts";
 import { type DeployRun, vmidOf, waitTask } from "./context.ts";
 import type { AppJobDeps } from "./deps.ts";
+import { hostPct } from "./host-pct.ts";
 import type { PveApi } from "./pve-api.ts";
 import { dropSnapshot } from "./snapshot.ts";
 import { StepFailure } from "./steps.ts";
@@ -70,6 +71,7 @@ export async function createGuest(run: DeployRun): Promise<string> {
   if (params.guest.type === "qemu") await configureVm(run, vmidOf(run));
   else if (params.mode === "clone")
     await run.api.setConfig("lxc", vmidOf(run), { cores: params.guest.cores, memory: params.guest.memoryMb });
+  else await hostPct(run.deps, ["set", String(vmidOf(run)), "--features", "nesting=1,keyctl=1"]);
   const made = label(params.guest.type, vmidOf(run));
   return params.mode === "clone" ? `${made} cloned from ${params.cloneFrom}` : made;
 }
@@ -115,7 +117,10 @@ async function createLxc(run: DeployRun, vmid: number): Promise<string> {
     ostemplate: await ensureLxcTemplate(run),
     hostname: run.params.name,
     unprivileged: 1,
-    features: "nesting=1,keyctl=1",
+    // A token may set nesting only; keyctl (Docker in an unprivileged CT) is set by `pct set`
+    // as root once the CT exists (PVE: "changing feature flags (except nesting) is only
+    // allowed for root@pam").
+    features: "nesting=1",
     rootfs: `${g.storage}:${g.diskGb}`,
     net0: `name=eth0,bridge=${g.bridge},ip=dhcp`,
     cores: g.cores,
