@@ -216,4 +216,12 @@ describe.skipIf(!haveCaddy)("CaddyRoutes against a real Caddy", () => {
     });
     expect(status).toBe(308);
   });
+
+  it("publishes again after every app was removed (emptied route and policy lists)", async () => {
+    for (const r of await routes.listRoutes()) await routes.removeRoute(r.id);
+    expect(await routes.listRoutes()).toEqual([]);
+    const up = await app("127.77.9.7", "after empty");
+    await routes.upsertRoute({ id: "again", host: "again.pylon.internal", upstream: up });
+    await viaCaddy("again.pylon.internal", "after empty");
+  }, 30_000);
 });

@@ -171,7 +171,10 @@ export class CaddyRoutes {
     if (existing.length > 0) await this.#admin.request("PATCH", `/id/${tag}`, obj);
     // PUT on an array index inserts there: first, ahead of the fallback route and of any
     // catch-all TLS policy (Caddy requires those last).
-    else if (Array.isArray(list)) await this.#admin.request("PUT", configUrl([...path, "0"]), obj);
+    else if (Array.isArray(list) && list.length > 0)
+      await this.#admin.request("PUT", configUrl([...path, "0"]), obj);
+    // An emptied array (every app removed): Caddy refuses index 0 there, so append.
+    else if (Array.isArray(list)) await this.#admin.request("POST", configUrl(path), obj);
     else await this.#createAt(config, path, [obj]);
   }
 
