@@ -19,6 +19,7 @@ import { authRoutes } from "./routes/auth/index.ts";
 import { catalogRoutes } from "./routes/catalog/index.ts";
 import { jobRoutes } from "./routes/jobs/index.ts";
 import { nodeRoutes } from "./routes/nodes/index.ts";
+import { settingsRoutes } from "./routes/settings/index.ts";
 import { setupRoutes } from "./routes/setup/index.ts";
 import { docsPage } from "./routes/system/docs.ts";
 import { systemRoutes } from "./routes/system/index.ts";
@@ -96,6 +97,7 @@ export function createApp(deps: AppDeps) {
     .route("/api/v1", jobRoutes())
     .route("/api/v1", catalogRoutes())
     .route("/api/v1", appRoutes())
+    .route("/api/v1", settingsRoutes())
     .route("/", agentRoutes());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -135,6 +135,7 @@ describe("access matrix", () => {
       "GET /api/v1/apps/{id}/logs": "operator/read",
       "GET /api/v1/apps/{id}/webhook": "operator/write",
       "POST /api/v1/apps/{id}/webhook": "public",
+      "GET /api/v1/settings": "viewer/read",
     });
   });
 

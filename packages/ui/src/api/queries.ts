@@ -19,6 +19,14 @@ export type Me = { user: User; via: "session" | "token"; csrfToken?: string };
 /** The signed-in user; 401 when nobody is (not routed to sign-in: this is how we find out). */
 export const getMe = () => request<Me>("GET", "/api/v1/auth/me", { expect401: true });
 
+/** How the server is configured (version, where apps are served). */
+export interface Settings {
+  version: string;
+  publicUrl: string | null;
+  apps: { domain: string; httpsPort: number };
+}
+export const getSettings = () => request<Settings>("GET", "/api/v1/settings");
+
 /** Whether first-run setup is still needed. */
 export const getSetupStatus = () => request<{ needed: boolean }>("GET", "/api/v1/setup");
 

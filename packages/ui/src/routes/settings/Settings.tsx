@@ -1,5 +1,5 @@
 import { createResource } from "solid-js";
-import { getHealth, getReadiness } from "../../api/queries.ts";
+import { getHealth, getReadiness, getSettings } from "../../api/queries.ts";
 import { Async } from "../../components/Async.tsx";
 import { Badge } from "../../components/Badge.tsx";
 import { PageHeader } from "../../components/PageHeader.tsx";
@@ -7,7 +7,11 @@ import { PageHeader } from "../../components/PageHeader.tsx";
 /** Admin: what this Pylon server is, and where its API is documented. */
 export function Settings() {
   const [health, { refetch }] = createResource(() =>
-    Promise.all([getHealth(), getReadiness().catch(() => ({ status: "not ready" }))]),
+    Promise.all([
+      getHealth(),
+      getReadiness().catch(() => ({ status: "not ready" })),
+      getSettings().catch(() => undefined),
+    ]),
   );
   return (
     <>
@@ -29,6 +33,12 @@ export function Settings() {
               <dt>Database</dt>
               <dd>
                 <Badge tone={h()[1].status === "ready" ? "good" : "bad"}>{h()[1].status}</Badge>
+              </dd>
+              <dt>Apps served at</dt>
+              <dd data-testid="apps-domain">
+                {h()[2]
+                  ? `https://<name>.${h()[2]?.apps.domain}${h()[2]?.apps.httpsPort === 443 ? "" : `:${h()[2]?.apps.httpsPort}`}`
+                  : "unknown"}
               </dd>
             </dl>
           )}

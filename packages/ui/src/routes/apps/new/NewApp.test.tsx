@@ -49,7 +49,9 @@ function api(createReply: Parameters<typeof mockApi>[0][string]) {
         },
       },
     },
-    "GET /api/v1/apps": { body: { items: [app()] } },
+    "GET /api/v1/settings": {
+      body: { version: "t", publicUrl: null, apps: { domain: "apps.example.com", httpsPort: 443 } },
+    },
     "POST /api/v1/apps": createReply,
   });
 }

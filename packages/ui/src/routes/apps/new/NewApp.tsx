@@ -2,13 +2,12 @@ import { createEffect, createResource, createSignal, Match, on, Switch } from "s
 import { createStore } from "solid-js/store";
 import { createAction } from "../../../api/action.ts";
 import { createApp } from "../../../api/actions.ts";
-import { getCatalogEntry, listApps, listNodes } from "../../../api/queries.ts";
+import { getCatalogEntry, getSettings, listNodes } from "../../../api/queries.ts";
 import { ErrorMessage } from "../../../components/ErrorMessage.tsx";
 import { PageHeader } from "../../../components/PageHeader.tsx";
 import { Link, navigate } from "../../../router/router.tsx";
 import { DomainStep } from "./DomainStep.tsx";
 import {
-  appsDomainOf,
   buildBody,
   defaultInput,
   defaultsOf,
@@ -42,7 +41,8 @@ export function NewApp() {
     (id) => getCatalogEntry(id),
   );
   const [nodes] = createResource(listNodes);
-  const [apps] = createResource(() => listApps().catch(() => []));
+  const [settings] = createResource(() => getSettings().catch(() => undefined));
+  const appsDomain = () => settings()?.apps.domain ?? null;
   const deploy = createAction(createApp);
 
   // A newly picked catalog app brings its parameter defaults, its resources and its name.
@@ -136,12 +136,7 @@ export function NewApp() {
             />
           </Match>
           <Match when={step() === "domain"}>
-            <DomainStep
-              draft={draft}
-              setDraft={setDraft}
-              appsDomain={appsDomainOf(apps() ?? [])}
-              error={fieldError}
-            />
+            <DomainStep draft={draft} setDraft={setDraft} appsDomain={appsDomain()} error={fieldError} />
           </Match>
           <Match when={step() === "env"}>
             <EnvStep draft={draft} setDraft={setDraft} error={fieldError} />
@@ -151,7 +146,7 @@ export function NewApp() {
               draft={draft}
               entry={loadedEntry()}
               nodes={nodes() ?? []}
-              appsDomain={appsDomainOf(apps() ?? [])}
+              appsDomain={appsDomain()}
               onEdit={go}
             />
           </Match>

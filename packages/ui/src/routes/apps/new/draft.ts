@@ -1,6 +1,5 @@
 // The deploy wizard's state: what the user typed, as strings, and the pure functions that check
 // it and turn it into the body of `POST /api/v1/apps`.
-import type { App } from "@pylon/shared";
 import type { CatalogEntry, CatalogParameter } from "@pylon/shared/catalog/schema";
 import type { CreateAppRequest } from "../../../api/actions.ts";
 import { type KeyValueRow, mapOf, nameProblem } from "../../../components/KeyValueRows.tsx";
@@ -280,21 +279,6 @@ export function buildBody(d: Draft, entry: CatalogEntry | undefined): CreateAppR
     env: mapOf(d.env),
     secrets: mapOf(d.secrets),
   };
-}
-
-/**
- * The domain apps are served under, as far as the dashboard can tell: the API has no setting
- * for it, but an app on its default domain is served at `<name>.<apps domain>`.
- */
-export function appsDomainOf(apps: readonly Pick<App, "name" | "domain">[]): string | null {
-  const counts = new Map<string, number>();
-  for (const a of apps) {
-    if (a.domain.startsWith(`${a.name}.`)) {
-      const d = a.domain.slice(a.name.length + 1);
-      counts.set(d, (counts.get(d) ?? 0) + 1);
-    }
-  }
-  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
 }
 
 export const STEPS = [

@@ -1,0 +1,32 @@
+import { OpenAPIHono, type RouteHandler, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../../env.ts";
+import { appsConfig } from "../../services/apps.ts";
+import { defineRoute, requires } from "../define.ts";
+import { json } from "../json.ts";
+
+const settingsSchema = z
+  .object({
+    version: z.string(),
+    publicUrl: z.string().nullable().meta({ description: "PYLON_PUBLIC_URL, if set" }),
+    apps: z.object({
+      domain: z.string().meta({ description: "Apps are served at <name>.<domain> unless given a domain" }),
+      httpsPort: z.number().int().meta({ description: "The port Caddy serves apps on" }),
+    }),
+  })
+  .meta({ id: "Settings" });
+
+export const route = defineRoute(requires("viewer", "read"), null, {
+  method: "get",
+  path: "/settings",
+  tags: ["system"],
+  summary: "How this Pylon is configured (read-only; set by PYLON_* variables)",
+  responses: { 200: json(settingsSchema, "Settings") },
+});
+
+export const handler: RouteHandler<typeof route, AppEnv> = (c) => {
+  const deps = c.get("deps");
+  return c.json({ version: deps.version, publicUrl: deps.publicUrl ?? null, apps: appsConfig(deps) }, 200);
+};
+
+/** /settings: the server's configuration as users need to know it. */
+export const settingsRoutes = () => new OpenAPIHono<AppEnv>().openapi(route, handler);
