@@ -1,6 +1,6 @@
 // Deploys as a user does them, every part real but Proxmox: the API, the agent bundle, the
 // simulator's guests (real processes) and a real Caddy serving each app by its name over HTTPS.
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +10,7 @@ import {
   selfSignedCert,
   serveRepo,
 } from "../../packages/agent/src/deploy/pipeline/git-fixture.ts";
+import { injectionCorpus, markerPath } from "../../packages/agent/src/runners/testing.ts";
 import { type AppStack, startAppStack } from "./support/app-stack.ts";
 import { jobFinished, until } from "./support/stack.ts";
 
@@ -180,6 +181,53 @@ describe("deploying apps end to end", { timeout: 90_000 }, () => {
     const apps = (await stack.api.call("GET", "/api/v1/apps")).json.items as { ports: { port: number }[] }[];
     const inUse = apps.flatMap((a) => a.ports.map((p) => p.port));
     for (const p of before.ports) expect(inUse).not.toContain(p.port);
+  });
+
+  it("runs nothing from a shell-injection corpus in any field a user fills", async () => {
+    const marker = markerPath();
+    const corpus = injectionCorpus(marker);
+    const base = {
+      name: "inject",
+      source: { type: "catalog", catalogId: "grafana", parameters: {} },
+      target: { nodeId: stack.nodeId },
+    };
+    const refused: [string, unknown][] = [];
+    for (const bad of corpus) {
+      const bodies = [
+        { ...base, name: bad },
+        { ...base, domain: bad },
+        { ...base, source: { ...base.source, parameters: { admin_user: bad } } },
+        { ...base, source: { type: "git", url: `https://git.example.com/${bad}`, ref: "main" } },
+        { ...base, source: { type: "git", url: "https://git.example.com/a.git", ref: bad } },
+        { ...base, source: { type: "git", url: "https://git.example.com/a.git", subdirectory: bad } },
+        { ...base, target: { ...base.target, storage: bad } },
+        { ...base, env: { [bad]: "x" } },
+      ];
+      for (const body of bodies) {
+        const res = await stack.api.call("POST", "/api/v1/apps", body);
+        if (res.status !== 400) refused.push([bad, res.status]);
+      }
+    }
+    expect(
+      refused,
+      "every hostile name, domain, parameter, URL, ref, path, storage and env name is a 400",
+    ).toEqual([]);
+
+    // Values are data, not code: they reach the app and nothing runs.
+    const env = Object.fromEntries(corpus.map((v, i) => [`V${i}`, v]));
+    const secrets = Object.fromEntries(corpus.map((v, i) => [`S${i}`, v]));
+    const res = await stack.api.call("POST", "/api/v1/apps", {
+      name: "inject",
+      source: { type: "catalog", catalogId: "nginx", parameters: {} },
+      target: { nodeId: stack.nodeId },
+      env,
+      secrets,
+    });
+    expect(res.status, JSON.stringify(res.json)).toBe(202);
+    await finished(res.json);
+    expect(existsSync(marker)).toBe(false);
+    const del = await stack.api.call("DELETE", `/api/v1/apps/${res.json.id}`);
+    await finished(del.json);
   });
 
   it("a failing deploy names its step and leaves no guest or route behind", async () => {
