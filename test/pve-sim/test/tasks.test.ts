@@ -91,4 +91,15 @@ describe("tasks", () => {
       (await control(sim, "GET", "/state")).guests.find((g: { vmid: number }) => g.vmid === 101).lock,
     ).toBeNull();
   });
+
+  it("runs a delayed task that much longer, then ends OK", async () => {
+    await control(sim, "POST", "/faults", { taskType: "vzsnapshot", action: "delay", ms: 400 });
+    const t0 = Date.now();
+    const upid = await ok(sim, "POST", "/nodes/pve/lxc/101/snapshot", { snapname: "d1" });
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await ok(sim, "GET", `/nodes/pve/tasks/${upid}/status`)).status).toBe("running");
+    const r = await waitTask(sim, upid);
+    expect(r.status.exitstatus).toBe("OK");
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(400);
+  });
 });

@@ -1,5 +1,5 @@
 /** What an injected fault does to the next matching operation. */
-export type FaultAction = "fail" | "hang" | "warn";
+export type FaultAction = "fail" | "hang" | "warn" | "delay";
 
 /** A fault rule: which operation it matches and what happens. Matching fields are ANDed. */
 export interface FaultRule {
@@ -14,6 +14,8 @@ export interface FaultRule {
   action: FaultAction;
   /** The error text for `fail` (the task ends `TASK ERROR: <message>`), or the warning for `warn`. */
   message?: string;
+  /** For `delay`: real milliseconds the task takes longer (a slow storage, a busy node). */
+  ms?: number;
   /** How many operations it applies to (default 1). */
   times?: number;
 }

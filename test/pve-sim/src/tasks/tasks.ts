@@ -93,6 +93,18 @@ export class TaskManager {
         faultUsed = true;
         if (fault.action === "fail") throw new Error(fault.message ?? "simulated failure");
         if (fault.action === "warn") ctx.warn(fault.message ?? "simulated warning");
+        if (fault.action === "delay")
+          await new Promise<void>((resolve, reject) => {
+            const t = setTimeout(resolve, fault.ms ?? 1000);
+            abort.signal.addEventListener(
+              "abort",
+              () => {
+                clearTimeout(t);
+                reject(abort.signal.reason);
+              },
+              { once: true },
+            );
+          });
         if (fault.action === "hang") {
           await new Promise<never>((_, reject) =>
             abort.signal.addEventListener("abort", () => reject(abort.signal.reason), { once: true }),
