@@ -70,6 +70,7 @@ export async function createJob<K extends JobKind>(
       nodeId: node.id,
       kind: input.kind,
       params: parsed.data,
+      appId: appIdOf(parsed.data),
       secretParamsBox: input.sealed === undefined ? null : await seal(deps.secretKey, input.sealed),
       status: "queued",
       requestedBy: input.requestedBy,
@@ -79,6 +80,11 @@ export async function createJob<K extends JobKind>(
     .returning();
   await deps.bus.publish({ topic: "job.queued", nodeId: node.id, jobId: row!.id });
   return row!;
+}
+
+function appIdOf(params: unknown): string | null {
+  const id = (params as { appId?: unknown } | null)?.appId;
+  return typeof id === "string" ? id : null;
 }
 
 /** One job or a 404. */
@@ -91,10 +97,11 @@ export async function getJob(deps: Pick<AppDeps, "db">, id: string): Promise<Job
 /** Jobs newest first, filtered, paged by id. */
 export async function listJobs(
   deps: Pick<AppDeps, "db">,
-  f: { node?: string; status?: JobStatus; kind?: JobKind; cursor?: string; limit: number },
+  f: { node?: string; status?: JobStatus; kind?: JobKind; app?: string; cursor?: string; limit: number },
 ): Promise<{ rows: JobRow[]; nextCursor: string | null }> {
   const conds: SQL[] = [];
   if (f.node) conds.push(eq(jobs.nodeId, f.node));
+  if (f.app) conds.push(eq(jobs.appId, f.app));
   if (f.status) conds.push(eq(jobs.status, f.status));
   if (f.kind) conds.push(eq(jobs.kind, f.kind));
   if (f.cursor) conds.push(lt(jobs.id, f.cursor));

@@ -31,6 +31,7 @@ export const jobQuerySchema = pageQuerySchema.extend({
   node: idSchema.optional(),
   status: z.enum(JOB_STATUSES).optional(),
   kind: z.enum(JOB_KINDS).optional(),
+  app: idSchema.optional().meta({ description: "Only the jobs of this app" }),
 });
 export const jobPageSchema = pageOf(jobSchema).meta({ id: "JobPage" });
 

@@ -79,6 +79,7 @@ export interface JobFilter {
   node?: string;
   status?: JobStatus;
   kind?: JobKind;
+  app?: string;
 }
 
 export type JobPage = { items: Job[]; nextCursor: string | null };
@@ -111,17 +112,6 @@ export type Diagnostic = { name: DiagnosticName; jobId: string; output: string }
 export const getDiagnostic = (id: string, name: DiagnosticName) =>
   request<Diagnostic>("GET", appPath(id, `/diagnostics/${name}`));
 
-/** How many of the node's recent jobs to look through for an app's history. */
-const HISTORY_SCAN = 200;
-
-/**
- * The app's jobs, newest first. The jobs API filters by node but not by app, so this reads the
- * node's recent jobs and keeps those whose parameters name the app.
- */
-export const listAppJobs = (app: Pick<App, "id" | "nodeId">) =>
-  listJobs({ node: app.nodeId }, null, HISTORY_SCAN).then((p) =>
-    p.items.filter((j) => {
-      const params = j.params;
-      return typeof params === "object" && params !== null && "appId" in params && params.appId === app.id;
-    }),
-  );
+/** The app's jobs, newest first (the last 100). */
+export const listAppJobs = (app: Pick<App, "id">) =>
+  listJobs({ app: app.id }, null, 100).then((p) => p.items);

@@ -12,6 +12,8 @@ export const jobs = sqliteTable(
       .references(() => nodes.id, { onDelete: "cascade" }),
     kind: text({ enum: JOB_KINDS }).notNull(),
     params: text({ mode: "json" }).notNull(),
+    /** The app a job is for (`params.appId`), for an app's history. */
+    appId: text(),
     /** Encrypted secrets merged into the params only on the wire to the agent (lib/secret-box.ts). */
     secretParamsBox: text(),
     status: text({ enum: JOB_STATUSES }).notNull(),
@@ -29,6 +31,10 @@ export const jobs = sqliteTable(
     result: text({ mode: "json" }),
     error: text(),
   },
-  (t) => [index("jobs_status_idx").on(t.status, t.nodeId), index("jobs_node_idx").on(t.nodeId, t.createdAt)],
+  (t) => [
+    index("jobs_status_idx").on(t.status, t.nodeId),
+    index("jobs_node_idx").on(t.nodeId, t.createdAt),
+    index("jobs_app_idx").on(t.appId, t.id),
+  ],
 );
 export type JobRow = typeof jobs.$inferSelect;

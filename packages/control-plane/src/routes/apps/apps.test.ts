@@ -282,6 +282,12 @@ describe("cloning an app", () => {
     expect((await bad.json()).error.details.fields[0].path).toBe("name");
     const missing = await h.call("POST", "/api/v1/apps/app_nope/clone", { as: op, body: { name: "x1" } });
     expect(missing.status).toBe(404);
+
+    // Each app's history is its own jobs.
+    const history = await (await h.call("GET", `/api/v1/jobs?app=${src.id}`, { as: op })).json();
+    expect(history.items.map((j: { id: string }) => j.id)).toEqual([src.lastJobId]);
+    const copyHistory = await (await h.call("GET", `/api/v1/jobs?app=${copy.id}`, { as: op })).json();
+    expect(copyHistory.items.map((j: { id: string }) => j.id)).toEqual([copy.lastJobId]);
   });
 });
 

@@ -17,10 +17,7 @@ export function AppHistory(props: { app: App }) {
       </div>
       <Async resource={jobs} onRetry={refetch} what="the app's jobs">
         {(list) => (
-          <Show
-            when={list().length > 0}
-            fallback={<p class="empty">No jobs for this app among the node's recent ones.</p>}
-          >
+          <Show when={list().length > 0} fallback={<p class="empty">No jobs for this app yet.</p>}>
             <JobTable jobs={list()} nodes={[]} showNode={false} />
           </Show>
         )}
