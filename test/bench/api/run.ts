@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
-import { SERVER_ENTRY, scratchDir } from "../../e2e/support/server.ts";
+import { SERVER_ENTRY, SERVER_NODE_FLAGS, scratchDir } from "../../e2e/support/server.ts";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const ADMIN = { email: "bench@example.com", password: "bench password 123" };
@@ -18,7 +18,7 @@ async function launch(cwd: string, port: number): Promise<{ child: ChildProcess;
   const t0 = performance.now();
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, SERVER_ENTRY], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, SERVER_ENTRY], {
     cwd,
     env: {
       PATH: process.env.PATH,

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { encodeFrame, JOB_KINDS, parseServerFrame } from "@pylon/shared";
 import WebSocket from "ws";
-import { SERVER_ENTRY, scratchDir } from "../../e2e/support/server.ts";
+import { SERVER_ENTRY, SERVER_NODE_FLAGS, scratchDir } from "../../e2e/support/server.ts";
 
 const AGENTS = Number(process.env.AGENTS ?? 1000);
 const MANY = Number(process.env.MANY ?? 10_000);
@@ -26,7 +26,7 @@ function pct(sorted: number[], p: number): number {
 }
 
 async function startServer(cwd: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER_ENTRY], {
     cwd,
     env: {
       PATH: process.env.PATH,

@@ -1,11 +1,22 @@
 // Starts the built Node server as a real process and stops it by PID.
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 export const ROOT = resolve(import.meta.dirname, "../../..");
 export const SERVER_ENTRY = join(ROOT, "packages/control-plane/dist/node.mjs");
+
+/**
+ * The Node flags `pnpm start` runs the server with (read from the root package.json, so tests
+ * and benchmarks run it as users do): a 2 MB young generation keeps idle memory low.
+ */
+export const SERVER_NODE_FLAGS: string[] = (() => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } };
+  const m = /\bnode ((?:--\S+ )*)packages\/control-plane\/dist\/node\.mjs/.exec(pkg.scripts.start);
+  if (!m) throw new Error("the start script does not run packages/control-plane/dist/node.mjs with node");
+  return (m[1] ?? "").trim().split(" ").filter(Boolean);
+})();
 
 export interface RunningServer {
   url: string;
@@ -33,7 +44,7 @@ export async function runToExit(
   cwd: string,
   env: Record<string, string>,
 ): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER_ENTRY], {
     cwd,
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: "pipe",
@@ -52,7 +63,7 @@ export async function runToExit(
 export async function startServer(cwd: string, env: Record<string, string> = {}): Promise<RunningServer> {
   if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run 'pnpm build' first`);
   const started = performance.now();
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER_ENTRY], {
     cwd,
     env: { PATH: process.env.PATH ?? "", PYLON_PORT: "0", ...env },
     stdio: "pipe",

@@ -7,7 +7,6 @@ import { serve, upgradeWebSocket } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { Context, MiddlewareHandler } from "hono";
-import { WebSocketServer } from "ws";
 import { createApp } from "../app.ts";
 import { ChangeBus } from "../hub/change-bus.ts";
 import { MemoryHub } from "../hub/memory-hub.ts";
@@ -15,6 +14,7 @@ import { jsonLogger } from "../lib/logger.ts";
 import { bootstrapAdmin } from "./bootstrap.ts";
 import { parseConfig } from "./config.ts";
 import { findMigrations, openDatabase } from "./database.ts";
+import { LazyWebSocketServer } from "./lazy-ws.ts";
 import { loadSecretKey } from "./secret-key.ts";
 import { bufferedStdout } from "./stdout.ts";
 
@@ -108,7 +108,9 @@ async function main(): Promise<void> {
     version: VERSION,
   });
 
-  const websocket = { server: new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 }) };
+  const wss = new LazyWebSocketServer(1024 * 1024);
+  // Typed as ws's server for @hono/node-server, which uses only what LazyWebSocketServer has.
+  const websocket = { server: wss as unknown as import("ws").WebSocketServer };
   const server = serve(
     { fetch: app.fetch, port: config.PYLON_PORT, hostname: config.PYLON_HOST, websocket },
     (info) => {
