@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { GUEST_TYPES } from "../protocol/guests.ts";
+import { APP_STATUSES } from "../values.ts";
 import { idSchema, timestampSchema } from "./common.ts";
 import { dnsNameSchema } from "./nodes.ts";
 
-export const APP_STATUSES = ["deploying", "running", "stopped", "failed", "deleting"] as const;
-export type AppStatus = (typeof APP_STATUSES)[number];
+export { APP_STATUSES, type AppStatus } from "../values.ts";
 
 /** Environment variable names as shells and compose accept them. */
 export const envNameSchema = z

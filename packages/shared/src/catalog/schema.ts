@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CATALOG_CATEGORIES } from "../values.ts";
 import { catalogParameterSchema, keyNameSchema } from "./parameter-schema.ts";
 
 export * from "./parameter-schema.ts";
@@ -12,22 +13,7 @@ export * from "./parameter-schema.ts";
  * `renderCompose` after the template is parsed, so a value can never become YAML structure.
  */
 
-export const CATALOG_CATEGORIES = [
-  "web",
-  "cms",
-  "development",
-  "monitoring",
-  "security",
-  "productivity",
-  "automation",
-  "database",
-  "storage",
-  "media",
-  "home",
-  "finance",
-  "reading",
-] as const;
-export type CatalogCategory = (typeof CATALOG_CATEGORIES)[number];
+export { CATALOG_CATEGORIES, type CatalogCategory } from "../values.ts";
 
 /** The placeholder grammar, shared by the schema (reference checks) and the renderer. */
 export const PLACEHOLDER_PATTERN = /\{\{\s*(param|secret|port|app)\.([a-z][a-z0-9_]*)\s*\}\}/g;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DIAGNOSTICS } from "../values.ts";
 import { GUEST_TYPES, vmidSchema } from "./guests.ts";
 
 /** Where and how big a guest for an app is. */
@@ -128,20 +129,7 @@ export const appResizeParamsSchema = z
   })
   .strict();
 
-/** Named read-only diagnostics; there is no way to run an arbitrary command. */
-export const DIAGNOSTICS = [
-  "logs",
-  "status",
-  "disk",
-  "processes",
-  "memory",
-  "network",
-  "images",
-  "volumes",
-  "config",
-  "system",
-] as const;
-export type DiagnosticName = (typeof DIAGNOSTICS)[number];
+export { DIAGNOSTICS, type DiagnosticName } from "../values.ts";
 
 export const appDiagnosticsParamsSchema = z
   .object({

@@ -1,0 +1,37 @@
+// Lists the API's schemas are built from, with no zod in this module: the dashboard imports
+// them as values without pulling the schemas into its bundle.
+
+export const APP_STATUSES = ["deploying", "running", "stopped", "failed", "deleting"] as const;
+export type AppStatus = (typeof APP_STATUSES)[number];
+
+/** Named read-only diagnostics; there is no way to run an arbitrary command. */
+export const DIAGNOSTICS = [
+  "logs",
+  "status",
+  "disk",
+  "processes",
+  "memory",
+  "network",
+  "images",
+  "volumes",
+  "config",
+  "system",
+] as const;
+export type DiagnosticName = (typeof DIAGNOSTICS)[number];
+
+export const CATALOG_CATEGORIES = [
+  "web",
+  "cms",
+  "development",
+  "monitoring",
+  "security",
+  "productivity",
+  "automation",
+  "database",
+  "storage",
+  "media",
+  "home",
+  "finance",
+  "reading",
+] as const;
+export type CatalogCategory = (typeof CATALOG_CATEGORIES)[number];
