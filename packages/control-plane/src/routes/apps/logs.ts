@@ -4,11 +4,10 @@ import { streamSSE } from "hono/streaming";
 import type { AppEnv } from "../../env.ts";
 import { logItemsOf, logLines, startLogsJob } from "../../services/app-logs.ts";
 import { getApp } from "../../services/apps.ts";
-import { cancelJob, getJob, isFinal, listJobEvents } from "../../services/jobs.ts";
+import { cancelJob, getJob, isFinal } from "../../services/jobs.ts";
 import { defineRoute, err, requires } from "../define.ts";
+import { followJob } from "../jobs/follow.ts";
 import { appIdParams, requester } from "./schema.ts";
-
-const KEEPALIVE_MS = 15_000;
 
 const query = z.object({
   follow: z.enum(["true", "false"]).default("false").meta({
@@ -63,53 +62,19 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   if (follow !== "true") return c.json({ jobId: job.id, lines: await logLines(deps, job.id) }, 200);
 
   return streamSSE(c, async (stream) => {
-    let wake: (() => void) | undefined;
-    let gone = false;
-    // Set by any change to the job; checked before sleeping so no change is missed.
-    let dirty = false;
-    const unsubscribe = deps.bus.subscribe((change) => {
-      if (change.jobId !== job.id) return;
-      dirty = true;
-      wake?.();
-    });
-    stream.onAbort(() => {
-      gone = true;
-      wake?.();
-    });
-    let current = job;
-    let after = 0;
     try {
       await stream.writeSSE({ event: "job", data: JSON.stringify({ jobId: job.id }) });
-      for (;;) {
-        dirty = false;
-        const rows = await listJobEvents(deps, job.id, after, 500);
-        for (const row of rows) {
-          for (const item of logItemsOf(row)) await stream.writeSSE({ event: item.kind, data: item.text });
-          after = row.seq;
-        }
-        if (gone) return;
-        if (rows.length === 500) continue;
-        if (isFinal(current.status) && after >= current.lastSeq) {
-          const ended = { status: current.status, error: current.error, result: current.result ?? null };
+      await followJob(deps, stream, job, 0, {
+        async onEvents(rows) {
+          for (const row of rows)
+            for (const item of logItemsOf(row)) await stream.writeSSE({ event: item.kind, data: item.text });
+        },
+        async onEnd(done) {
+          const ended = { status: done.status, error: done.error, result: done.result ?? null };
           await stream.writeSSE({ event: "end", data: JSON.stringify(ended) });
-          return;
-        }
-        const woke =
-          dirty ||
-          (await new Promise<boolean>((resolve) => {
-            const t = setTimeout(() => resolve(false), KEEPALIVE_MS);
-            wake = () => {
-              clearTimeout(t);
-              resolve(true);
-            };
-          }));
-        wake = undefined;
-        if (gone) return;
-        if (!woke) await stream.write(": keepalive\n\n");
-        current = await getJob(deps, job.id);
-      }
+        },
+      });
     } finally {
-      unsubscribe();
       // The reader went away (or the write failed): stop the log command on the node.
       const last = await getJob(deps, job.id).catch(() => undefined);
       if (last && !isFinal(last.status)) await cancelJob(deps, job.id).catch(() => {});

@@ -1,11 +1,10 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { streamSSE } from "hono/streaming";
 import type { AppEnv } from "../../env.ts";
-import { getJob, isFinal, listJobEvents, toJob, toJobEvent } from "../../services/jobs.ts";
+import { getJob, toJob, toJobEvent } from "../../services/jobs.ts";
 import { defineRoute, err, requires } from "../define.ts";
+import { followJob } from "./follow.ts";
 import { jobIdParams } from "./get.ts";
-
-const KEEPALIVE_MS = 15_000;
 
 export const route = defineRoute(requires("viewer", "read"), null, {
   method: "get",
@@ -21,64 +20,27 @@ export const route = defineRoute(requires("viewer", "read"), null, {
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const deps = c.get("deps");
   const { id } = c.req.valid("param");
-  let job = await getJob(deps, id);
+  const job = await getJob(deps, id);
   const resume = c.req.header("last-event-id") ?? c.req.query("after") ?? "0";
-  let after = Number.isInteger(Number(resume)) && Number(resume) >= 0 ? Number(resume) : 0;
+  const after = Number.isInteger(Number(resume)) && Number(resume) >= 0 ? Number(resume) : 0;
   return streamSSE(c, async (stream) => {
-    let wake: (() => void) | undefined;
-    let aborted = false;
-    // Set by any change to this job; checked before sleeping so a change between reading and
-    // sleeping is never missed.
-    let dirty = false;
-    const unsubscribe = deps.bus.subscribe((change) => {
-      if (change.jobId !== id) return;
-      dirty = true;
-      wake?.();
-    });
-    stream.onAbort(() => {
-      aborted = true;
-      wake?.();
-    });
-    try {
-      let sentState = "";
-      for (;;) {
-        dirty = false;
+    let sentState = "";
+    await followJob(deps, stream, job, after, {
+      async onJob(job) {
         const state = `${job.status}:${job.cancelRequested}`;
-        if (state !== sentState) {
-          sentState = state;
-          await stream.writeSSE({ event: "job", data: JSON.stringify(toJob(job)) });
-        }
-        const rows = await listJobEvents(deps, id, after, 500);
-        for (const row of rows) {
+        if (state === sentState) return;
+        sentState = state;
+        await stream.writeSSE({ event: "job", data: JSON.stringify(toJob(job)) });
+      },
+      async onEvents(rows) {
+        for (const row of rows)
           await stream.writeSSE({
             event: "event",
             id: String(row.seq),
             data: JSON.stringify(toJobEvent(row)),
           });
-          after = row.seq;
-        }
-        if (aborted) return;
-        if (rows.length === 500) continue;
-        if (isFinal(job.status) && after >= job.lastSeq) {
-          await stream.writeSSE({ event: "end", data: JSON.stringify(toJob(job)) });
-          return;
-        }
-        const woke =
-          dirty ||
-          (await new Promise<boolean>((resolve) => {
-            const t = setTimeout(() => resolve(false), KEEPALIVE_MS);
-            wake = () => {
-              clearTimeout(t);
-              resolve(true);
-            };
-          }));
-        wake = undefined;
-        if (aborted) return;
-        if (!woke) await stream.write(": keepalive\n\n");
-        job = await getJob(deps, id);
-      }
-    } finally {
-      unsubscribe();
-    }
+      },
+      onEnd: (job) => stream.writeSSE({ event: "end", data: JSON.stringify(toJob(job)) }),
+    });
   });
 };
