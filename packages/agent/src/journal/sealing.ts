@@ -22,7 +22,7 @@ const VERSION = "v1";
 
 /** Where each job kind carries secrets in its params (paths into the params object). */
 const SECRET_PATHS: Record<string, readonly (readonly string[])[]> = {
-  "app.deploy": [["secrets"], ["deployKey"], ["source", "compose"]],
+  "app.deploy": [["secrets"], ["deployKey"], ["source", "compose"], ["mask"]],
 };
 
 type Json = Record<string, unknown>;

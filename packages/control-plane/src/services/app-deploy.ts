@@ -51,7 +51,7 @@ export async function deployJob(
   cloneFrom?: number,
 ): Promise<{
   params: AppDeployParams;
-  sealed: { secrets: Record<string, string>; deployKey?: string; compose?: string };
+  sealed: { secrets: Record<string, string>; deployKey?: string; compose?: string; mask?: string[] };
 }> {
   const portOf = (name: string) => ports.find((p) => p.name === name)?.port;
   const base = {
@@ -98,7 +98,11 @@ export async function deployJob(
           timeoutSeconds: hc.timeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS,
         },
       },
-      sealed: { secrets: secrets.secrets, compose },
+      sealed: {
+        secrets: secrets.secrets,
+        compose,
+        mask: [...Object.values(secrets.catalogSecrets), ...Object.values(secrets.secretParameters)],
+      },
     };
   }
   const s = row.source;

@@ -71,6 +71,8 @@ export const appDeployParamsSchema = z
     secrets: z.record(z.string(), z.string()).optional(),
     /** Wire only: SSH private key for cloning an ssh:// repository. */
     deployKey: z.string().max(20_000).optional(),
+    /** Wire only: other secret values (generated passwords in the compose) to mask in logs. */
+    mask: z.array(z.string().max(10_000)).max(200).optional(),
   })
   .strict();
 export type AppDeployParams = z.infer<typeof appDeployParamsSchema>;
@@ -85,6 +87,7 @@ export const appDeploySecretsSchema = z.object({
   secrets: z.record(z.string(), z.string()).default({}),
   deployKey: z.string().max(20_000).optional(),
   compose: z.string().max(200_000).optional(),
+  mask: z.array(z.string().max(10_000)).max(200).optional(),
 });
 export type AppDeploySecrets = z.infer<typeof appDeploySecretsSchema>;
 

@@ -103,6 +103,7 @@ export async function exec(
     const out = liveOutput(live.ctx, what, [
       ...Object.values(secrets.secrets),
       ...(secrets.deployKey ? [secrets.deployKey] : []),
+      ...(live.params.mask ?? []),
     ]);
     try {
       r = await runner.run(argv, { ...runOpts, onOutput: out.onOutput });

@@ -108,6 +108,13 @@ describe("deploying a catalog app", () => {
     };
     expect(wire.secrets.SMTP_PASSWORD).toBe("s3cret-smtp");
     expect(wire.source.compose).toMatch(/services:/);
+    // The generated database passwords go along to be masked in the live log, never stored in clear.
+    const mask = (wire as { mask?: string[] }).mask ?? [];
+    expect(mask.length).toBeGreaterThan(0);
+    for (const m of mask) {
+      expect(wire.source.compose).toContain(m);
+      expect(JSON.stringify(job.params)).not.toContain(m);
+    }
     expect(wire.http.port).toBe(app.ports[0].port);
 
     await finish(job.id, {
