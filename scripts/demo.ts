@@ -7,6 +7,7 @@ import { createWriteStream, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { startSimulator } from "@pylon/pve-sim";
+import { caddyInstalled, startCaddy, type TestCaddy } from "../packages/agent/src/routes/testing.ts";
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "..");
@@ -35,6 +36,9 @@ async function main() {
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(join(dataDir, "agent"), { recursive: true });
   const sim = await startSimulator({ clockScale: 0.25, auth401DelayMs: 0 });
+  // Apps are routed by a Caddy of the demo's own (Debian's caddy binary, own ports and CA):
+  // https://<app>.localhost:<port> (browsers resolve *.localhost to this machine).
+  const caddy: TestCaddy | undefined = caddyInstalled() ? await startCaddy() : undefined;
   const cp = spawnLogged(
     [join(root, "packages/control-plane/dist/node.mjs")],
     {
@@ -44,6 +48,8 @@ async function main() {
       PYLON_ADMIN_EMAIL: email,
       PYLON_ADMIN_PASSWORD: password,
       PYLON_ADMIN_NAME: "Demo admin",
+      PYLON_APPS_DOMAIN: "localhost",
+      ...(caddy ? { PYLON_APPS_HTTPS_PORT: String(caddy.httpsPort) } : {}),
     },
     join(dataDir, "control-plane.log"),
   );
@@ -52,6 +58,7 @@ async function main() {
     agent?.kill("SIGTERM");
     cp.kill("SIGTERM");
     await sim.stop();
+    await caddy?.stop();
     process.exit(0);
   };
   process.on("SIGINT", () => void stop());
@@ -115,6 +122,16 @@ async function main() {
       ...sim.env,
       PATH: `${sim.pctBinDir}:${process.env.PATH ?? ""}`,
       PYLON_AGENT_STATE_DIR: join(agentDir, "state"),
+      PYLON_AGENT_PCT_PATH: join(sim.pctBinDir, "pct"),
+      // The simulator's VMs run sshd on 2222 when 22 cannot be bound.
+      PYLON_AGENT_SSH_PORTS: "22,2222",
+      ...(caddy
+        ? {
+            PYLON_AGENT_CADDY_ADMIN_URL: caddy.adminUrl,
+            PYLON_AGENT_HTTPS_PORT: String(caddy.httpsPort),
+            PYLON_AGENT_HTTP_PORT: String(caddy.httpPort),
+          }
+        : {}),
     },
     join(dataDir, "agent.log"),
   );
@@ -126,6 +143,12 @@ async function main() {
     Sign in    ${email}
     Password   ${password}
     API docs   ${base}/api/docs
+
+  Apps   ${
+    caddy
+      ? `deployed apps are served at https://<name>.localhost:${caddy.httpsPort} (Caddy's own CA: accept the warning)`
+      : "install Debian's caddy (apt install caddy) to have deployed apps routed by name"
+  }
 
   Logs: data/demo/control-plane.log, data/demo/agent.log. Data is reset on every run.
   Press Ctrl-C to stop.
