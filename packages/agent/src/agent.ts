@@ -124,6 +124,7 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
       jobs: runner.heldJobs(),
     }),
     metrics: () => sampler.latest(),
+    guests: () => sampler.guests(),
     onText: (text) => dispatcher.dispatch(text),
     onDown: () => void refreshVersion(),
   });

@@ -58,6 +58,21 @@ describe("the agent's link to the control plane", () => {
     expect(hb).toMatchObject({
       metrics: { cpus: 16, memTotal: expect.any(Number), diskTotal: expect.any(Number) },
     });
+    // The node's guests ride along, from the same sample (one /cluster/resources call).
+    const withGuests = await cp.waitFor(
+      () => conn.frames.find((f) => f.type === "heartbeat" && f.guests),
+      5000,
+      "guests",
+    );
+    expect(withGuests.type === "heartbeat" && withGuests.guests).toEqual([
+      expect.objectContaining({
+        vmid: 101,
+        status: expect.any(String),
+        maxmem: expect.any(Number),
+        maxdisk: expect.any(Number),
+        netin: expect.any(Number),
+      }),
+    ]);
     conn.send(offer("j1", "node.inventory"));
     conn.send(offer("j1", "node.inventory"));
     await cp.waitFor(() => events(conn.frames, "j1").find((e) => e.event.kind === "result"), 5000, "result");

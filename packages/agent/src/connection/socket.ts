@@ -1,5 +1,11 @@
 import type { IncomingMessage } from "node:http";
-import { type AgentFrame, CLOSE, encodeFrame, type NodeMetrics } from "@pylon/shared/protocol/index";
+import {
+  type AgentFrame,
+  CLOSE,
+  encodeFrame,
+  type GuestMetrics,
+  type NodeMetrics,
+} from "@pylon/shared/protocol/index";
 import WebSocket from "ws";
 import type { CredentialStore } from "../credential.ts";
 import type { Logger } from "../log.ts";
@@ -21,6 +27,8 @@ export interface LinkOptions {
   hello: () => Hello;
   /** Host metrics to carry on heartbeats (the latest sample, if any). */
   metrics?: () => NodeMetrics | undefined;
+  /** The node's guests' figures to carry on heartbeats (asked right after `metrics`). */
+  guests?: () => GuestMetrics[] | undefined;
   /** Every text frame received after the socket opened. */
   onText: (text: string) => void;
   /** How long to wait for welcome, and the heartbeat assumed until welcome says otherwise. */
@@ -217,7 +225,8 @@ export class AgentLink {
       }
       if (this.#welcomed && now - this.#lastSent >= this.#heartbeatMs - every / 2) {
         this.#lastSent = now;
-        this.send({ type: "heartbeat", at: now, metrics: this.#o.metrics?.() });
+        const metrics = this.#o.metrics?.();
+        this.send({ type: "heartbeat", at: now, metrics, guests: this.#o.guests?.() });
       }
     }, every);
   }

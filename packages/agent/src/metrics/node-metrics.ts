@@ -1,15 +1,42 @@
-import type { NodeMetrics } from "@pylon/shared/protocol/index";
+import { type GuestMetrics, MAX_HEARTBEAT_GUESTS, type NodeMetrics } from "@pylon/shared/protocol/index";
 import type { Logger } from "../log.ts";
 import type { PveClient } from "../proxmox/client.ts";
+import type { ClusterResource } from "../proxmox/types.ts";
 import { errorMessage } from "../util/errors.ts";
 
+const nonNegative = (n: number | undefined) => (n !== undefined && Number.isFinite(n) && n > 0 ? n : 0);
+
+/** The heartbeat figures of the node's guests, from one /cluster/resources?type=vm answer. */
+export function guestMetrics(resources: ClusterResource[], node: string): GuestMetrics[] {
+  const out: GuestMetrics[] = [];
+  for (const r of resources) {
+    if (r.node !== node || !r.vmid || r.template) continue;
+    out.push({
+      vmid: r.vmid,
+      status: (r.status ?? "unknown").slice(0, 50),
+      cpu: nonNegative(r.cpu),
+      cpus: nonNegative(r.maxcpu),
+      mem: nonNegative(r.mem),
+      maxmem: nonNegative(r.maxmem),
+      disk: nonNegative(r.disk),
+      maxdisk: nonNegative(r.maxdisk),
+      netin: nonNegative(r.netin),
+      netout: nonNegative(r.netout),
+      uptime: nonNegative(r.uptime),
+    });
+    if (out.length === MAX_HEARTBEAT_GUESTS) break;
+  }
+  return out;
+}
+
 /**
- * Host metrics for heartbeats from /nodes/{n}/status and the node's storages. Sampled in the
- * background at most every `minIntervalMs`; a heartbeat never waits for Proxmox, it carries
- * the latest sample.
+ * Host metrics for heartbeats from /nodes/{n}/status and the node's storages, and the node's
+ * guests' figures from /cluster/resources?type=vm. Sampled in the background at most every
+ * `minIntervalMs`; a heartbeat never waits for Proxmox, it carries the latest sample.
  */
 export class MetricsSampler {
   #latest: NodeMetrics | undefined;
+  #guests: GuestMetrics[] | undefined;
   #lastStart = 0;
   #inFlight = false;
   #failures = 0;
@@ -27,15 +54,23 @@ export class MetricsSampler {
     return this.#latest;
   }
 
+  /** The guests' figures of the latest sample (call after `latest()`, which starts samples). */
+  guests(): GuestMetrics[] | undefined {
+    return this.#guests;
+  }
+
   /** Takes one sample now. */
   async sample(): Promise<NodeMetrics | undefined> {
     this.#inFlight = true;
     this.#lastStart = Date.now();
     try {
-      const [status, storages] = await Promise.all([
+      const [status, storages, resources] = await Promise.all([
         this.pve.nodeStatus(this.node),
         this.pve.storages(this.node),
+        // Guests are extra: without them the host figures still go out.
+        this.pve.clusterResources("vm").catch(() => undefined),
       ]);
+      this.#guests = resources && guestMetrics(resources, this.node);
       let diskTotal = 0;
       let diskUsed = 0;
       // Local, active storages only: a shared storage would be counted once per node.

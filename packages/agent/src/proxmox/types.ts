@@ -42,6 +42,12 @@ export const clusterResourceSchema = z.object({
   maxmem: num.optional(),
   maxdisk: num.optional(),
   lock: z.string().optional(),
+  cpu: num.optional(),
+  mem: num.optional(),
+  disk: num.optional(),
+  netin: num.optional(),
+  netout: num.optional(),
+  uptime: num.optional(),
 });
 export type ClusterResource = z.infer<typeof clusterResourceSchema>;
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { jobKindSchema, nodeMetricsSchema } from "./jobs.ts";
+import { guestMetricsSchema, jobKindSchema, MAX_HEARTBEAT_GUESTS, nodeMetricsSchema } from "./jobs.ts";
 
 /**
  * The agent <-> control plane wire protocol. Frames are JSON text messages on one WebSocket
@@ -33,12 +33,16 @@ export const helloFrame = z.object({
   jobs: z.array(heldJob).max(10_000),
 });
 
-/** agent -> cp, every heartbeat interval; carries host metrics. */
+/**
+ * agent -> cp, every heartbeat interval; carries host metrics and, from agents that know it,
+ * the node's guests' figures (`guests`: control planes before it strip the unknown field).
+ */
 export const agentHeartbeatFrame = z.object({
   v,
   type: z.literal("heartbeat"),
   at: z.number(),
   metrics: nodeMetricsSchema.optional(),
+  guests: z.array(guestMetricsSchema).max(MAX_HEARTBEAT_GUESTS).optional(),
 });
 
 /** agent -> cp: the offer is journaled and will run (also sent for a duplicate offer of a held job). */

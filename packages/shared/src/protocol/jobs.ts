@@ -103,3 +103,25 @@ export const nodeMetricsSchema = z.object({
   loadavg: z.array(z.number()).max(3),
 });
 export type NodeMetrics = z.infer<typeof nodeMetricsSchema>;
+
+/**
+ * One guest's figures as /cluster/resources gives them, sent with each heartbeat for the guests
+ * on the agent's node. Net counters are bytes since the guest started, not rates.
+ */
+export const guestMetricsSchema = z.object({
+  vmid: z.number().int().min(1),
+  status: z.string().max(50),
+  cpu: z.number().min(0).meta({ description: "CPU load, 0..1 of the guest's cores" }),
+  cpus: z.number().min(0),
+  mem: z.number().min(0),
+  maxmem: z.number().min(0),
+  disk: z.number().min(0),
+  maxdisk: z.number().min(0),
+  netin: z.number().min(0),
+  netout: z.number().min(0),
+  uptime: z.number().min(0),
+});
+export type GuestMetrics = z.infer<typeof guestMetricsSchema>;
+
+/** The most guests one heartbeat carries. */
+export const MAX_HEARTBEAT_GUESTS = 1000;

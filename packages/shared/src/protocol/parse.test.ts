@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { encodeFrame, parseAgentFrame, parseServerFrame } from "./index.ts";
+import { agentHeartbeatFrame, encodeFrame, parseAgentFrame, parseServerFrame } from "./index.ts";
 
 describe("wire protocol parsing", () => {
   it("accepts a valid frame and returns it typed", () => {
@@ -47,5 +47,37 @@ describe("wire protocol parsing", () => {
       ).ok,
     ).toBe(false);
     expect(parseServerFrame(encodeFrame({ type: "ack", jobId: "j", seq: 3 })).ok).toBe(true);
+  });
+
+  it("carries guest figures on the heartbeat, bounded, and stays optional", () => {
+    const guest = {
+      vmid: 101,
+      status: "running",
+      cpu: 0.25,
+      cpus: 2,
+      mem: 256e6,
+      maxmem: 512e6,
+      disk: 1e9,
+      maxdisk: 8e9,
+      netin: 1200,
+      netout: 800,
+      uptime: 60,
+    };
+    const r = parseAgentFrame(encodeFrame({ type: "heartbeat", at: 1, guests: [guest] }));
+    expect(r).toEqual({ ok: true, frame: { v: 1, type: "heartbeat", at: 1, guests: [guest] } });
+    // Old agents send no guests.
+    expect(parseAgentFrame(encodeFrame({ type: "heartbeat", at: 1 }))).toMatchObject({ ok: true });
+    const many = JSON.stringify({ v: 1, type: "heartbeat", at: 1, guests: Array(1001).fill(guest) });
+    expect(parseAgentFrame(many)).toMatchObject({ ok: false, error: { code: "invalid_frame" } });
+    expect(
+      parseAgentFrame(JSON.stringify({ v: 1, type: "heartbeat", at: 1, guests: [{ ...guest, vmid: "x" }] })),
+    ).toMatchObject({ ok: false });
+    // A control plane that predates `guests` strips it (zod objects drop unknown keys).
+    const before = agentHeartbeatFrame.omit({ guests: true });
+    expect(before.parse({ v: 1, type: "heartbeat", at: 1, guests: [guest] })).toEqual({
+      v: 1,
+      type: "heartbeat",
+      at: 1,
+    });
   });
 });
