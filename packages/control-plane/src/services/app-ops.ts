@@ -6,7 +6,7 @@ import { type AppRow, apps } from "../db/schema/index.ts";
 import type { AppDeps } from "../deps.ts";
 import { ApiError } from "../errors.ts";
 import { routeIdOf } from "./app-deploy.ts";
-import { queueAppJob, queueDeploy } from "./apps.ts";
+import { queueAppJob, queueDeploy, retryFirstDeploy } from "./apps.ts";
 import { createJob, getJob, isFinal } from "./jobs.ts";
 
 type Deps = Pick<AppDeps, "db" | "now" | "bus" | "secretKey" | "apps">;
@@ -27,6 +27,9 @@ export async function appAction(
   action: "start" | "stop" | "restart" | "redeploy",
   requestedBy: string | null,
 ): Promise<AppRow> {
+  // A failed first deploy left no guest: a redeploy is a fresh try.
+  if (action === "redeploy" && row.vmid === null && row.status === "failed")
+    return retryFirstDeploy(deps, row, requestedBy);
   const vmid = needsGuest(row);
   if (action === "redeploy") return queueDeploy(deps, row, "redeploy", requestedBy);
   return queueAppJob(

@@ -1,4 +1,5 @@
 import type { CreateAppBody, JobKind } from "@pylon/shared";
+import type { CatalogEntry } from "@pylon/shared/catalog/schema";
 import { asc, eq } from "drizzle-orm";
 import { type AppRow, apps, type NodeRow } from "../db/schema/index.ts";
 import type { AppDeps } from "../deps.ts";
@@ -123,10 +124,7 @@ export async function createApp(
       memoryMb: entry.minResources.memoryMiB,
       diskGb: entry.minResources.diskGiB,
     };
-    portNames = [
-      httpPortName(entry),
-      ...entry.ports.map((p) => p.name).filter((n) => n !== httpPortName(entry)),
-    ];
+    portNames = catalogPortNames(entry);
   } else {
     const g = body.source;
     if (g.deployKey) secrets.deployKey = g.deployKey;
@@ -212,6 +210,28 @@ export async function insertAndDeploy(
     await deps.db.delete(apps).where(eq(apps.id, row.id));
     throw err;
   }
+}
+
+/** The named ports a catalog app publishes, the one serving HTTP first. */
+function catalogPortNames(entry: CatalogEntry): string[] {
+  const http = httpPortName(entry);
+  return [http, ...entry.ports.map((p) => p.name).filter((n) => n !== http)];
+}
+
+/**
+ * Deploys a failed app that has no guest again (its first deploy or clone failed and was
+ * undone): its ports are reserved again where they were freed, then a fresh create runs.
+ */
+export async function retryFirstDeploy(deps: Deps, row: AppRow, requestedBy: string | null): Promise<AppRow> {
+  let names = ["http"];
+  if (row.source.type === "catalog") {
+    const entry = (await loadCatalog()).getCatalogEntry(row.source.catalogId);
+    if (!entry) throw new ApiError("conflict", `Catalog app '${row.source.catalogId}' no longer exists`);
+    names = catalogPortNames(entry);
+  }
+  const have = new Set((await portsOf(deps, row.id)).map((p) => p.name));
+  for (const name of names) if (!have.has(name)) await allocatePort(deps, row.nodeId, row.id, name);
+  return queueDeploy(deps, row, "create", requestedBy);
 }
 
 /** Queues an app.deploy job (first deploy or redeploy) and records it on the app. */

@@ -232,6 +232,20 @@ describe("deploying a catalog app", () => {
       lastError: "create guest: storage 'local-lvm' is full",
       url: null,
     });
+
+    // Redeploy is a fresh try: ports reserved again, a create deploy queued.
+    const retry = await h.call("POST", `/api/v1/apps/${app.id}/actions`, {
+      as: op,
+      body: { action: "redeploy" },
+    });
+    expect(retry.status).toBe(202);
+    const again = await retry.json();
+    expect(again.status).toBe("deploying");
+    expect(again.lastJobId).not.toBe(app.lastJobId);
+    expect(again.ports.map((p: { name: string }) => p.name)).toEqual(
+      app.ports.map((p: { name: string }) => p.name),
+    );
+    expect((await jobOf(again.lastJobId)).params).toMatchObject({ mode: "create", appId: app.id });
   });
 });
 
