@@ -112,7 +112,7 @@ export class AgentSession {
       case "hello":
         return this.hello(frame);
       case "heartbeat":
-        if (frame.metrics) this.hub.noteMetrics(this.node.id, frame.metrics, deps.now());
+        if (frame.metrics) this.hub.noteMetrics(this.node.id, frame.metrics, deps.now(), frame.guests);
         return;
       case "accept": {
         const f = this.inFlight.get(frame.jobId);

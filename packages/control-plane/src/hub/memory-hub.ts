@@ -1,5 +1,5 @@
 import type { InStatement } from "@libsql/client";
-import { CLOSE, encodeFrame, type NodeMetrics } from "@pylon/shared";
+import { CLOSE, encodeFrame, type GuestMetrics, type NodeMetrics } from "@pylon/shared";
 import { and, eq, lte } from "drizzle-orm";
 import type { UpgradeWebSocket, WSContext } from "hono/ws";
 import type { NodeRow } from "../db/schema/index.ts";
@@ -23,7 +23,7 @@ export interface HubContext {
   instanceId: string;
   heartbeatMs: number;
   maxConcurrentJobs: number;
-  noteMetrics(nodeId: string, m: NodeMetrics, at: number): void;
+  noteMetrics(nodeId: string, m: NodeMetrics, at: number, guests?: GuestMetrics[]): void;
 }
 
 const SWEEP_MS = 1000;
@@ -33,6 +33,15 @@ const METRICS_WRITE_MS = 60_000;
 const UPDATE_NODE_METRICS = "update nodes set metrics = ?, last_seen_at = ? where id = ?";
 const INSERT_SAMPLE =
   "insert into node_metrics (node_id, at, cpu, mem_used, mem_total, disk_used, disk_total) values (?, ?, ?, ?, ?, ?, ?)";
+/**
+ * One statement per node for all its guests: the guests go as one JSON array of
+ * [vmid, cpu, mem, maxmem, disk, maxdisk, netin, netout] and only those that are an app's guest
+ * (apps.node_id + vmid) become rows. Net figures are Proxmox's byte counters, stored raw.
+ */
+const INSERT_APP_SAMPLES = `insert into app_metrics (app_id, at, cpu, mem_used, mem_total, disk_used, disk_total, net_in, net_out)
+  select a.id, ?, json_extract(g.value, '$[1]'), json_extract(g.value, '$[2]'), json_extract(g.value, '$[3]'),
+    json_extract(g.value, '$[4]'), json_extract(g.value, '$[5]'), json_extract(g.value, '$[6]'), json_extract(g.value, '$[7]')
+  from json_each(?) g join apps a on a.node_id = ? and a.vmid = json_extract(g.value, '$[0]')`;
 const METRICS_RETAIN_MS = 7 * 24 * 3600_000;
 
 function textOf(data: unknown): string {
@@ -53,7 +62,10 @@ export class MemoryHub implements AgentHub, HubContext {
   private timers: ReturnType<typeof setInterval>[] = [];
   private unsubscribe: (() => void) | undefined;
   /** Latest metrics per node not yet written, and when each node's were last written/sampled. */
-  private readonly pendingMetrics = new Map<string, { m: NodeMetrics; at: number }>();
+  private readonly pendingMetrics = new Map<
+    string,
+    { m: NodeMetrics; at: number; guests: GuestMetrics[] | undefined }
+  >();
   private readonly metricsWritten = new Map<string, number>();
   private lastRetention = 0;
   private sweeping = false;
@@ -188,20 +200,21 @@ export class MemoryHub implements AgentHub, HubContext {
     }
   }
 
-  /** Keeps a node's latest heartbeat metrics for the next flush. */
-  noteMetrics(nodeId: string, m: NodeMetrics, at: number): void {
-    this.pendingMetrics.set(nodeId, { m, at });
+  /** Keeps a node's latest heartbeat metrics (and its guests' figures) for the next flush. */
+  noteMetrics(nodeId: string, m: NodeMetrics, at: number, guests?: GuestMetrics[]): void {
+    this.pendingMetrics.set(nodeId, { m, at, guests });
   }
 
   /**
    * Writes pending metrics in one batch: a node's row at most once a minute (its first figures at
-   * once) together with one chart sample. With thousands of agents this is one transaction of
-   * two fixed statements per node, sent straight to the client so its statement cache applies.
+   * once) together with one chart sample and its app guests' samples. With thousands of agents
+   * this is one transaction of three fixed statements per node, sent straight to the client so
+   * its statement cache applies.
    */
   async flushMetrics(): Promise<void> {
     const now = this.deps.now();
     const writes: InStatement[] = [];
-    for (const [nodeId, { m, at }] of this.pendingMetrics) {
+    for (const [nodeId, { m, at, guests }] of this.pendingMetrics) {
       if (now - (this.metricsWritten.get(nodeId) ?? 0) < METRICS_WRITE_MS) continue;
       this.pendingMetrics.delete(nodeId);
       this.metricsWritten.set(nodeId, now);
@@ -210,10 +223,24 @@ export class MemoryHub implements AgentHub, HubContext {
         sql: INSERT_SAMPLE,
         args: [nodeId, at, m.cpu, m.memUsed, m.memTotal, m.diskUsed, m.diskTotal],
       });
+      if (guests?.length) {
+        const rows = guests.map((g) => [
+          g.vmid,
+          g.cpu,
+          g.mem,
+          g.maxmem,
+          g.disk,
+          g.maxdisk,
+          g.netin,
+          g.netout,
+        ]);
+        writes.push({ sql: INSERT_APP_SAMPLES, args: [at, JSON.stringify(rows), nodeId] });
+      }
     }
     if (now - this.lastRetention > 3600_000) {
       this.lastRetention = now;
       writes.push({ sql: "delete from node_metrics where at <= ?", args: [now - METRICS_RETAIN_MS] });
+      writes.push({ sql: "delete from app_metrics where at <= ?", args: [now - METRICS_RETAIN_MS] });
     }
     try {
       for (let i = 0; i < writes.length; i += 2000)

@@ -133,6 +133,7 @@ describe("access matrix", () => {
       "DELETE /api/v1/apps/{id}": "operator/write",
       "GET /api/v1/apps/{id}/diagnostics/{name}": "operator/read",
       "GET /api/v1/apps/{id}/logs": "operator/read",
+      "GET /api/v1/apps/{id}/metrics": "viewer/read",
       "GET /api/v1/apps/{id}/webhook": "operator/write",
       "POST /api/v1/apps/{id}/webhook": "public",
       "GET /api/v1/settings": "viewer/read",

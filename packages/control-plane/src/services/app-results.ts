@@ -3,6 +3,7 @@ import { appDeployResultSchema } from "@pylon/shared";
 import { eq } from "drizzle-orm";
 import { apps, type JobRow } from "../db/schema/index.ts";
 import type { AppDeps } from "../deps.ts";
+import { deleteAppMetrics } from "./app-metrics.ts";
 import { freePorts } from "./ports.ts";
 
 type Deps = Pick<AppDeps, "db" | "now">;
@@ -74,6 +75,7 @@ export async function applyAppJobResult(deps: Deps, job: JobRow): Promise<void> 
     case "app.delete":
       if (ok) {
         await freePorts(deps, app.nodeId, app.id);
+        await deleteAppMetrics(deps, app.id);
         await deps.db.delete(apps).where(eq(apps.id, app.id));
         return;
       }

@@ -8,7 +8,12 @@ export function appUrl(domain: string, httpsPort: number): string {
 }
 
 /** The API view of an app: secrets appear only by name. */
-export function toApp(row: AppRow, ports: { name: string; port: number }[], httpsPort: number): App {
+export function toApp(
+  row: AppRow,
+  ports: { name: string; port: number }[],
+  httpsPort: number,
+  metrics: App["metrics"] = null,
+): App {
   const s = row.source;
   return {
     id: row.id,
@@ -38,5 +43,6 @@ export function toApp(row: AppRow, ports: { name: string; port: number }[], http
     lastError: row.lastError,
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
+    metrics,
   };
 }

@@ -5,9 +5,10 @@ import { join } from "node:path";
 import type { Role, Scope } from "@pylon/shared";
 import { eq } from "drizzle-orm";
 import { createApp } from "../app.ts";
-import { type NodeRow, nodes } from "../db/schema/index.ts";
+import { apps, type NodeRow, nodes } from "../db/schema/index.ts";
 import type { AppDeps } from "../deps.ts";
 import { ChangeBus } from "../hub/change-bus.ts";
+import { newId } from "../lib/ids.ts";
 import { silentLogger } from "../lib/logger.ts";
 import { findMigrations, openDatabase } from "../runtime/database.ts";
 import { createNode, enrollAgent } from "../services/nodes.ts";
@@ -105,12 +106,44 @@ export async function makeHarness(overrides: Partial<AppDeps> = {}) {
     return row.id;
   }
 
+  /** A running app on `nodeId`'s guest `vmid`, inserted directly (no deploy job). */
+  async function appOn(
+    nodeId: string,
+    vmid: number,
+    name = `app-${vmid}-${Math.random().toString(36).slice(2, 8)}`,
+  ) {
+    const id = newId("app");
+    await db.insert(apps).values({
+      id,
+      name,
+      nodeId,
+      status: "running",
+      guestType: "lxc",
+      vmid,
+      address: null,
+      cores: 1,
+      memoryMb: 512,
+      diskGb: 4,
+      storage: "local-lvm",
+      bridge: "vmbr0",
+      source: { type: "catalog", catalogId: "nginx", version: "1", parameters: {} },
+      domain: `${name}.pylon.internal`,
+      env: {},
+      secretNames: [],
+      secretsBox: "",
+      webhookSecretBox: "",
+      createdAt: clock.now,
+      updatedAt: clock.now,
+    });
+    return id;
+  }
+
   function close() {
     client.close();
     rmSync(dir, { recursive: true, force: true });
   }
 
-  return { app, deps, db, clock, call, user, signIn, token, node, close };
+  return { app, deps, db, clock, call, user, signIn, token, node, appOn, close };
 }
 
 export type Harness = Awaited<ReturnType<typeof makeHarness>>;

@@ -135,6 +135,16 @@ export const createAppBodySchema = z
   .meta({ id: "CreateApp" });
 export type CreateAppBody = z.infer<typeof createAppBodySchema>;
 
+/** The latest sample of an app's guest, shown with the app. */
+export const appLatestMetricsSchema = z
+  .object({
+    at: timestampSchema,
+    cpu: z.number().meta({ description: "CPU load, 0..1 of the guest's cores" }),
+    memUsed: z.number(),
+    memTotal: z.number(),
+  })
+  .meta({ id: "AppLatestMetrics" });
+
 export const appSchema = z
   .object({
     id: idSchema,
@@ -178,8 +188,26 @@ export const appSchema = z
     lastError: z.string().nullable(),
     createdAt: timestampSchema,
     updatedAt: timestampSchema,
+    metrics: appLatestMetricsSchema.nullable().optional().meta({
+      description: "The guest's latest sample (one a minute at most); null before the first",
+    }),
   })
   .meta({ id: "App" });
 export type App = z.infer<typeof appSchema>;
 
 export const appListSchema = z.object({ items: z.array(appSchema) }).meta({ id: "AppList" });
+
+export const appMetricsPointSchema = z.object({
+  at: timestampSchema,
+  cpu: z.number().meta({ description: "CPU load, 0..1 of the guest's cores" }),
+  memUsed: z.number(),
+  memTotal: z.number(),
+  diskUsed: z.number(),
+  diskTotal: z.number(),
+  netIn: z.number().meta({ description: "Bytes received since the guest started (Proxmox's counter)" }),
+  netOut: z.number().meta({ description: "Bytes sent since the guest started (Proxmox's counter)" }),
+});
+export type AppMetricsPoint = z.infer<typeof appMetricsPointSchema>;
+export const appMetricsSeriesSchema = z
+  .object({ items: z.array(appMetricsPointSchema) })
+  .meta({ id: "AppMetricsSeries" });

@@ -1,4 +1,5 @@
 export * from "./api-tokens.ts";
+export * from "./app-metrics.ts";
 export * from "./apps.ts";
 export * from "./audit-log.ts";
 export * from "./changes.ts";

@@ -8,6 +8,7 @@ import * as diagnostics from "./diagnostics.ts";
 import * as get from "./get.ts";
 import * as list from "./list.ts";
 import * as logs from "./logs.ts";
+import * as metrics from "./metrics.ts";
 import * as update from "./update.ts";
 import * as webhook from "./webhook.ts";
 
@@ -23,5 +24,6 @@ export const appRoutes = () =>
     .openapi(del.route, del.handler)
     .openapi(diagnostics.route, diagnostics.handler)
     .openapi(logs.route, logs.handler)
+    .openapi(metrics.route, metrics.handler)
     .openapi(webhook.infoRoute, webhook.infoHandler)
     .openapi(webhook.route, webhook.handler);

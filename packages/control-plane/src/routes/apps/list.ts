@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { appListSchema } from "@pylon/shared";
 import type { AppEnv } from "../../env.ts";
+import { latestAppMetrics } from "../../services/app-metrics.ts";
 import { toApp } from "../../services/app-views.ts";
 import { appsConfig, listApps } from "../../services/apps.ts";
 import { portsOf } from "../../services/ports.ts";
@@ -11,7 +12,7 @@ export const route = defineRoute(requires("viewer", "read"), null, {
   method: "get",
   path: "/apps",
   tags: ["apps"],
-  summary: "Every app with status, URL, guest and resources",
+  summary: "Every app with status, URL, guest, resources and its guest's latest sample",
   responses: { 200: json(appListSchema, "Apps") },
 });
 
@@ -19,6 +20,11 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const deps = c.get("deps");
   const rows = await listApps(deps);
   const port = appsConfig(deps).httpsPort;
-  const items = await Promise.all(rows.map(async (r) => toApp(r, await portsOf(deps, r.id), port)));
+  const items = await Promise.all(
+    rows.map(async (r) => {
+      const [ports, metrics] = await Promise.all([portsOf(deps, r.id), latestAppMetrics(deps, r.id)]);
+      return toApp(r, ports, port, metrics);
+    }),
+  );
   return c.json({ items }, 200);
 };
