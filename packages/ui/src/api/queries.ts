@@ -75,6 +75,12 @@ export const getNodeMetrics = (id: string, since?: string) =>
     query: { since },
   }).then((r) => r.items);
 
+/** An app guest's samples, one a minute, oldest first; `since` (ISO) limits the range. */
+export const getAppMetrics = (id: string, since?: string) =>
+  request<{ items: MetricsPoint[] }>("GET", `/api/v1/apps/${encodeURIComponent(id)}/metrics`, {
+    query: { since },
+  }).then((r) => r.items);
+
 export interface JobFilter {
   node?: string;
   status?: JobStatus;

@@ -1,10 +1,14 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@solidjs/testing-library";
 import { afterEach, expect, it, vi } from "vitest";
+import { drawMetrics } from "../../components/metrics-plot.ts";
 import { signedIn, signedOut } from "../../context/session.ts";
 import { app } from "../../testing/app-fixtures.ts";
 import { stubEventSource } from "../../testing/fake-event-source.ts";
 import { job, mockApi, node, user } from "../../testing/mock-api.ts";
 import { AppPage } from "./AppPage.tsx";
+
+// The uPlot side draws on a canvas jsdom lacks; the test checks what it is given.
+vi.mock("../../components/metrics-plot.ts", () => ({ drawMetrics: vi.fn(() => () => undefined) }));
 
 afterEach(() => {
   cleanup();
@@ -37,7 +41,7 @@ it("shows a viewer the app and its live deploy, but no action and no operator ta
   const tabs = within(screen.getByRole("tablist", { name: "App sections" }))
     .getAllByRole("tab")
     .map((t) => t.textContent);
-  expect(tabs).toEqual(["Activity", "History"]);
+  expect(tabs).toEqual(["Activity", "Metrics", "History"]);
 });
 
 it("gives an operator the actions and tabs, and follows the deploy job live to its failing step", async () => {
@@ -57,7 +61,7 @@ it("gives an operator the actions and tabs, and follows the deploy job live to i
     within(screen.getByRole("tablist"))
       .getAllByRole("tab")
       .map((t) => t.textContent),
-  ).toEqual(["Activity", "Logs", "Diagnostics", "History", "Settings"]);
+  ).toEqual(["Activity", "Metrics", "Logs", "Diagnostics", "History", "Settings"]);
 
   // The deploy streams in: steps, log, then the failure on its step.
   await waitFor(() => expect(ES.latest().url).toBe("/api/v1/jobs/job_deploy/stream"));
@@ -99,4 +103,39 @@ it("gives an operator the actions and tabs, and follows the deploy job live to i
   fireEvent.click(screen.getByRole("button", { name: "Stop" }));
   await waitFor(() => expect(ES.latest().url).toBe("/api/v1/jobs/job_stop/stream"));
   expect(calls.find((c) => c.method === "POST")?.body).toEqual({ action: "stop" });
+});
+
+it("shows the app guest's CPU and memory over time in the Metrics tab", async () => {
+  signedIn({ user: user({ role: "viewer" }), via: "session" });
+  stubEventSource();
+  const sample = (at: string, cpu: number) => ({
+    at,
+    cpu,
+    memUsed: 128 * 2 ** 20,
+    memTotal: 512 * 2 ** 20,
+    diskUsed: 2 ** 30,
+    diskTotal: 4 * 2 ** 30,
+    netIn: 5000,
+    netOut: 3000,
+  });
+  const items = [sample("2026-11-21T10:00:00.000Z", 0.1), sample("2026-11-21T10:01:00.000Z", 0.3)];
+  const calls = api({ "GET /api/v1/apps/app_web/metrics": { body: { items } } });
+  render(() => <AppPage params={{ id: "app_web" }} />);
+  await screen.findByRole("heading", { name: "web" });
+  fireEvent.click(screen.getByRole("tab", { name: "Metrics" }));
+  expect(await screen.findByRole("heading", { name: /Usage over the last 24 hours/ })).toBeTruthy();
+  const chart = await screen.findByRole("img", { name: /CPU, memory and storage use over time/ });
+  await waitFor(() => expect(drawMetrics).toHaveBeenCalledWith(chart, items));
+  const asked = calls.find((c) => c.url.pathname === "/api/v1/apps/app_web/metrics");
+  expect(asked?.url.searchParams.get("since")).toMatch(/^\d{4}-\d\d-\d\dT/);
+});
+
+it("says so when the app has no figures yet", async () => {
+  signedIn({ user: user({ role: "viewer" }), via: "session" });
+  stubEventSource();
+  api({ "GET /api/v1/apps/app_web/metrics": { body: { items: [] } } });
+  render(() => <AppPage params={{ id: "app_web" }} />);
+  await screen.findByRole("heading", { name: "web" });
+  fireEvent.click(screen.getByRole("tab", { name: "Metrics" }));
+  expect(await screen.findByText(/No figures yet/)).toBeTruthy();
 });

@@ -2,9 +2,10 @@ import type { App } from "@pylon/shared";
 import { createResource, Show } from "solid-js";
 import { isBusy } from "../../api/app-values.ts";
 import { asApiError } from "../../api/client.ts";
-import { getApp, getNode } from "../../api/queries.ts";
+import { getApp, getAppMetrics, getNode } from "../../api/queries.ts";
 import { roleAtLeast } from "../../api/roles.ts";
 import { Async } from "../../components/Async.tsx";
+import { MetricsCharts } from "../../components/MetricsCharts.tsx";
 import { PageHeader } from "../../components/PageHeader.tsx";
 import { type Tab, Tabs } from "../../components/Tabs.tsx";
 import { currentUser } from "../../context/session.ts";
@@ -53,6 +54,7 @@ export function AppPage(props: { params: Record<string, string> }) {
         </Show>
       ),
     },
+    { id: "metrics", label: "Metrics", content: () => <MetricsCharts id={a().id} load={getAppMetrics} /> },
     ...(canOperate()
       ? [
           { id: "logs", label: "Logs", content: () => <AppLogs app={a()} /> },

@@ -1,15 +1,15 @@
 import { createResource, Show } from "solid-js";
 import { asApiError } from "../../api/client.ts";
-import { getNode } from "../../api/queries.ts";
+import { getNode, getNodeMetrics } from "../../api/queries.ts";
 import { roleAtLeast } from "../../api/roles.ts";
 import { Async } from "../../components/Async.tsx";
+import { MetricsCharts } from "../../components/MetricsCharts.tsx";
 import { PageHeader } from "../../components/PageHeader.tsx";
 import { currentUser } from "../../context/session.ts";
 import { latest } from "../../lib/latest.ts";
 import { createPoll } from "../../lib/poll.ts";
 import { Link } from "../../router/router.tsx";
 import { InventorySection } from "./InventorySection.tsx";
-import { MetricsCharts } from "./MetricsCharts.tsx";
 import { NodeAdminActions } from "./NodeAdminActions.tsx";
 import { NodeStatus } from "./NodeStatus.tsx";
 import { NodeSummary } from "./NodeSummary.tsx";
@@ -45,7 +45,7 @@ export function NodePage(props: { params: Record<string, string> }) {
                 <NodeStatus node={n()} />
               </PageHeader>
               <NodeSummary node={n()} />
-              <MetricsCharts nodeId={n().id} />
+              <MetricsCharts id={n().id} load={getNodeMetrics} />
               <InventorySection
                 node={n()}
                 canOperate={roleAtLeast(role(), "operator")}

@@ -12,6 +12,7 @@ import { NodeStatus } from "../nodes/NodeStatus.tsx";
 import { anyWaiting, FAST_POLL_MS } from "../nodes/Nodes.tsx";
 import { NodeUsage } from "../nodes/NodeUsage.tsx";
 import { AppCounts } from "./AppCounts.tsx";
+import { AppUsage } from "./AppUsage.tsx";
 
 const RECENT_JOBS = 8;
 
@@ -41,7 +42,12 @@ export function Overview() {
           <Link href="/apps">All apps</Link>
         </div>
         <Async resource={apps} onRetry={appsCtl.refetch} what="apps">
-          {(list) => <AppCounts apps={list()} />}
+          {(list) => (
+            <>
+              <AppCounts apps={list()} />
+              <AppUsage apps={list()} />
+            </>
+          )}
         </Async>
       </section>
       <section aria-labelledby="ov-nodes">

@@ -1,7 +1,7 @@
 // The uPlot side of the metrics chart, in its own module so it is a lazily loaded chunk.
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import type { MetricsPoint } from "../../api/queries.ts";
+import type { MetricsPoint } from "../api/queries.ts";
 
 const ratio = (used: number, total: number) => (total > 0 ? (used / total) * 100 : null);
 

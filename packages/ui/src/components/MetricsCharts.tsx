@@ -1,18 +1,24 @@
 import { createEffect, createResource, createSignal, onCleanup, Show } from "solid-js";
-import { asApiError } from "../../api/client.ts";
-import { getNodeMetrics, type MetricsPoint } from "../../api/queries.ts";
-import { ErrorMessage } from "../../components/ErrorMessage.tsx";
-import { latest } from "../../lib/latest.ts";
-import { createPoll } from "../../lib/poll.ts";
+import { asApiError } from "../api/client.ts";
+import type { MetricsPoint } from "../api/queries.ts";
+import { latest } from "../lib/latest.ts";
+import { createPoll } from "../lib/poll.ts";
+import { ErrorMessage } from "./ErrorMessage.tsx";
 
 const HOURS = 24;
 
-/** The node's CPU, memory and storage use over the last day, one sample a minute; uPlot loads on demand. */
-export function MetricsCharts(props: { nodeId: string }) {
+/**
+ * CPU, memory and storage use over the last day of a node or an app (`load` fetches the samples
+ * of `id`), one sample a minute; uPlot loads on demand.
+ */
+export function MetricsCharts(props: {
+  id: string;
+  load: (id: string, since: string) => Promise<MetricsPoint[]>;
+}) {
   const since = () => new Date(Date.now() - HOURS * 3600_000).toISOString();
   const [points, { refetch }] = createResource(
-    () => props.nodeId,
-    (id) => getNodeMetrics(id, since()),
+    () => props.id,
+    (id) => props.load(id, since()),
   );
   createPoll(
     () => void refetch(),
