@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, gt } from "drizzle-orm";
-import { appMetrics } from "../db/schema/index.ts";
+import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
+import { appMetrics, apps } from "../db/schema/index.ts";
 import type { AppDeps } from "../deps.ts";
 import { iso } from "../lib/time.ts";
 import { getApp } from "./apps.ts";
@@ -30,6 +30,24 @@ export async function latestAppMetrics(deps: Deps, appId: string): Promise<Lates
     .orderBy(desc(appMetrics.at))
     .limit(1);
   return row ? latestOf(row) : null;
+}
+
+/** Every app's latest sample, by app id: one statement, one index seek per app. */
+export async function latestMetricsOfAllApps(deps: Deps): Promise<Map<string, LatestAppMetrics>> {
+  const rows = await deps.db
+    .select({
+      appId: appMetrics.appId,
+      at: appMetrics.at,
+      cpu: appMetrics.cpu,
+      memUsed: appMetrics.memUsed,
+      memTotal: appMetrics.memTotal,
+    })
+    .from(apps)
+    .innerJoin(
+      appMetrics,
+      sql`${appMetrics}.rowid = (select rowid from ${appMetrics} where ${appMetrics.appId} = ${apps.id} order by ${appMetrics.at} desc limit 1)`,
+    );
+  return new Map(rows.map((r) => [r.appId, latestOf(r)]));
 }
 
 /** An app's samples since `since`, oldest first. */

@@ -50,6 +50,21 @@ export async function portsOf(deps: Deps, appId: string): Promise<{ name: string
     .orderBy(ports.port);
 }
 
+/** Every app's ports, by app id (one query). */
+export async function portsOfAllApps(deps: Deps): Promise<Map<string, { name: string; port: number }[]>> {
+  const rows = await deps.db
+    .select({ appId: ports.appId, name: ports.name, port: ports.port })
+    .from(ports)
+    .orderBy(ports.port);
+  const byApp = new Map<string, { name: string; port: number }[]>();
+  for (const r of rows) {
+    const list = byApp.get(r.appId) ?? [];
+    list.push({ name: r.name, port: r.port });
+    byApp.set(r.appId, list);
+  }
+  return byApp;
+}
+
 /** Frees every port of an app. */
 export async function freePorts(deps: Deps, nodeId: string, appId: string): Promise<void> {
   await deps.db.delete(ports).where(and(eq(ports.nodeId, nodeId), eq(ports.appId, appId)));

@@ -1,10 +1,10 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { appListSchema } from "@pylon/shared";
 import type { AppEnv } from "../../env.ts";
-import { latestAppMetrics } from "../../services/app-metrics.ts";
+import { latestMetricsOfAllApps } from "../../services/app-metrics.ts";
 import { toApp } from "../../services/app-views.ts";
 import { appsConfig, listApps } from "../../services/apps.ts";
-import { portsOf } from "../../services/ports.ts";
+import { portsOfAllApps } from "../../services/ports.ts";
 import { defineRoute, requires } from "../define.ts";
 import { json } from "../json.ts";
 
@@ -20,11 +20,7 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const deps = c.get("deps");
   const rows = await listApps(deps);
   const port = appsConfig(deps).httpsPort;
-  const items = await Promise.all(
-    rows.map(async (r) => {
-      const [ports, metrics] = await Promise.all([portsOf(deps, r.id), latestAppMetrics(deps, r.id)]);
-      return toApp(r, ports, port, metrics);
-    }),
-  );
+  const [ports, metrics] = await Promise.all([portsOfAllApps(deps), latestMetricsOfAllApps(deps)]);
+  const items = rows.map((r) => toApp(r, ports.get(r.id) ?? [], port, metrics.get(r.id) ?? null));
   return c.json({ items }, 200);
 };
