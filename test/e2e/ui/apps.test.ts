@@ -176,8 +176,13 @@ describe.skipIf(!caddyInstalled())("apps", { timeout: 120_000 }, () => {
     await row.getByRole("link", { name: /web\.apps\.test/ }).waitFor();
     await shotBothThemes(page, "apps", { fullPage: false });
     await nav("Overview").click();
+    await page.getByRole("heading", { name: "Overview", level: 1 }).waitFor();
     await page.locator('[data-status="running"]').getByText("1").waitFor();
-    await row.waitFor({ state: "detached" });
+    // The running app is listed with its current usage (figures come within a minute).
+    await page
+      .getByRole("table", { name: "Running apps' usage" })
+      .getByRole("link", { name: "web" })
+      .waitFor();
     await page.goto(`/apps/${appId}`);
     await page.getByRole("heading", { name: "web", level: 1 }).waitFor();
   });
