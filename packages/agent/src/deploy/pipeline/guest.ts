@@ -49,8 +49,11 @@ export async function createGuest(run: DeployRun): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     const vmid = vmidOf(run);
     const existing = await api.status(params.guest.type, vmid);
-    if (existing && existing.lock !== "create" && ctx.resumed)
+    if (existing && existing.lock !== "create" && ctx.resumed) {
+      // The agent may have stopped between create and this: set keyctl again (idempotent).
+      if (params.guest.type === "lxc" && params.mode !== "clone") await setCtFeatures(run, vmid);
       return `${label(params.guest.type, vmid)} exists (resumed)`;
+    }
     try {
       if (params.mode === "clone") await cloneApp(run, vmid);
       else
@@ -71,9 +74,14 @@ export async function createGuest(run: DeployRun): Promise<string> {
   if (params.guest.type === "qemu") await configureVm(run, vmidOf(run));
   else if (params.mode === "clone")
     await run.api.setConfig("lxc", vmidOf(run), { cores: params.guest.cores, memory: params.guest.memoryMb });
-  else await hostPct(run.deps, ["set", String(vmidOf(run)), "--features", "nesting=1,keyctl=1"]);
+  else await setCtFeatures(run, vmidOf(run));
   const made = label(params.guest.type, vmidOf(run));
   return params.mode === "clone" ? `${made} cloned from ${params.cloneFrom}` : made;
+}
+
+/** nesting + keyctl (Docker in an unprivileged CT); only root@pam may set keyctl, so via `pct set`. */
+function setCtFeatures(run: DeployRun, vmid: number): Promise<void> {
+  return hostPct(run.deps, ["set", String(vmid), "--features", "nesting=1,keyctl=1"]);
 }
 
 /**
