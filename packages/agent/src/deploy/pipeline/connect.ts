@@ -1,4 +1,5 @@
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { link, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import ssh2 from "ssh2";
 import { scanHostKey } from "../../runners/host-key.ts";
@@ -9,22 +10,46 @@ import { errnoCode } from "../../util/errors.ts";
 import type { AppJobDeps, GuestRef } from "./deps.ts";
 import { StepFailure } from "./steps.ts";
 
-/** The agent's key pair for VMs (cloud-init `sshkeys`), generated once into the state dir. */
+/** The public half of a private key, as an authorized_keys line. */
+function keyPairOf(privateKey: string): { private: string; public: string } {
+  const parsed = ssh2.utils.parseKey(privateKey);
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!key || key instanceof Error) throw new Error(`the agent's SSH key is unreadable: ${String(key)}`);
+  return {
+    private: privateKey,
+    public: `${key.type} ${key.getPublicSSH().toString("base64")} pylon-agent\n`,
+  };
+}
+
+/**
+ * The agent's key pair for VMs (cloud-init `sshkeys`), generated once into the state dir. The
+ * private key appears under its name only complete (written aside, then hard-linked, which
+ * fails if another deploy got there first), and the public half is derived from it, so
+ * concurrent first deploys all end up with the same, whole key.
+ */
 export async function agentKeyPair(stateDir: string): Promise<{ private: string; public: string }> {
   const dir = join(stateDir, "ssh");
   const priv = join(dir, "id_ed25519");
   try {
-    return { private: await readFile(priv, "utf8"), public: await readFile(`${priv}.pub`, "utf8") };
+    return keyPairOf(await readFile(priv, "utf8"));
   } catch (err) {
     if (errnoCode(err) !== "ENOENT") throw err;
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const pair = ssh2.utils.generateKeyPairSync("ed25519", { comment: "pylon-agent" });
-  await writeFile(priv, pair.private, { mode: 0o600, flag: "wx" }).catch(async (err: unknown) => {
+  const tmp = `${priv}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  await writeFile(tmp, pair.private, { mode: 0o600 });
+  try {
+    await link(tmp, priv);
+  } catch (err) {
     if (errnoCode(err) !== "EEXIST") throw err;
-  });
-  await writeFile(`${priv}.pub`, `${pair.public}\n`, { mode: 0o644 });
-  return { private: await readFile(priv, "utf8"), public: await readFile(`${priv}.pub`, "utf8") };
+  } finally {
+    await rm(tmp, { force: true });
+  }
+  const keys = keyPairOf(await readFile(priv, "utf8"));
+  // For people looking at the host (`ssh -i`); nothing reads it back.
+  await writeFile(`${priv}.pub`, keys.public, { mode: 0o644 });
+  return keys;
 }
 
 /** Where a VM's pinned host key is kept (so later jobs on the app pin the same key). */
