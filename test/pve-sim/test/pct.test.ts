@@ -5,6 +5,7 @@ import ssh2 from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canUnshare } from "../src/guests/sandbox.ts";
 import { type Sim, startSimulator } from "../src/index.ts";
+import { generateKeyPair } from "../src/shell/ssh.ts";
 import { call, control, createCt, run } from "./client.ts";
 
 let sim: Sim;
@@ -145,7 +146,8 @@ describe("host shell over SSH", () => {
   });
 
   it("rejects keys it does not know", async () => {
-    const other = ssh2.utils.generateKeyPairSync("ed25519");
+    const otherKey = generateKeyPair();
+    const other = { private: otherKey.privateKey };
     await expect(
       new Promise((resolve, reject) => {
         const c = new ssh2.Client();

@@ -1,10 +1,12 @@
 import ssh2 from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Sim, startSimulator } from "../src/index.ts";
+import { generateKeyPair } from "../src/shell/ssh.ts";
 import { control, ok, run } from "./client.ts";
 
 let sim: Sim;
-const user = ssh2.utils.generateKeyPairSync("ed25519", { comment: "agent@pylon" });
+const userKey = generateKeyPair("agent@pylon");
+const user = { private: userKey.privateKey, public: userKey.publicKey };
 
 function sshExec(host: string, port: number, command: string): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import type { Sim } from "@pylon/pve-sim";
-import ssh2 from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitForTask } from "../proxmox/tasks.ts";
 import { clientFor, createVm, simCall, startTestSim } from "../testing/sim.ts";
+import { testKeyPair } from "../testing/ssh-key.ts";
 import { type HostKey, HostKeyMismatchError, scanHostKey } from "./host-key.ts";
 import { SshRunner } from "./ssh.ts";
 import { expectKills, expectNoInjection, markerPath } from "./testing.ts";
@@ -12,7 +12,7 @@ let sim: Sim;
 let host: string;
 let port = 22;
 let hostKey: HostKey;
-const user = ssh2.utils.generateKeyPairSync("ed25519", { comment: "agent@pylon" });
+const user = testKeyPair("agent@pylon");
 const runners: SshRunner[] = [];
 
 /** A runner for the test VM that is closed after the suite. */
@@ -81,7 +81,7 @@ describe("SshRunner", () => {
   });
 
   it("refuses a host whose key is not the pinned one, before running anything", async () => {
-    const other = ssh2.utils.generateKeyPairSync("ed25519");
+    const other = testKeyPair();
     const marker = markerPath();
     const wrong = runner({ hostKey: other.public });
     const err = await wrong.run(["touch", marker]).catch((e: unknown) => e);
@@ -99,7 +99,7 @@ describe("SshRunner", () => {
   });
 
   it("fails with the server's answer for a key it does not accept", async () => {
-    const stranger = ssh2.utils.generateKeyPairSync("ed25519");
+    const stranger = testKeyPair();
     await expect(runner({ privateKey: stranger.private }).run(["true"])).rejects.toThrow(
       /All configured authentication methods failed/,
     );

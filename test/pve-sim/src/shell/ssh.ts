@@ -12,10 +12,16 @@ export interface KeyPair {
   publicKey: string;
 }
 
-/** Generates an ed25519 key pair (pure JS, no ssh-keygen needed). */
-export function generateKeyPair(comment: string): KeyPair {
-  const k = utils.generateKeyPairSync("ed25519", { comment });
-  return { privateKey: k.private, publicKey: k.public };
+/**
+ * Generates an ed25519 key pair (pure JS, no ssh-keygen needed). ssh2's generator writes a
+ * private key its own parser calls malformed about once in 250 times, so each is checked.
+ */
+export function generateKeyPair(comment = ""): KeyPair {
+  for (let i = 0; i < 20; i++) {
+    const k = utils.generateKeyPairSync("ed25519", { comment });
+    if (!(utils.parseKey(k.private) instanceof Error)) return { privateKey: k.private, publicKey: k.public };
+  }
+  throw new Error("could not generate an SSH key that ssh2 reads back");
 }
 
 /** What a session runs: the command line through bash, with its env and cwd. */

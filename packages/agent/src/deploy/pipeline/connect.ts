@@ -22,6 +22,18 @@ function keyPairOf(privateKey: string): { private: string; public: string } {
 }
 
 /**
+ * A new ed25519 private key that ssh2 can read back: its generator writes one in a few hundred
+ * that its own parser calls malformed (about 0.4 %, measured), so each is checked.
+ */
+function newPrivateKey(): string {
+  for (let i = 0; i < 20; i++) {
+    const { private: key } = ssh2.utils.generateKeyPairSync("ed25519", { comment: "pylon-agent" });
+    if (!(ssh2.utils.parseKey(key) instanceof Error)) return key;
+  }
+  throw new Error("could not generate an SSH key that ssh2 reads back");
+}
+
+/**
  * The agent's key pair for VMs (cloud-init `sshkeys`), generated once into the state dir. The
  * private key appears under its name only complete (written aside, then hard-linked, which
  * fails if another deploy got there first), and the public half is derived from it, so
@@ -36,9 +48,8 @@ export async function agentKeyPair(stateDir: string): Promise<{ private: string;
     if (errnoCode(err) !== "ENOENT") throw err;
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const pair = ssh2.utils.generateKeyPairSync("ed25519", { comment: "pylon-agent" });
   const tmp = `${priv}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-  await writeFile(tmp, pair.private, { mode: 0o600 });
+  await writeFile(tmp, newPrivateKey(), { mode: 0o600 });
   try {
     await link(tmp, priv);
   } catch (err) {
