@@ -19,7 +19,8 @@ export interface KeyPair {
 export function generateKeyPair(comment = ""): KeyPair {
   for (let i = 0; i < 20; i++) {
     const k = utils.generateKeyPairSync("ed25519", { comment });
-    if (!(utils.parseKey(k.private) instanceof Error)) return { privateKey: k.private, publicKey: k.public };
+    if (!(utils.parseKey(k.private) instanceof Error) && !(utils.parseKey(k.public) instanceof Error))
+      return { privateKey: k.private, publicKey: k.public };
   }
   throw new Error("could not generate an SSH key that ssh2 reads back");
 }

@@ -22,8 +22,8 @@ function keyPairOf(privateKey: string): { private: string; public: string } {
 }
 
 /**
- * A new ed25519 private key that ssh2 can read back: its generator writes one in a few hundred
- * that its own parser calls malformed (about 0.4 %, measured), so each is checked.
+ * A new ed25519 private key that ssh2 can read back: its generator strips leading zero bytes of
+ * the public key, so about one key in 256 comes out malformed (mscdex/ssh2#1390); each is checked.
  */
 function newPrivateKey(): string {
   for (let i = 0; i < 20; i++) {
