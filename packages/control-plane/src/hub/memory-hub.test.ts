@@ -1,7 +1,7 @@
 import type { GuestMetrics, NodeMetrics } from "@pylon/shared";
 import type { UpgradeWebSocket } from "hono/ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appMetrics, nodeMetrics } from "../db/schema/index.ts";
+import { appMetrics, jobEvents, jobs, nodeMetrics } from "../db/schema/index.ts";
 import { type Harness, makeHarness } from "../testing/harness.ts";
 import { MemoryHub } from "./memory-hub.ts";
 
@@ -86,5 +86,47 @@ describe("the memory hub's metrics flush", () => {
     hub.noteMetrics(nodeId, host, h.clock.now);
     await hub.flushMetrics();
     expect(await h.db.select().from(appMetrics)).toHaveLength(before);
+  });
+});
+
+describe("the memory hub's retention", () => {
+  it("drops finished log and diagnostics reads after a day, with their events, and keeps the rest", async () => {
+    const nodeId = await h.node("pve-r");
+    const day = 24 * 3600_000;
+    const job = async (
+      id: string,
+      kind: "app.logs" | "app.deploy" | "app.diagnostics",
+      finishedAt: number | null,
+    ) => {
+      await h.db.insert(jobs).values({
+        id,
+        nodeId,
+        kind,
+        params: {},
+        status: finishedAt === null ? "running" : "succeeded",
+        createdAt: h.clock.now - 3 * day,
+        updatedAt: h.clock.now,
+        finishedAt,
+      });
+      await h.db
+        .insert(jobEvents)
+        .values({ jobId: id, seq: 1, at: h.clock.now, event: { kind: "log", level: "info", message: "x" } });
+    };
+    await job("job_oldlogs", "app.logs", h.clock.now - 2 * day);
+    await job("job_olddiag", "app.diagnostics", h.clock.now - 2 * day);
+    await job("job_newlogs", "app.logs", h.clock.now - 3600_000);
+    await job("job_running", "app.logs", null);
+    await job("job_deploy", "app.deploy", h.clock.now - 2 * day);
+
+    await new MemoryHub(h.deps, { upgradeWebSocket: noSockets }).flushMetrics();
+    const left = (await h.db.select({ id: jobs.id }).from(jobs))
+      .map((j) => j.id)
+      .filter((id) => id !== "job_x");
+    expect(left).toEqual(expect.arrayContaining(["job_newlogs", "job_running", "job_deploy"]));
+    expect(left).not.toContain("job_oldlogs");
+    expect(left).not.toContain("job_olddiag");
+    const events = (await h.db.select({ id: jobEvents.jobId }).from(jobEvents)).map((e) => e.id);
+    expect(events).not.toContain("job_oldlogs");
+    expect(events).toContain("job_deploy");
   });
 });

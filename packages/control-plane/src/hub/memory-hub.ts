@@ -43,6 +43,10 @@ const INSERT_APP_SAMPLES = `insert into app_metrics (app_id, at, cpu, mem_used, 
     json_extract(g.value, '$[4]'), json_extract(g.value, '$[5]'), json_extract(g.value, '$[6]'), json_extract(g.value, '$[7]')
   from json_each(?) g join apps a on a.node_id = ? and a.vmid = json_extract(g.value, '$[0]')`;
 const METRICS_RETAIN_MS = 7 * 24 * 3600_000;
+const READ_JOBS_RETAIN_MS = 24 * 3600_000;
+const READ_JOB_KINDS = "('app.logs', 'app.diagnostics')";
+const DELETE_READ_JOB_EVENTS = `delete from job_events where job_id in (select id from jobs where kind in ${READ_JOB_KINDS} and finished_at <= ?)`;
+const DELETE_READ_JOBS = `delete from jobs where kind in ${READ_JOB_KINDS} and finished_at <= ?`;
 
 function textOf(data: unknown): string {
   if (typeof data === "string") return data;
@@ -241,6 +245,10 @@ export class MemoryHub implements AgentHub, HubContext {
       this.lastRetention = now;
       writes.push({ sql: "delete from node_metrics where at <= ?", args: [now - METRICS_RETAIN_MS] });
       writes.push({ sql: "delete from app_metrics where at <= ?", args: [now - METRICS_RETAIN_MS] });
+      // Reads of an app (log views, diagnostics) are jobs too; their rows go after a day.
+      const readsBefore = now - READ_JOBS_RETAIN_MS;
+      writes.push({ sql: DELETE_READ_JOB_EVENTS, args: [readsBefore] });
+      writes.push({ sql: DELETE_READ_JOBS, args: [readsBefore] });
     }
     try {
       for (let i = 0; i < writes.length; i += 2000)
