@@ -8,11 +8,6 @@ import { freePorts } from "./ports.ts";
 
 type Deps = Pick<AppDeps, "db" | "now">;
 
-function appIdOf(job: JobRow): string | null {
-  const p = job.params as { appId?: unknown };
-  return typeof p.appId === "string" ? p.appId : null;
-}
-
 /** Whether a job that did not succeed left nothing on the node: it never ran, or its undo was complete. */
 function guestGone(job: JobRow): boolean {
   if (job.status !== "failed" && job.status !== "cancelled") return false;
@@ -22,7 +17,7 @@ function guestGone(job: JobRow): boolean {
 
 /** Updates the app a finished job belongs to. */
 export async function applyAppJobResult(deps: Deps, job: JobRow): Promise<void> {
-  const appId = appIdOf(job);
+  const appId = job.appId;
   if (!appId || !job.kind.startsWith("app.")) return;
   const [app] = await deps.db.select().from(apps).where(eq(apps.id, appId));
   if (!app) return;
