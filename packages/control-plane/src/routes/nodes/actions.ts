@@ -1,11 +1,11 @@
 import { type RouteHandler, z } from "@hono/zod-openapi";
 import { jobSchema, nodeMetricsSeriesSchema, powerBodySchema, vmidSchema } from "@pylon/shared";
 import type { AppEnv } from "../../env.ts";
-import { iso } from "../../lib/time.ts";
 import { createJob, toJob } from "../../services/jobs.ts";
 import { metricsSeries } from "../../services/nodes.ts";
 import { defineRoute, err, requires } from "../define.ts";
 import { json, jsonBody } from "../json.ts";
+import { metricsFrom, metricsQuery, toSample } from "../metrics-query.ts";
 import { requester } from "../requester.ts";
 import { nodeIdParams } from "./schema.ts";
 
@@ -60,28 +60,14 @@ export const metricsRoute = defineRoute(requires("viewer", "read"), null, {
   summary: "Node metrics over time (one sample a minute, kept a week)",
   request: {
     params: nodeIdParams,
-    query: z.object({
-      since: z.iso.datetime({ offset: true }).optional().meta({ description: "Default: 24 hours ago" }),
-    }),
+    query: metricsQuery,
   },
   responses: { 200: json(nodeMetricsSeriesSchema, "Samples"), 404: err("No such node") },
 });
 
 export const metricsHandler: RouteHandler<typeof metricsRoute, AppEnv> = async (c) => {
-  const { since } = c.req.valid("query");
-  const from = since ? Date.parse(since) : c.get("deps").now() - 24 * 3600_000;
-  const rows = await metricsSeries(c.get("deps"), c.req.valid("param").id, from);
-  return c.json(
-    {
-      items: rows.map((r) => ({
-        at: iso(r.at),
-        cpu: r.cpu,
-        memUsed: r.memUsed,
-        memTotal: r.memTotal,
-        diskUsed: r.diskUsed,
-        diskTotal: r.diskTotal,
-      })),
-    },
-    200,
-  );
+  const deps = c.get("deps");
+  const from = metricsFrom(deps, c.req.valid("query").since);
+  const rows = await metricsSeries(deps, c.req.valid("param").id, from);
+  return c.json({ items: rows.map(({ nodeId: _, ...r }) => toSample(r)) }, 200);
 };
