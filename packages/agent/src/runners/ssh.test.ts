@@ -3,7 +3,7 @@ import type { Sim } from "@pylon/pve-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitForTask } from "../proxmox/tasks.ts";
 import { clientFor, createVm, simCall, startTestSim } from "../testing/sim.ts";
-import { testKeyPair } from "../testing/ssh-key.ts";
+import { ed25519KeyPair as testKeyPair } from "../util/ssh-key.ts";
 import { type HostKey, HostKeyMismatchError, scanHostKey } from "./host-key.ts";
 import { SshRunner } from "./ssh.ts";
 import { expectKills, expectNoInjection, markerPath } from "./testing.ts";

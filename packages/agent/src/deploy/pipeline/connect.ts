@@ -7,6 +7,7 @@ import { PctRunner } from "../../runners/pct.ts";
 import { SshRunner } from "../../runners/ssh.ts";
 import type { CommandRunner, PushSource, RunOptions, RunResult } from "../../runners/types.ts";
 import { errnoCode } from "../../util/errors.ts";
+import { ed25519KeyPair } from "../../util/ssh-key.ts";
 import type { AppJobDeps, GuestRef } from "./deps.ts";
 import { StepFailure } from "./steps.ts";
 
@@ -19,18 +20,6 @@ function keyPairOf(privateKey: string): { private: string; public: string } {
     private: privateKey,
     public: `${key.type} ${key.getPublicSSH().toString("base64")} pylon-agent\n`,
   };
-}
-
-/**
- * A new ed25519 private key that ssh2 can read back: its generator strips leading zero bytes of
- * the public key, so about one key in 256 comes out malformed (mscdex/ssh2#1390); each is checked.
- */
-function newPrivateKey(): string {
-  for (let i = 0; i < 20; i++) {
-    const { private: key } = ssh2.utils.generateKeyPairSync("ed25519", { comment: "pylon-agent" });
-    if (!(ssh2.utils.parseKey(key) instanceof Error)) return key;
-  }
-  throw new Error("could not generate an SSH key that ssh2 reads back");
 }
 
 /**
@@ -49,7 +38,7 @@ export async function agentKeyPair(stateDir: string): Promise<{ private: string;
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const tmp = `${priv}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-  await writeFile(tmp, newPrivateKey(), { mode: 0o600 });
+  await writeFile(tmp, ed25519KeyPair("pylon-agent").private, { mode: 0o600 });
   try {
     await link(tmp, priv);
   } catch (err) {
