@@ -1,10 +1,9 @@
 import type { JobContext } from "../../jobs/types.ts";
 import type { RunOptions } from "../../runners/types.ts";
+import { LineSplitter } from "./line-splitter.ts";
 
 /** Lines of one command shown in the job log; the rest is summarised in one line. */
 export const MAX_LIVE_LINES = 2000;
-/** A line longer than this is cut (a progress bar without newlines must not grow forever). */
-const MAX_LINE = 4000;
 const MASK = "••••••";
 
 /**
@@ -19,33 +18,25 @@ export function liveOutput(
   secrets: readonly string[] = [],
 ): { onOutput: NonNullable<RunOptions["onOutput"]>; done(): Promise<void> } {
   const masks = secrets.filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
-  const partial = { stdout: "", stderr: "" };
   let shown = 0;
   let chain: Promise<void> = Promise.resolve();
-  const emit = (raw: string) => {
-    let line = raw.trimEnd();
-    if (!line) return;
-    shown++;
-    if (shown > MAX_LIVE_LINES) return;
-    for (const m of masks) line = line.split(m).join(MASK);
-    if (line.length > MAX_LINE) line = `${line.slice(0, MAX_LINE)}…`;
-    const text = shown === MAX_LIVE_LINES ? `${label}: further output not shown` : `${label}: ${line}`;
-    chain = chain.then(() => ctx.log("info", text)).catch(() => {});
-  };
-  return {
-    onOutput(stream, chunk) {
-      const parts = (partial[stream] + chunk.toString("utf8")).split(/\r\n|\n|\r/);
-      partial[stream] = parts.pop() ?? "";
-      if (partial[stream].length > MAX_LINE) {
-        emit(partial[stream]);
-        partial[stream] = "";
-      }
-      for (const p of parts) emit(p);
+  const split = new LineSplitter(
+    (raw, cut) => {
+      let line = raw.trimEnd();
+      if (!line) return;
+      shown++;
+      if (shown > MAX_LIVE_LINES) return;
+      for (const m of masks) line = line.split(m).join(MASK);
+      if (cut) line = `${line}…`;
+      const text = shown === MAX_LIVE_LINES ? `${label}: further output not shown` : `${label}: ${line}`;
+      chain = chain.then(() => ctx.log("info", text)).catch(() => {});
     },
+    { carriageReturns: true },
+  );
+  return {
+    onOutput: (stream, chunk) => split.push(stream, chunk),
     async done() {
-      emit(partial.stdout);
-      emit(partial.stderr);
-      partial.stdout = partial.stderr = "";
+      split.end();
       await chain;
     },
   };

@@ -5,7 +5,8 @@ import { CANCELLED, JobError } from "../../jobs/types.ts";
 import { caddyInstalled, startCaddy, type TestCaddy } from "../../routes/testing.ts";
 import { startTestSim } from "../../testing/sim.ts";
 import { type AppJobDeps, configureAppJobs } from "./deps.ts";
-import { appLogs, LineSplitter, LogRelay, logsCommand, MAX_LINES_PER_SECOND } from "./logs.ts";
+import { LineSplitter } from "./line-splitter.ts";
+import { appLogs, LogRelay, logsCommand, MAX_LINES_PER_SECOND } from "./logs.ts";
 import { composeDeploy, deploy, runJob, testContext, testDeps } from "./testing.ts";
 
 let sim: Sim;

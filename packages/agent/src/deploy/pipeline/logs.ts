@@ -5,6 +5,7 @@ import { currentAddress } from "./address.ts";
 import { openRunner } from "./connect.ts";
 import { apiFor } from "./context.ts";
 import { type Target, targetOf } from "./diagnostics.ts";
+import { LineSplitter } from "./line-splitter.ts";
 import { depsOrFail, step } from "./manage.ts";
 
 /** A followed log stream ends by itself after this long (the client may open a new one). */
@@ -13,8 +14,6 @@ export const MAX_FOLLOW_MS = 60 * 60_000;
 export const MAX_LINES_PER_SECOND = 100;
 /** Lines that may pass at once beyond the tail (a short burst of output). */
 const BURST_LINES = 500;
-/** A line longer than this is cut. */
-const MAX_LINE_CHARS = 4000;
 /** One log event carries at most this much text (the protocol allows 16 000 characters). */
 const MAX_BATCH_CHARS = 12_000;
 /** How often gathered lines are sent while following. */
@@ -28,35 +27,6 @@ export function logsCommand(target: Target, tail: number, follow: boolean): stri
   return "compose" in target
     ? [...target.compose, "logs", "--no-color", ...opts]
     : ["docker", "logs", ...opts, target.container];
-}
-
-/** Splits output chunks of two streams into complete lines (a partial line waits for its end). */
-export class LineSplitter {
-  readonly #partial = { stdout: "", stderr: "" };
-  readonly #decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
-
-  constructor(private readonly onLine: (line: string) => void) {}
-
-  push(stream: "stdout" | "stderr", chunk: Buffer): void {
-    const text = this.#partial[stream] + this.#decoders[stream].decode(chunk, { stream: true });
-    const parts = text.split("\n");
-    this.#partial[stream] = parts.pop() ?? "";
-    for (const line of parts) this.onLine(line.replace(/\r$/, "").slice(0, MAX_LINE_CHARS));
-    // A line that never ends must not grow without bound.
-    if (this.#partial[stream].length > MAX_LINE_CHARS) {
-      this.onLine(this.#partial[stream].slice(0, MAX_LINE_CHARS));
-      this.#partial[stream] = "";
-    }
-  }
-
-  /** Passes on what is left of unfinished lines. */
-  end(): void {
-    for (const stream of ["stdout", "stderr"] as const) {
-      const rest = this.#partial[stream] + this.#decoders[stream].decode();
-      this.#partial[stream] = "";
-      if (rest) this.onLine(rest.slice(0, MAX_LINE_CHARS));
-    }
-  }
 }
 
 /**
