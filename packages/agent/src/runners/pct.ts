@@ -141,12 +141,24 @@ export class PctRunner implements CommandRunner {
 
   /** Runs pct with args and collects its stderr and exit code. */
   #collect(args: readonly string[]): Promise<{ exitCode: number; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(this.#pct, [...args], { env: this.#env, stdio: ["ignore", "ignore", "pipe"] });
-      const err = new OutputBuffer(64 * 1024);
-      child.stderr.on("data", (c: Buffer) => err.push(c));
-      child.on("error", (e) => reject(new RunnerError(`cannot run ${this.#pct}: ${e.message}`)));
-      child.on("close", (code) => resolve({ exitCode: code ?? 255, stderr: err.text() }));
-    });
+    return pctCommand(this.#pct, this.#env, args);
   }
+}
+
+/**
+ * Runs `pct <args>` on the host (argv, no shell) and collects its exit code and stderr: for
+ * pct's own subcommands (push, set), as opposed to commands in a container.
+ */
+export function pctCommand(
+  pct: string,
+  env: NodeJS.ProcessEnv,
+  args: readonly string[],
+): Promise<{ exitCode: number; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(pct, [...args], { env, stdio: ["ignore", "ignore", "pipe"] });
+    const err = new OutputBuffer(64 * 1024);
+    child.stderr.on("data", (c: Buffer) => err.push(c));
+    child.on("error", (e) => reject(new RunnerError(`cannot run ${pct}: ${e.message}`)));
+    child.on("close", (code) => resolve({ exitCode: code ?? 255, stderr: err.text() }));
+  });
 }
