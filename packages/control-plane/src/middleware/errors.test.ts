@@ -1,7 +1,12 @@
 import fc from "fast-check";
+import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "../app.ts";
+import { DatabaseBusyError } from "../db/busy.ts";
+import type { AppEnv } from "../env.ts";
+import { silentLogger } from "../lib/logger.ts";
 import { type Harness, makeHarness, type TestResponse } from "../testing/harness.ts";
+import { onError } from "./errors.ts";
 
 let h: Harness;
 let admin: string;
@@ -91,6 +96,31 @@ describe("error shape", () => {
     } finally {
       broken.close();
     }
+  });
+});
+
+describe("a database locked elsewhere for too long", () => {
+  it("answers 503 with Retry-After and the error shape, not a 500", async () => {
+    const app = new Hono<AppEnv>();
+    app.onError(onError);
+    app.use(async (c, next) => {
+      c.set("requestId", "req-1");
+      c.set("deps", { logger: silentLogger } as AppEnv["Variables"]["deps"]);
+      await next();
+    });
+    // drizzle wraps the client's error ("Failed query: …", cause).
+    app.post("/write", () => {
+      throw new Error("Failed query: insert …", { cause: new DatabaseBusyError(10_000) });
+    });
+    const res = (await app.request("/write", { method: "POST" })) as TestResponse;
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("1");
+    const body = await res.json();
+    expect(body.error).toEqual({
+      code: "unavailable",
+      message: "The database is busy (locked by another process); try again shortly",
+      requestId: "req-1",
+    });
   });
 });
 

@@ -2,6 +2,7 @@ import type { ErrorBody, ErrorCode, FieldIssue } from "@pylon/shared";
 import type { Context, ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { isDatabaseBusy } from "../db/busy.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../errors.ts";
 
@@ -44,6 +45,21 @@ function fromHttpException(e: HTTPException): ApiError {
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
   if (err instanceof ApiError) return errorResponse(c, err);
   if (err instanceof HTTPException) return errorResponse(c, fromHttpException(err));
+  if (isDatabaseBusy(err)) {
+    // Another process held the database's write lock for longer than this one waits.
+    c.get("deps")?.logger.warn("database busy", { requestId: c.get("requestId"), path: c.req.path });
+    return errorResponse(
+      c,
+      new ApiError(
+        "unavailable",
+        "The database is busy (locked by another process); try again shortly",
+        undefined,
+        {
+          "Retry-After": "1",
+        },
+      ),
+    );
+  }
   c.get("deps")?.logger.error("unhandled error", {
     requestId: c.get("requestId"),
     method: c.req.method,

@@ -19,6 +19,7 @@ export const configSchema = z.object({
     )
     .default("file:./data/pylon.db"),
   PYLON_DATABASE_AUTH_TOKEN: z.string().optional(),
+  PYLON_DATABASE_BUSY_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   PYLON_DATA_DIR: z.string().optional(),
   PYLON_PUBLIC_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
   PYLON_SECRET_KEY: z.string().min(32, "must be at least 32 characters").optional(),

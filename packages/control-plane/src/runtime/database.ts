@@ -22,6 +22,8 @@ export async function openDatabase(opts: {
   url: string;
   authToken?: string;
   migrationsDir: string;
+  /** How long an embedded file's statement waits for another process's lock (file-client.ts). */
+  busyWaitMs?: number;
 }): Promise<{ client: Client; db: Db }> {
   if (opts.url.startsWith("file:")) {
     const path = opts.url.slice("file:".length).split("?")[0] ?? "";
@@ -30,14 +32,13 @@ export async function openDatabase(opts: {
   const filePath = opts.url.startsWith("file:") ? opts.url.slice("file:".length).split("?")[0] : undefined;
   const client =
     filePath && filePath !== ":memory:"
-      ? createFileClient(filePath)
+      ? createFileClient(filePath, { busyWaitMs: opts.busyWaitMs })
       : // Loaded only for a remote (or in-memory) database: an embedded file never needs it.
         (await import("@libsql/client")).createClient({ url: opts.url, authToken: opts.authToken });
   if (opts.url.startsWith("file:")) {
-    // WAL lets readers run beside one writer; busy_timeout makes concurrent writers from other
-    // processes wait instead of failing with SQLITE_BUSY.
+    // WAL lets readers run beside one writer. Writers of other processes are waited for by the
+    // file client, without blocking the event loop (not by busy_timeout, which would).
     await client.execute("PRAGMA journal_mode = WAL");
-    await client.execute("PRAGMA busy_timeout = 5000");
     await client.execute("PRAGMA synchronous = NORMAL");
     await client.execute("PRAGMA foreign_keys = ON");
   }

@@ -7,6 +7,12 @@
 // It implements the part of @libsql/client's Client that drizzle-orm/libsql uses, with the same
 // semantics: rows are arrays that also carry column names and batches are atomic. Interactive
 // transactions are refused (see transaction() below).
+//
+// Waiting for the write lock: the engine's calls are synchronous, so SQLite's own busy_timeout
+// would wait inside the call with the event loop frozen (5 s of no /healthz while another process
+// held the lock; issue 10). Here busy_timeout is 0: a statement that meets a lock fails at once
+// with SQLITE_BUSY before changing anything, and is tried again after an asynchronous pause,
+// until `busyWaitMs` has passed; then it fails with DatabaseBusyError (a 503 for a request).
 import type {
   Client,
   InArgs,
@@ -18,11 +24,40 @@ import type {
   TransactionMode,
 } from "@libsql/client";
 import Database from "libsql";
+import { DatabaseBusyError } from "../db/busy.ts";
 
 type Db = InstanceType<typeof Database>;
 type Stmt = ReturnType<Db["prepare"]>;
 
 const MAX_CACHED = 500;
+/** How long a statement waits in all for a lock another process holds, by default. */
+export const DEFAULT_BUSY_WAIT_MS = 10_000;
+/** Pauses between tries: short at first (most locks last a millisecond), then every 50 ms. */
+const BUSY_PAUSES_MS = [1, 2, 5, 10, 20, 50];
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("SQLITE_BUSY");
+}
+
+/**
+ * Runs `attempt` (synchronous, all-or-nothing) and, while it fails with SQLITE_BUSY, again after
+ * a pause that lets the event loop serve everything else.
+ */
+async function withBusyRetry<T>(attempt: () => T, busyWaitMs: number): Promise<T> {
+  const started = performance.now();
+  for (let i = 0; ; i++) {
+    try {
+      return attempt();
+    } catch (err) {
+      if (!isBusy(err)) throw err;
+      const waited = performance.now() - started;
+      if (waited >= busyWaitMs) throw new DatabaseBusyError(waited);
+      const pause = BUSY_PAUSES_MS[Math.min(i, BUSY_PAUSES_MS.length - 1)] ?? 50;
+      await new Promise((r) => setTimeout(r, Math.min(pause, busyWaitMs - waited)));
+    }
+  }
+}
 
 function toValue(v: InValue | undefined): unknown {
   if (v === undefined) return null;
@@ -53,7 +88,8 @@ class Connection {
 
   constructor(path: string) {
     this.db = new Database(path);
-    this.db.exec("PRAGMA busy_timeout = 5000");
+    // Never wait inside the engine: withBusyRetry waits without blocking the event loop.
+    this.db.exec("PRAGMA busy_timeout = 0");
   }
 
   run(sql: string, args: unknown): ResultSet {
@@ -111,7 +147,10 @@ function begin(mode: TransactionMode | undefined): string {
       : "BEGIN DEFERRED";
 }
 
-/** Runs statements atomically on one connection; all synchronous, so nothing interleaves. */
+/**
+ * Runs statements atomically on one connection; all synchronous, so nothing interleaves. Any
+ * failure (SQLITE_BUSY on BEGIN or COMMIT too) leaves nothing written, so it may be tried again.
+ */
 function runBatch(
   conn: Connection,
   stmts: Array<InStatement | [string, InArgs?]>,
@@ -131,23 +170,30 @@ function runBatch(
   }
 }
 
+export interface FileClientOptions {
+  /** How long a statement waits for a lock held elsewhere before failing (DatabaseBusyError). */
+  busyWaitMs?: number;
+}
+
 /** Opens an embedded libSQL file as a @libsql/client-compatible Client. */
-export function createFileClient(path: string): Client {
+export function createFileClient(path: string, opts: FileClientOptions = {}): Client {
   const main = new Connection(path);
+  const busyWaitMs = opts.busyWaitMs ?? DEFAULT_BUSY_WAIT_MS;
+  const retry = <T>(attempt: () => T) => withBusyRetry(attempt, busyWaitMs);
   const client: Client = {
     closed: false,
     protocol: "file",
     async execute(stmt: InStatement | string, args?: InArgs) {
       const n = normalize(stmt, args);
-      return main.run(n.sql, n.args);
+      return retry(() => main.run(n.sql, n.args));
     },
     async batch(stmts, mode) {
-      return runBatch(main, stmts, mode);
+      return retry(() => runBatch(main, stmts, mode));
     },
     async migrate(stmts) {
       main.db.exec("PRAGMA foreign_keys = OFF");
       try {
-        return runBatch(main, stmts, "write");
+        return await retry(() => runBatch(main, stmts, "write"));
       } finally {
         main.db.exec("PRAGMA foreign_keys = ON");
       }
@@ -159,6 +205,7 @@ export function createFileClient(path: string): Client {
       throw new Error("interactive transactions are not supported; use db.batch()");
     },
     async executeMultiple(sql: string) {
+      // Not atomic, so not tried again: a lock met half-way fails (nothing here uses it).
       main.db.exec(sql);
     },
     async sync() {

@@ -69,6 +69,7 @@ async function main(): Promise<void> {
   const { client, db } = await openDatabase({
     url: config.PYLON_DATABASE_URL,
     authToken: config.PYLON_DATABASE_AUTH_TOKEN,
+    busyWaitMs: config.PYLON_DATABASE_BUSY_MS,
     migrationsDir: config.PYLON_MIGRATIONS_DIR ?? findMigrations(here),
   });
   const uiDir = config.PYLON_UI_DIR ?? resolve(here, "../../ui/dist");
