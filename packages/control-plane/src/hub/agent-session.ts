@@ -1,46 +1,56 @@
-import { type AgentFrame, encodeFrame, parseAgentFrame, type ServerFrame } from "@pylon/shared";
-import { and, eq, inArray, sql } from "drizzle-orm";
-import { jobs, type NodeRow, nodes } from "../db/schema/index.ts";
+import {
+  type AgentFrame,
+  CLOSE,
+  encodeFrame,
+  frameJobId,
+  MAX_FRAME_BYTES,
+  parseAgentFrame,
+  type ServerFrame,
+  utf8Length,
+} from "@pylon/shared";
+import { and, eq, sql } from "drizzle-orm";
+import { type NodeRow, nodes } from "../db/schema/index.ts";
 import { randomSecret, sha256Hex } from "../lib/crypto.ts";
 import { newId } from "../lib/ids.ts";
+import { recordEvent } from "../services/agent-events.ts";
 import {
   failJob,
-  inFlightJobs,
   markAccepted,
-  markOffered,
-  offerableJobs,
-  offerParams,
-  recordEvent,
+  queueInventoryIfStale,
   requeue,
+  unfinishedJobOf,
 } from "../services/agent-jobs.ts";
-import { createJob } from "../services/jobs.ts";
-import type { HubContext } from "./memory-hub.ts";
+import { settle } from "./background.ts";
+import type { AgentSocket, HubContext } from "./session-context.ts";
+import { type Outgoing, SessionJobs } from "./session-jobs.ts";
 
-/** The socket as the session needs it (hono's WSContext satisfies it). */
-export interface AgentSocket {
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-}
+export type { AgentSocket } from "./session-context.ts";
+export { OFFER_TIMEOUT_MS } from "./session-jobs.ts";
 
-type Without<T> = T extends unknown ? Omit<T, "v"> : never;
-type Outgoing = Without<ServerFrame>;
+type ErrorCode = Extract<ServerFrame, { type: "error" }>["code"];
 
 const BUSY_RETRY_MS = 2000;
-const INVENTORY_MAX_AGE_MS = 10 * 60_000;
-export const OFFER_TIMEOUT_MS = 10_000;
+/** An `error` frame's message is at most this long (the protocol's bound). */
+const MAX_ERROR_MESSAGE = 2000;
 
-/** One agent connection: the protocol state machine between a socket and the database. */
+function jobIdOf(frame: AgentFrame): string | undefined {
+  return "jobId" in frame ? frame.jobId : undefined;
+}
+
+/**
+ * One agent connection: the protocol state machine between a socket and the database. A frame
+ * it cannot take is answered with an `error` frame (naming the frame's job when it names one),
+ * never by closing the link: one bad frame must not take a node offline (issue 10).
+ */
 export class AgentSession {
   private greeted = false;
-  /** Job kinds the agent announced in hello; others are never offered (an older agent cannot parse them). */
-  private capabilities = new Set<string>();
-  private agentVersion = "";
-  /** Jobs offered to or running on this agent, with when they were offered. */
-  readonly inFlight = new Map<string, { offeredAt: number; accepted: boolean }>();
+  /** This connection's jobs: in flight, offers, dispatch. */
+  readonly jobs: SessionJobs;
   lastFrameAt: number;
-  private dispatching = false;
-  private dispatchAgain = false;
-  private warnedInvalid = false;
+  /** Kinds of refusal already logged for this connection (each is logged once, then counted). */
+  private readonly warned = new Set<string>();
+  /** Frames refused on this connection. */
+  refusals = 0;
   private closed = false;
 
   constructor(
@@ -49,6 +59,7 @@ export class AgentSession {
     private readonly hub: HubContext,
   ) {
     this.lastFrameAt = hub.deps.now();
+    this.jobs = new SessionJobs(node.id, hub, this);
   }
 
   send(frame: Outgoing): void {
@@ -70,43 +81,99 @@ export class AgentSession {
     return this.closed;
   }
 
-  /** Handles one text frame from the agent. */
-  async receive(text: string): Promise<void> {
+  /** Handles one text frame from the agent (`bytes`: its size as received). Never rejects. */
+  async receive(text: string, bytes = utf8Length(text)): Promise<void> {
     this.lastFrameAt = this.hub.deps.now();
-    const parsed = parseAgentFrame(text);
-    if (!parsed.ok) {
-      if (!this.warnedInvalid) {
-        this.warnedInvalid = true;
-        this.hub.deps.logger.warn("invalid frame from agent", {
-          nodeId: this.node.id,
-          reason: parsed.error.message,
-        });
-      }
-      this.send({ type: "error", code: parsed.error.code, message: parsed.error.message });
-      return;
+    if (bytes > MAX_FRAME_BYTES) {
+      return this.refuse(
+        "too_large",
+        "invalid_frame",
+        `a frame of ${bytes} bytes is over the link's limit of ${MAX_FRAME_BYTES} bytes`,
+        frameJobId(text),
+      );
     }
+    const parsed = parseAgentFrame(text);
+    if (!parsed.ok)
+      return this.refuse("invalid", parsed.error.code, parsed.error.message, parsed.error.jobId);
     const frame = parsed.frame;
     if (!this.greeted && frame.type !== "hello") {
       this.send({ type: "error", code: "not_allowed", message: "send hello first" });
       return;
     }
     try {
-      await this.handle(frame);
+      await this.handle(frame, bytes);
     } catch (err) {
       this.hub.deps.logger.error("agent frame handling failed", {
         nodeId: this.node.id,
         type: frame.type,
         error: String(err),
       });
+      if (frame.type === "hello") {
+        // Not welcomed, the agent would wait for ever: let it reconnect (with its backoff).
+        this.close(CLOSE.tryAgain, "the control plane could not take the connection; try again");
+        return;
+      }
+      const jobId = jobIdOf(frame);
       this.send({
         type: "error",
         code: "internal",
-        message: "the control plane could not process that frame",
+        message: "the control plane could not process that frame; send it again",
+        ...(jobId ? { jobId, retry: true } : {}),
       });
     }
   }
 
-  private async handle(frame: AgentFrame): Promise<void> {
+  /**
+   * Answers a frame refused as a whole (too large, invalid). When it names one of this node's
+   * unfinished jobs, that job fails here, and the agent, told which job, drops it: a frame that
+   * cannot be taken is never resent for ever.
+   */
+  private async refuse(kind: string, code: ErrorCode, message: string, jobId?: string): Promise<void> {
+    this.noteRefusal(kind, message, jobId);
+    let retry = false;
+    if (jobId) {
+      retry = !(await settle(
+        this.hub.deps.logger,
+        "failing the job of a refused frame",
+        async () => {
+          if (!(await unfinishedJobOf(this.hub.deps, this.node.id, jobId))) return;
+          await failJob(
+            this.hub.deps,
+            this.node.id,
+            jobId,
+            "failed",
+            `The agent sent a frame the control plane refused: ${message}`.slice(0, MAX_ERROR_MESSAGE),
+          );
+          this.jobs.ended(jobId);
+        },
+        { nodeId: this.node.id, jobId },
+      ));
+    }
+    this.send({
+      type: "error",
+      code,
+      message: (jobId ? `job ${jobId}: ${message}` : message).slice(0, MAX_ERROR_MESSAGE),
+      ...(jobId ? { jobId } : {}),
+      // The job could not be failed just now: the agent's resend comes back here.
+      ...(retry ? { retry } : {}),
+    });
+  }
+
+  /** Counts a refused frame and logs the first of each kind on this connection. */
+  private noteRefusal(kind: string, message: string, jobId?: string): void {
+    this.refusals++;
+    this.warnOnce(kind, "refused a frame from the agent", { reason: message, ...(jobId ? { jobId } : {}) });
+  }
+
+  /** Logs once per kind per connection, so a misbehaving agent cannot flood the log. */
+  private warnOnce(kind: string, msg: string, fields: Record<string, unknown>): void {
+    if (this.warned.has(kind)) return;
+    this.warned.add(kind);
+    const reason = typeof fields.reason === "string" ? fields.reason.slice(0, 500) : undefined;
+    this.hub.deps.logger.warn(msg, { nodeId: this.node.id, kind, ...fields, ...(reason ? { reason } : {}) });
+  }
+
+  private async handle(frame: AgentFrame, bytes: number): Promise<void> {
     const deps = this.hub.deps;
     switch (frame.type) {
       case "hello":
@@ -115,13 +182,13 @@ export class AgentSession {
         if (frame.metrics) this.hub.noteMetrics(this.node.id, frame.metrics, deps.now(), frame.guests);
         return;
       case "accept": {
-        const f = this.inFlight.get(frame.jobId);
-        if (f) f.accepted = true;
         await markAccepted(deps, this.node.id, frame.jobId);
+        // Only once it is recorded: an accept that failed to be stored lets the offer expire and
+        // be made again (the agent accepts a held job again without running it twice).
+        this.jobs.accepted(frame.jobId);
         return;
       }
       case "reject":
-        this.inFlight.delete(frame.jobId);
         if (frame.reason === "busy" || frame.reason === "shutting_down") {
           await requeue(deps, this.node.id, frame.jobId, BUSY_RETRY_MS);
         } else {
@@ -133,22 +200,11 @@ export class AgentSession {
             `The agent refused the job: ${frame.message}`,
           );
         }
+        this.jobs.inFlight.delete(frame.jobId);
         return;
-      case "event": {
-        const ack = await recordEvent(deps, this.node.id, frame);
-        if (ack === null) {
-          this.send({ type: "error", code: "not_allowed", message: `job ${frame.jobId} is not this node's` });
-          return;
-        }
-        if (ack > 0) this.send({ type: "ack", jobId: frame.jobId, seq: ack });
-        if (frame.event.kind === "result") {
-          this.inFlight.delete(frame.jobId);
-          void this.dispatch();
-        }
-        return;
-      }
+      case "event":
+        return this.event(frame, bytes);
       case "absent":
-        this.inFlight.delete(frame.jobId);
         await failJob(
           deps,
           this.node.id,
@@ -156,7 +212,7 @@ export class AgentSession {
           "lost",
           "The agent has no record of this job (its journal was lost); what it did is unknown",
         );
-        void this.dispatch();
+        this.jobs.ended(frame.jobId);
         return;
       case "rotated":
         await deps.db
@@ -170,13 +226,34 @@ export class AgentSession {
           .where(and(eq(nodes.id, this.node.id), eq(nodes.pendingCredentialId, frame.credentialId)));
         return;
       case "error":
-        deps.logger.warn("agent reported a protocol error", {
-          nodeId: this.node.id,
+        this.warnOnce(`agent_${frame.code}`, "agent reported a protocol error", {
           code: frame.code,
-          message: frame.message,
+          reason: frame.message,
         });
         return;
     }
+  }
+
+  /** Stores an event if the rules allow (services/agent-events.ts) and answers ack or error. */
+  private async event(frame: Extract<AgentFrame, { type: "event" }>, bytes: number): Promise<void> {
+    const outcome = await recordEvent(this.hub.deps, this.node.id, frame, {
+      bytes,
+      maxOutputBytes: this.hub.maxJobOutputBytes,
+    });
+    if (outcome.stored) {
+      if (outcome.ack > 0) this.send({ type: "ack", jobId: frame.jobId, seq: outcome.ack });
+      if (outcome.final) this.jobs.ended(frame.jobId);
+      return;
+    }
+    this.noteRefusal(outcome.retry ? "event_retry" : "event", outcome.message, frame.jobId);
+    this.send({
+      type: "error",
+      code: "not_allowed",
+      message: outcome.message.slice(0, MAX_ERROR_MESSAGE),
+      jobId: frame.jobId,
+      ...(outcome.retry ? { retry: true } : {}),
+    });
+    if (outcome.ended) this.jobs.ended(frame.jobId);
   }
 
   private async hello(frame: Extract<AgentFrame, { type: "hello" }>): Promise<void> {
@@ -194,8 +271,7 @@ export class AgentSession {
       })
       .where(eq(nodes.id, this.node.id));
     this.greeted = true;
-    this.capabilities = new Set(frame.capabilities);
-    this.agentVersion = frame.agentVersion;
+    this.jobs.setAgent(frame.capabilities, frame.agentVersion);
     this.send({
       type: "welcome",
       nodeId: this.node.id,
@@ -203,101 +279,13 @@ export class AgentSession {
       heartbeatMs: this.hub.heartbeatMs,
       maxConcurrentJobs: this.hub.maxConcurrentJobs,
     });
-    const held = new Map(frame.jobs.map((j) => [j.jobId, j]));
-    for (const job of await inFlightJobs(deps, this.node.id)) {
-      if (held.has(job.id)) {
-        this.inFlight.set(job.id, { offeredAt: now, accepted: true });
-        await markAccepted(deps, this.node.id, job.id);
-        if (job.cancelRequested) this.send({ type: "cancel", jobId: job.id });
-      } else if (job.status === "offered") {
-        // The offer never reached the agent's journal: offer it again.
-        await requeue(deps, this.node.id, job.id, 0);
-      } else {
-        // Running here but not in the agent's journal: ask; `absent` marks it lost.
-        this.inFlight.set(job.id, { offeredAt: now, accepted: true });
-        this.send({ type: "status", jobId: job.id });
-      }
-    }
-    await this.refreshInventory(now);
-    await this.dispatch();
-  }
-
-  /** Queues a node.inventory job on connect when the last one is missing or older than 10 minutes. */
-  private async refreshInventory(now: number): Promise<void> {
-    const deps = this.hub.deps;
-    const [node] = await deps.db
-      .select({ at: nodes.inventoryAt })
-      .from(nodes)
-      .where(eq(nodes.id, this.node.id));
-    if (node?.at && now - node.at < INVENTORY_MAX_AGE_MS) return;
-    const [pending] = await deps.db
-      .select({ id: jobs.id })
-      .from(jobs)
-      .where(
-        and(
-          eq(jobs.nodeId, this.node.id),
-          eq(jobs.kind, "node.inventory"),
-          inArray(jobs.status, ["queued", "offered", "running"]),
-        ),
-      )
-      .limit(1);
-    if (!pending)
-      await createJob(deps, {
-        nodeId: this.node.id,
-        kind: "node.inventory",
-        params: {},
-        requestedBy: "system",
-      });
-  }
-
-  /** Offers queued jobs while the agent has room. Re-entrant calls coalesce into one more pass. */
-  async dispatch(): Promise<void> {
-    if (!this.greeted || this.closed) return;
-    if (this.dispatching) {
-      this.dispatchAgain = true;
-      return;
-    }
-    this.dispatching = true;
-    try {
-      do {
-        this.dispatchAgain = false;
-        const room = this.hub.maxConcurrentJobs - this.inFlight.size;
-        if (room <= 0) break;
-        for (const job of await offerableJobs(this.hub.deps, this.node.id, room)) {
-          if (!this.capabilities.has(job.kind)) {
-            await failJob(
-              this.hub.deps,
-              this.node.id,
-              job.id,
-              "failed",
-              `The agent on this node (version ${this.agentVersion}) does not run ${job.kind}; upgrade the agent`,
-            );
-            continue;
-          }
-          const offered = await markOffered(this.hub.deps, job.id);
-          if (!offered || this.closed) continue;
-          this.inFlight.set(job.id, { offeredAt: this.hub.deps.now(), accepted: false });
-          // Secrets are decrypted only here, on the way to the agent.
-          const params = await offerParams(this.hub.deps.secretKey, job);
-          this.send({ type: "offer", jobId: job.id, kind: job.kind, params, attempt: offered.attempts });
-        }
-      } while (this.dispatchAgain);
-    } finally {
-      this.dispatching = false;
-    }
-  }
-
-  /** Re-queues offers the agent never answered (lost in a cut link). */
-  async expireOffers(now: number): Promise<void> {
-    let freed = false;
-    for (const [jobId, f] of this.inFlight) {
-      if (!f.accepted && now - f.offeredAt > OFFER_TIMEOUT_MS) {
-        this.inFlight.delete(jobId);
-        await requeue(this.hub.deps, this.node.id, jobId, 0);
-        freed = true;
-      }
-    }
-    if (freed) await this.dispatch();
+    await this.jobs.reconcile(new Set(frame.jobs.map((j) => j.jobId)), now);
+    this.jobs.ready = true;
+    // Neither is needed to serve the agent: a failure is logged and tried again later.
+    await settle(deps.logger, "inventory refresh", () => queueInventoryIfStale(deps, this.node.id, now), {
+      nodeId: this.node.id,
+    });
+    this.jobs.dispatchSoon();
   }
 
   /** Starts a credential rotation over this connection. */

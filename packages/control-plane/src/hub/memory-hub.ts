@@ -1,52 +1,48 @@
-import type { InStatement } from "@libsql/client";
-import { CLOSE, encodeFrame, type GuestMetrics, type NodeMetrics } from "@pylon/shared";
+import { CLOSE, encodeFrame, type GuestMetrics, type NodeMetrics, utf8Length } from "@pylon/shared";
 import { and, eq, lte } from "drizzle-orm";
 import type { UpgradeWebSocket, WSContext } from "hono/ws";
 import type { NodeRow } from "../db/schema/index.ts";
 import { jobs } from "../db/schema/index.ts";
-import type { AppDeps } from "../deps.ts";
 import { newId } from "../lib/ids.ts";
+import { DEFAULT_JOB_OUTPUT_BYTES } from "../services/agent-events.ts";
 import { beatInstance } from "../services/instances.ts";
 import { AgentSession } from "./agent-session.ts";
+import { settle } from "./background.ts";
 import type { Change } from "./change-bus.ts";
 import type { AgentHub } from "./hub.ts";
+import { MetricsBuffer } from "./metrics-buffer.ts";
+import type { HubContext, SessionDeps } from "./session-context.ts";
+
+export type { HubContext } from "./session-context.ts";
 
 export interface HubOptions {
   upgradeWebSocket: UpgradeWebSocket;
   heartbeatMs?: number;
   maxConcurrentJobs?: number;
+  /** Output a job may store before it fails (default 16 MiB). */
+  maxJobOutputBytes?: number;
+  /** Timer intervals (tests shorten them). */
+  timing?: Partial<HubTiming>;
 }
 
-/** What a session needs from its hub. */
-export interface HubContext {
-  deps: Pick<AppDeps, "db" | "now" | "bus" | "logger" | "secretKey">;
-  instanceId: string;
-  heartbeatMs: number;
-  maxConcurrentJobs: number;
-  noteMetrics(nodeId: string, m: NodeMetrics, at: number, guests?: GuestMetrics[]): void;
+interface HubTiming {
+  /** Offer expiry, catch-up dispatch, detach retries. */
+  sweepMs: number;
+  /** This process's liveness row. */
+  instanceBeatMs: number;
+  /** A failed instance heartbeat is tried again this soon (a process is alive for 15 s per beat). */
+  instanceRetryMs: number;
+  metricsFlushMs: number;
 }
 
-const SWEEP_MS = 1000;
-const INSTANCE_BEAT_MS = 5000;
-const METRICS_FLUSH_MS = 5000;
-const METRICS_WRITE_MS = 60_000;
-const UPDATE_NODE_METRICS = "update nodes set metrics = ?, last_seen_at = ? where id = ?";
-const INSERT_SAMPLE =
-  "insert into node_metrics (node_id, at, cpu, mem_used, mem_total, disk_used, disk_total) values (?, ?, ?, ?, ?, ?, ?)";
-/**
- * One statement per node for all its guests: the guests go as one JSON array of
- * [vmid, cpu, mem, maxmem, disk, maxdisk, netin, netout] and only those that are an app's guest
- * (apps.node_id + vmid) become rows. Net figures are Proxmox's byte counters, stored raw.
- */
-const INSERT_APP_SAMPLES = `insert into app_metrics (app_id, at, cpu, mem_used, mem_total, disk_used, disk_total, net_in, net_out)
-  select a.id, ?, json_extract(g.value, '$[1]'), json_extract(g.value, '$[2]'), json_extract(g.value, '$[3]'),
-    json_extract(g.value, '$[4]'), json_extract(g.value, '$[5]'), json_extract(g.value, '$[6]'), json_extract(g.value, '$[7]')
-  from json_each(?) g join apps a on a.node_id = ? and a.vmid = json_extract(g.value, '$[0]')`;
-const METRICS_RETAIN_MS = 7 * 24 * 3600_000;
-const READ_JOBS_RETAIN_MS = 24 * 3600_000;
-const READ_JOB_KINDS = "('app.logs', 'app.diagnostics')";
-const DELETE_READ_JOB_EVENTS = `delete from job_events where job_id in (select id from jobs where kind in ${READ_JOB_KINDS} and finished_at <= ?)`;
-const DELETE_READ_JOBS = `delete from jobs where kind in ${READ_JOB_KINDS} and finished_at <= ?`;
+const TIMING: HubTiming = {
+  sweepMs: 1000,
+  instanceBeatMs: 5000,
+  instanceRetryMs: 1000,
+  metricsFlushMs: 5000,
+};
+/** Frames of one connection waiting to be handled, in bytes, past which its socket is paused. */
+const PAUSE_BYTES = 8 * 1024 * 1024;
 
 function textOf(data: unknown): string {
   if (typeof data === "string") return data;
@@ -55,79 +51,119 @@ function textOf(data: unknown): string {
   return String(data);
 }
 
+/** The parts of ws's WebSocket (hono's `WSContext.raw` on Node) that apply backpressure. */
+interface Pausable {
+  pause?: () => void;
+  resume?: () => void;
+}
+
 /** The Node runtime's hub: agent sockets held in this process's memory. */
 export class MemoryHub implements AgentHub, HubContext {
   readonly instanceId = newId("cp");
   readonly heartbeatMs: number;
   readonly maxConcurrentJobs: number;
+  readonly maxJobOutputBytes: number;
   readonly sessions = new Map<string, AgentSession>();
   readonly connect: AgentHub["connect"];
   private readonly startedAt: number;
   private timers: ReturnType<typeof setInterval>[] = [];
   private unsubscribe: (() => void) | undefined;
-  /** Latest metrics per node not yet written, and when each node's were last written/sampled. */
-  private readonly pendingMetrics = new Map<
-    string,
-    { m: NodeMetrics; at: number; guests: GuestMetrics[] | undefined }
-  >();
-  private readonly metricsWritten = new Map<string, number>();
-  private lastRetention = 0;
+  private readonly metrics: MetricsBuffer;
+  /** Connections that ended but whose node row still names this process (the write failed). */
+  private readonly detachLater = new Set<AgentSession>();
   private sweeping = false;
+  private readonly timing: HubTiming;
+  private beatRetry: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    readonly deps: Pick<AppDeps, "db" | "now" | "bus" | "logger" | "secretKey">,
+    readonly deps: SessionDeps,
     opts: HubOptions,
   ) {
     this.heartbeatMs = opts.heartbeatMs ?? 15_000;
     this.maxConcurrentJobs = opts.maxConcurrentJobs ?? 4;
+    this.maxJobOutputBytes = opts.maxJobOutputBytes ?? DEFAULT_JOB_OUTPUT_BYTES;
+    this.timing = { ...TIMING, ...opts.timing };
     this.startedAt = deps.now();
+    this.metrics = new MetricsBuffer(deps);
     this.connect = opts.upgradeWebSocket((c) => {
       const node: NodeRow = c.get("agentNode");
       let session: AgentSession | undefined;
       let queue = Promise.resolve();
+      let waiting = 0;
+      let paused = false;
       return {
         onOpen: (_evt: Event, ws: WSContext) => {
           session = this.attach(ws, node);
         },
-        onMessage: (evt: MessageEvent, _ws: WSContext) => {
+        onMessage: (evt: MessageEvent, ws: WSContext) => {
           const s = session;
           if (!s) return;
-          // Frames of one agent are handled strictly in order.
-          queue = queue.then(() => s.receive(textOf(evt.data)));
+          const text = textOf(evt.data);
+          const bytes = utf8Length(text);
+          // Frames of one agent are handled strictly in order. A flood is held back at the
+          // socket (TCP backpressure) instead of queueing without bound in memory.
+          waiting += bytes;
+          const raw = ws.raw as Pausable | undefined;
+          if (waiting > PAUSE_BYTES && !paused && raw?.pause) {
+            paused = true;
+            raw.pause();
+          }
+          queue = queue
+            .then(() => s.receive(text, bytes))
+            .catch((err) =>
+              this.deps.logger.error("agent frame failed", { nodeId: s.node.id, error: String(err) }),
+            )
+            .finally(() => {
+              waiting -= bytes;
+              if (paused && waiting < PAUSE_BYTES / 4) {
+                paused = false;
+                raw?.resume?.();
+              }
+            });
         },
         onClose: () => {
           const s = session;
           if (!s) return;
-          queue = queue
-            .then(() => this.detach(s))
-            .catch((err) =>
-              this.deps.logger.warn("agent detach failed", { nodeId: s.node.id, error: String(err) }),
-            );
+          queue = queue.then(() => this.detach(s));
         },
         onError: () => {},
       };
     });
   }
 
-  /** Starts the timers: instance liveness, heartbeats, offer expiry, catch-up dispatch. */
+  /** Starts the timers: instance liveness, heartbeats, offer expiry, catch-up dispatch, metrics. */
   async start(): Promise<void> {
     await beatInstance(this.deps, this.instanceId, this.startedAt);
     this.unsubscribe = this.deps.bus.subscribe((c) => this.onChange(c));
-    this.timers.push(
-      setInterval(() => void beatInstance(this.deps, this.instanceId, this.startedAt), INSTANCE_BEAT_MS),
-    );
+    const t = this.timing;
+    this.timers.push(setInterval(() => void this.beat(), t.instanceBeatMs));
     this.timers.push(setInterval(() => this.heartbeat(), this.heartbeatMs));
-    this.timers.push(setInterval(() => void this.sweep(), SWEEP_MS));
-    this.timers.push(setInterval(() => void this.flushMetrics(), METRICS_FLUSH_MS));
-    for (const t of this.timers) t.unref?.();
+    this.timers.push(setInterval(() => void this.sweep(), t.sweepMs));
+    this.timers.push(setInterval(() => void this.flushMetrics(), t.metricsFlushMs));
+    for (const timer of this.timers) timer.unref?.();
   }
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    clearTimeout(this.beatRetry);
     this.unsubscribe?.();
     for (const s of this.sessions.values()) s.close(CLOSE.goingAway, "control plane stopping");
     this.sessions.clear();
+  }
+
+  /** Records that this process is alive; a failure is tried again within a second. */
+  private async beat(): Promise<void> {
+    const ok = await settle(this.deps.logger, "instance heartbeat", () =>
+      beatInstance(this.deps, this.instanceId, this.startedAt),
+    );
+    if (!ok && !this.beatRetry && this.timers.length > 0) {
+      this.beatRetry = setTimeout(() => {
+        this.beatRetry = undefined;
+        void this.beat();
+      }, this.timing.instanceRetryMs);
+      this.beatRetry.unref?.();
+    }
   }
 
   private attach(ws: WSContext, node: NodeRow): AgentSession {
@@ -142,11 +178,15 @@ export class MemoryHub implements AgentHub, HubContext {
     return session;
   }
 
+  /** Forgets a connection; if the node row cannot be updated now, the sweep tries again. */
   private async detach(session: AgentSession): Promise<void> {
     const current = this.sessions.get(session.node.id);
     const replaced = current !== undefined && current !== session;
     if (!replaced) this.sessions.delete(session.node.id);
-    await session.detach(replaced);
+    const ok = await settle(this.deps.logger, "agent detach", () => session.detach(replaced), {
+      nodeId: session.node.id,
+    });
+    if (!ok) this.detachLater.add(session);
   }
 
   private onChange(c: Change): void {
@@ -154,17 +194,17 @@ export class MemoryHub implements AgentHub, HubContext {
     if (!session) return;
     switch (c.topic) {
       case "job.queued":
-        void session.dispatch();
+        session.jobs.dispatchSoon();
         return;
       case "job.cancel":
-        if (c.jobId && session.inFlight.has(c.jobId)) session.send({ type: "cancel", jobId: c.jobId });
+        if (c.jobId && session.jobs.inFlight.has(c.jobId)) session.send({ type: "cancel", jobId: c.jobId });
         return;
       case "node.revoked":
       case "node.deleted":
         session.close(CLOSE.revoked, c.topic === "node.deleted" ? "node deleted" : "credential revoked");
         return;
       case "node.rotate":
-        void session.rotate();
+        void settle(this.deps.logger, "credential rotation", () => session.rotate(), { nodeId: c.nodeId });
         return;
       default:
         return;
@@ -185,20 +225,31 @@ export class MemoryHub implements AgentHub, HubContext {
     }
   }
 
-  /** Expires lost offers and catches up on queued work a missed change would have announced. */
+  /**
+   * Expires lost offers, catches up on queued work a missed change (or a failed dispatch) would
+   * have offered, and retries detaches that failed.
+   */
   private async sweep(): Promise<void> {
-    if (this.sweeping || this.sessions.size === 0) return;
+    if (this.sweeping) return;
     this.sweeping = true;
     try {
-      const now = this.deps.now();
-      for (const s of this.sessions.values()) if (s.inFlight.size > 0) await s.expireOffers(now);
-      const waiting = await this.deps.db
-        .selectDistinct({ nodeId: jobs.nodeId })
-        .from(jobs)
-        .where(and(eq(jobs.status, "queued"), lte(jobs.notBefore, now)));
-      for (const { nodeId } of waiting) await this.sessions.get(nodeId)?.dispatch();
-    } catch (err) {
-      this.deps.logger.warn("hub sweep failed", { error: String(err) });
+      for (const s of this.detachLater) {
+        // A newer connection of the node (here) has taken over: nothing to undo.
+        const current = this.sessions.get(s.node.id);
+        if (current && current !== s) this.detachLater.delete(s);
+        else if (await settle(this.deps.logger, "agent detach", () => s.detach(false)))
+          this.detachLater.delete(s);
+      }
+      if (this.sessions.size === 0) return;
+      await settle(this.deps.logger, "hub sweep", async () => {
+        const now = this.deps.now();
+        for (const s of this.sessions.values()) if (s.jobs.inFlight.size > 0) await s.jobs.expireOffers(now);
+        const waiting = await this.deps.db
+          .selectDistinct({ nodeId: jobs.nodeId })
+          .from(jobs)
+          .where(and(eq(jobs.status, "queued"), lte(jobs.notBefore, now)));
+        for (const { nodeId } of waiting) await this.sessions.get(nodeId)?.jobs.dispatch();
+      });
     } finally {
       this.sweeping = false;
     }
@@ -206,55 +257,11 @@ export class MemoryHub implements AgentHub, HubContext {
 
   /** Keeps a node's latest heartbeat metrics (and its guests' figures) for the next flush. */
   noteMetrics(nodeId: string, m: NodeMetrics, at: number, guests?: GuestMetrics[]): void {
-    this.pendingMetrics.set(nodeId, { m, at, guests });
+    this.metrics.note(nodeId, m, at, guests);
   }
 
-  /**
-   * Writes pending metrics in one batch: a node's row at most once a minute (its first figures at
-   * once) together with one chart sample and its app guests' samples. With thousands of agents
-   * this is one transaction of three fixed statements per node, sent straight to the client so
-   * its statement cache applies.
-   */
+  /** Writes pending metrics (see MetricsBuffer); a failure keeps them for the next flush. */
   async flushMetrics(): Promise<void> {
-    const now = this.deps.now();
-    const writes: InStatement[] = [];
-    for (const [nodeId, { m, at, guests }] of this.pendingMetrics) {
-      if (now - (this.metricsWritten.get(nodeId) ?? 0) < METRICS_WRITE_MS) continue;
-      this.pendingMetrics.delete(nodeId);
-      this.metricsWritten.set(nodeId, now);
-      writes.push({ sql: UPDATE_NODE_METRICS, args: [JSON.stringify(m), at, nodeId] });
-      writes.push({
-        sql: INSERT_SAMPLE,
-        args: [nodeId, at, m.cpu, m.memUsed, m.memTotal, m.diskUsed, m.diskTotal],
-      });
-      if (guests?.length) {
-        const rows = guests.map((g) => [
-          g.vmid,
-          g.cpu,
-          g.mem,
-          g.maxmem,
-          g.disk,
-          g.maxdisk,
-          g.netin,
-          g.netout,
-        ]);
-        writes.push({ sql: INSERT_APP_SAMPLES, args: [at, JSON.stringify(rows), nodeId] });
-      }
-    }
-    if (now - this.lastRetention > 3600_000) {
-      this.lastRetention = now;
-      writes.push({ sql: "delete from node_metrics where at <= ?", args: [now - METRICS_RETAIN_MS] });
-      writes.push({ sql: "delete from app_metrics where at <= ?", args: [now - METRICS_RETAIN_MS] });
-      // Reads of an app (log views, diagnostics) are jobs too; their rows go after a day.
-      const readsBefore = now - READ_JOBS_RETAIN_MS;
-      writes.push({ sql: DELETE_READ_JOB_EVENTS, args: [readsBefore] });
-      writes.push({ sql: DELETE_READ_JOBS, args: [readsBefore] });
-    }
-    try {
-      for (let i = 0; i < writes.length; i += 2000)
-        await this.deps.db.$client.batch(writes.slice(i, i + 2000), "write");
-    } catch (err) {
-      this.deps.logger.warn("metrics flush failed", { error: String(err) });
-    }
+    await settle(this.deps.logger, "metrics flush", () => this.metrics.flush());
   }
 }

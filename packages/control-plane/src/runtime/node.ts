@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { serve, upgradeWebSocket } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
+import { MAX_TRANSPORT_BYTES } from "@pylon/shared";
 import type { Context, MiddlewareHandler } from "hono";
 import { createApp } from "../app.ts";
 import { ChangeBus } from "../hub/change-bus.ts";
@@ -61,6 +62,13 @@ async function main(): Promise<void> {
   const config = parsed.config;
   const out = bufferedStdout();
   const logger = jsonLogger(out.write);
+  // Background work handles its own failures (hub/background.ts); should one slip through, it is
+  // logged instead of ending the process, which would drop every agent and request it serves.
+  process.on("unhandledRejection", (reason) => {
+    logger.error("unhandled promise rejection", {
+      error: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason),
+    });
+  });
   const dbPath = config.PYLON_DATABASE_URL.startsWith("file:") ? config.PYLON_DATABASE_URL.slice(5) : null;
   const dataDir = config.PYLON_DATA_DIR ?? (dbPath ? dirname(resolve(dbPath)) : resolve("data"));
   const { key, created } = loadSecretKey(config.PYLON_SECRET_KEY, dataDir);
@@ -86,6 +94,7 @@ async function main(): Promise<void> {
       upgradeWebSocket,
       heartbeatMs: config.PYLON_AGENT_HEARTBEAT_MS,
       maxConcurrentJobs: config.PYLON_AGENT_MAX_JOBS,
+      maxJobOutputBytes: config.PYLON_JOB_OUTPUT_MAX_MB * 1024 * 1024,
     },
   );
   await hub.start();
@@ -109,7 +118,9 @@ async function main(): Promise<void> {
     version: VERSION,
   });
 
-  const wss = new LazyWebSocketServer(1024 * 1024);
+  // Above the protocol's frame limit, so an oversized frame is refused by the protocol (an error
+  // naming its job) rather than by closing the link (1009).
+  const wss = new LazyWebSocketServer(MAX_TRANSPORT_BYTES);
   // Typed as ws's server for @hono/node-server, which uses only what LazyWebSocketServer has.
   const websocket = { server: wss as unknown as import("ws").WebSocketServer };
   const server = serve(

@@ -1,16 +1,15 @@
 // Job state changes driven by an agent's frames. Each is one conditional write, so a frame
 // delivered twice, or handled by two processes, changes the job once.
-import { type AgentFrame, inventorySchema } from "@pylon/shared";
 import { and, eq, inArray, lte, sql } from "drizzle-orm";
-import { prepared } from "../db/prepared.ts";
-import { type JobRow, jobEvents, jobs, nodes } from "../db/schema/index.ts";
+import { type JobRow, jobs, nodes } from "../db/schema/index.ts";
 import type { AppDeps } from "../deps.ts";
 import { open } from "../lib/secret-box.ts";
 import { applyAppJobResult } from "./app-results.ts";
-import { isFinal } from "./jobs.ts";
+import { createJob } from "./jobs.ts";
+
+const INVENTORY_MAX_AGE_MS = 10 * 60_000;
 
 type Deps = Pick<AppDeps, "db" | "now" | "bus">;
-type EventFrame = Extract<AgentFrame, { type: "event" }>;
 
 /**
  * The params as the agent receives them: a job's sealed part (secrets, deploy key, a compose
@@ -76,6 +75,25 @@ export async function markAccepted(deps: Deps, nodeId: string, jobId: string): P
     .where(and(eq(jobs.id, jobId), eq(jobs.nodeId, nodeId), inArray(jobs.status, ["queued", "offered"])));
 }
 
+/**
+ * Whether `jobId` is one of this node's jobs the agent may still report on: not finished and
+ * offered at least once. Frames the control plane refuses end such a job (the agent drops it).
+ */
+export async function unfinishedJobOf(deps: Deps, nodeId: string, jobId: string): Promise<boolean> {
+  const [row] = await deps.db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(
+      and(
+        eq(jobs.id, jobId),
+        eq(jobs.nodeId, nodeId),
+        inArray(jobs.status, ["queued", "offered", "running"]),
+        sql`${jobs.attempts} > 0`,
+      ),
+    );
+  return row !== undefined;
+}
+
 /** Ends a job that will not run or whose fate is unknown, with the reason. */
 export async function failJob(
   deps: Deps,
@@ -102,90 +120,24 @@ export async function failJob(
   }
 }
 
-function jobOf(deps: Deps, jobId: string) {
-  return prepared(deps.db, "jobForEvent", (db) =>
-    db
-      .select({
-        id: jobs.id,
-        nodeId: jobs.nodeId,
-        kind: jobs.kind,
-        status: jobs.status,
-        lastSeq: jobs.lastSeq,
-      })
-      .from(jobs)
-      .where(eq(jobs.id, sql.placeholder("id")))
-      .prepare(),
-  ).execute({ id: jobId });
-}
-
-/**
- * Stores one event (once per seq) and returns the seq to acknowledge: the highest stored with
- * none missing below it. Null when the job is not this node's.
- */
-export async function recordEvent(deps: Deps, nodeId: string, frame: EventFrame): Promise<number | null> {
-  const [job] = await jobOf(deps, frame.jobId);
-  if (!job || job.nodeId !== nodeId) return null;
-  if (frame.seq <= job.lastSeq) return job.lastSeq;
-  const now = deps.now();
-  let lastSeq = job.lastSeq;
-  if (frame.seq === job.lastSeq + 1) {
-    lastSeq = frame.seq;
-  } else {
-    // A gap: keep this event, acknowledge only up to what is complete.
-    await deps.db
-      .insert(jobEvents)
-      .values({ jobId: job.id, seq: frame.seq, at: frame.at, event: frame.event })
-      .onConflictDoNothing();
-    return job.lastSeq;
-  }
-  // Events stored earlier beyond a gap this one fills.
-  const later = await deps.db
-    .select({ seq: jobEvents.seq })
-    .from(jobEvents)
-    .where(and(eq(jobEvents.jobId, job.id), sql`${jobEvents.seq} > ${frame.seq}`))
-    .orderBy(jobEvents.seq);
-  for (const r of later) if (r.seq === lastSeq + 1) lastSeq = r.seq;
-
-  const ev = frame.event;
-  const final = ev.kind === "result" && !isFinal(job.status);
-  await deps.db.batch([
-    deps.db
-      .insert(jobEvents)
-      .values({ jobId: job.id, seq: frame.seq, at: frame.at, event: ev })
-      .onConflictDoNothing(),
-    deps.db
-      .update(jobs)
-      .set({
-        lastSeq,
-        updatedAt: now,
-        ...(final
-          ? {
-              status: ev.status,
-              finishedAt: now,
-              result: ev.result ?? null,
-              error: ev.error
-                ? ev.error.step
-                  ? `${ev.error.step}: ${ev.error.message}`
-                  : ev.error.message
-                : null,
-            }
-          : {}),
-      })
-      .where(eq(jobs.id, job.id)),
-  ]);
-  if (final && ev.status === "succeeded" && job.kind === "node.inventory") {
-    const inv = inventorySchema.safeParse(ev.result);
-    if (inv.success) {
-      await deps.db
-        .update(nodes)
-        .set({ inventory: inv.data, inventoryAt: now, pveVersion: inv.data.pveVersion })
-        .where(eq(nodes.id, nodeId));
-    }
-  }
-  if (final) {
-    const [row] = await deps.db.select().from(jobs).where(eq(jobs.id, job.id));
-    if (row) await applyAppJobResult(deps, row);
-  }
-  await deps.bus.publish({ topic: "job.event", nodeId, jobId: job.id });
-  return lastSeq;
+/** Queues a node.inventory job when the node's last inventory is missing or older than 10 minutes. */
+export async function queueInventoryIfStale(
+  deps: Deps & Pick<AppDeps, "secretKey">,
+  nodeId: string,
+  now: number,
+): Promise<void> {
+  const [node] = await deps.db.select({ at: nodes.inventoryAt }).from(nodes).where(eq(nodes.id, nodeId));
+  if (node?.at && now - node.at < INVENTORY_MAX_AGE_MS) return;
+  const [pending] = await deps.db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(
+      and(
+        eq(jobs.nodeId, nodeId),
+        eq(jobs.kind, "node.inventory"),
+        inArray(jobs.status, ["queued", "offered", "running"]),
+      ),
+    )
+    .limit(1);
+  if (!pending) await createJob(deps, { nodeId, kind: "node.inventory", params: {}, requestedBy: "system" });
 }

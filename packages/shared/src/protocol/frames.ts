@@ -96,12 +96,21 @@ export const absentFrame = z.object({ v, type: z.literal("absent"), jobId });
 /** agent -> cp: the rotated credential is stored; the old one may be dropped. */
 export const rotatedFrame = z.object({ v, type: z.literal("rotated"), credentialId: z.string().max(64) });
 
-/** either way: the peer sent something this side cannot accept. */
+/**
+ * either way: the peer sent something this side cannot accept. With `jobId` (cp -> agent), the
+ * refused frame was about that job: with `retry`, nothing was stored and the agent sends that
+ * job's unacknowledged frames again a little later (a database error, an event out of order);
+ * without, the refusal is final (too large, invalid, not this node's job, after its result,
+ * over its output limit): the job has failed on the control plane and the agent stops it and
+ * drops it from its journal. Both fields are optional additions: older peers ignore them.
+ */
 export const errorFrame = z.object({
   v,
   type: z.literal("error"),
   code: z.enum(["invalid_frame", "unsupported_version", "not_allowed", "internal"]),
   message: z.string().max(2000),
+  jobId: jobId.optional(),
+  retry: z.boolean().optional(),
 });
 
 export const agentFrameSchema = z.discriminatedUnion("type", [
@@ -178,4 +187,6 @@ export const CLOSE = {
   unauthorized: 4401,
   revoked: 4403,
   replaced: 4409,
+  /** The control plane could not take the connection now (e.g. its database failed); reconnect. */
+  tryAgain: 1013,
 } as const;

@@ -33,6 +33,24 @@ describe("wire protocol parsing", () => {
     });
   });
 
+  it("names the job of an invalid frame that names one, so the refusal can be about it", () => {
+    const r = parseAgentFrame(JSON.stringify({ v: 1, type: "event", jobId: "job_9", seq: -1 }));
+    expect(r).toMatchObject({ ok: false, error: { code: "invalid_frame", jobId: "job_9" } });
+    expect(parseAgentFrame(JSON.stringify({ v: 1, type: "nope" }))).toEqual({
+      ok: false,
+      error: { code: "invalid_frame", message: expect.any(String) },
+    });
+  });
+
+  it("carries an optional job and retry flag on error frames; older frames still parse", () => {
+    const plain = parseServerFrame(encodeFrame({ type: "error", code: "internal", message: "x" }));
+    expect(plain).toEqual({ ok: true, frame: { v: 1, type: "error", code: "internal", message: "x" } });
+    const about = parseServerFrame(
+      encodeFrame({ type: "error", code: "internal", message: "x", jobId: "job_1", retry: true }),
+    );
+    expect(about).toMatchObject({ ok: true, frame: { jobId: "job_1", retry: true } });
+  });
+
   it("keeps the two directions apart", () => {
     expect(
       parseServerFrame(

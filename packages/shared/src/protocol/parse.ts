@@ -11,6 +11,14 @@ import {
 export interface FrameError {
   code: "invalid_frame" | "unsupported_version";
   message: string;
+  /** The job the frame names, when it names one (a refusal is answered about that job). */
+  jobId?: string;
+}
+
+function jobIdOf(raw: unknown): string | undefined {
+  if (typeof raw !== "object" || raw === null || !("jobId" in raw)) return undefined;
+  const id = raw.jobId;
+  return typeof id === "string" && id.length >= 1 && id.length <= 64 ? id : undefined;
 }
 
 export type Parsed<T> = { ok: true; frame: T } | { ok: false; error: FrameError };
@@ -22,20 +30,29 @@ function parseWith<T>(schema: z.ZodType<T>, text: string): Parsed<T> {
   } catch {
     return { ok: false, error: { code: "invalid_frame", message: "frame is not JSON" } };
   }
+  const jobId = jobIdOf(raw);
   if (typeof raw === "object" && raw !== null && "v" in raw && raw.v !== PROTOCOL_VERSION) {
     return {
       ok: false,
       error: {
         code: "unsupported_version",
-        message: `protocol version ${String(raw.v)} is not ${PROTOCOL_VERSION}`,
+        message: `protocol version ${String(raw.v).slice(0, 20)} is not ${PROTOCOL_VERSION}`,
+        ...(jobId ? { jobId } : {}),
       },
     };
   }
   const result = schema.safeParse(raw);
   if (result.success) return { ok: true, frame: result.data };
   const issue = result.error.issues[0];
-  const where = issue?.path.length ? issue.path.join(".") : "frame";
-  return { ok: false, error: { code: "invalid_frame", message: `${where}: ${issue?.message ?? "invalid"}` } };
+  const where = issue?.path.length ? issue.path.join(".").slice(0, 200) : "frame";
+  return {
+    ok: false,
+    error: {
+      code: "invalid_frame",
+      message: `${where}: ${issue?.message.slice(0, 500) ?? "invalid"}`,
+      ...(jobId ? { jobId } : {}),
+    },
+  };
 }
 
 /** The control plane's one parser for what an agent sends. */

@@ -28,6 +28,8 @@ export const jobs = sqliteTable(
     cancelRequested: integer({ mode: "boolean" }).notNull().default(false),
     /** Highest event seq stored with every lower one present. */
     lastSeq: integer().notNull().default(0),
+    /** Bytes of the events stored so far (as the agent sent them), held under a per-job cap. */
+    eventBytes: integer().notNull().default(0),
     result: text({ mode: "json" }),
     error: text(),
   },

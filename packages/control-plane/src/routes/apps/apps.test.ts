@@ -2,7 +2,8 @@ import { createHmac } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobs, ports } from "../../db/schema/index.ts";
-import { markAccepted, offerParams, recordEvent } from "../../services/agent-jobs.ts";
+import { recordEvent } from "../../services/agent-events.ts";
+import { markAccepted, markOffered, offerParams } from "../../services/agent-jobs.ts";
 import { type Harness, makeHarness } from "../../testing/harness.ts";
 
 let h: Harness;
@@ -59,7 +60,9 @@ async function jobOf(id: string) {
   return row!;
 }
 
+/** The agent reports on a job, as after an offer (a job never offered takes no events). */
 async function finish(jobId: string, event: object) {
+  await markOffered(h.deps, jobId);
   const job = await jobOf(jobId);
   return recordEvent(h.deps, job.nodeId, {
     v: 1,

@@ -3,7 +3,8 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apps, jobs } from "../../db/schema/index.ts";
-import { markAccepted, recordEvent } from "../../services/agent-jobs.ts";
+import { recordEvent } from "../../services/agent-events.ts";
+import { markAccepted, markOffered } from "../../services/agent-jobs.ts";
 import { type Harness, makeHarness } from "../../testing/harness.ts";
 
 let h: Harness;
@@ -41,6 +42,7 @@ async function logsJob() {
 
 /** The agent sends one event of a job (next seq). */
 async function agentSends(jobId: string, event: object) {
+  await markOffered(h.deps, jobId);
   const [job] = await h.db.select().from(jobs).where(eq(jobs.id, jobId));
   await recordEvent(h.deps, nodeId, {
     v: 1,

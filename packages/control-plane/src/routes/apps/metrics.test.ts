@@ -4,7 +4,8 @@ import type { UpgradeWebSocket } from "hono/ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appMetrics, jobs } from "../../db/schema/index.ts";
 import { MemoryHub } from "../../hub/memory-hub.ts";
-import { recordEvent } from "../../services/agent-jobs.ts";
+import { recordEvent } from "../../services/agent-events.ts";
+import { markOffered } from "../../services/agent-jobs.ts";
 import { type Harness, makeHarness } from "../../testing/harness.ts";
 
 let h: Harness;
@@ -107,6 +108,7 @@ describe("GET /apps/{id}/metrics", () => {
   it("forgets the samples when the app is deleted", async () => {
     const del = await (await h.call("DELETE", `/api/v1/apps/${appId}`, { as: op })).json();
     expect(del.status).toBe("deleting");
+    await markOffered(h.deps, del.lastJobId);
     const [job] = await h.db.select().from(jobs).where(eq(jobs.id, del.lastJobId));
     await recordEvent(h.deps, nodeId, {
       v: 1,

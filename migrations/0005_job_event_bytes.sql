@@ -1,0 +1,1 @@
+ALTER TABLE `jobs` ADD `event_bytes` integer DEFAULT 0 NOT NULL;
