@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { AgentConfig } from "./config.ts";
 import { Backoff } from "./connection/backoff.ts";
 import { createDispatcher } from "./connection/dispatcher.ts";
+import { fitHeldJobs } from "./connection/frame-size.ts";
 import { AgentLink } from "./connection/socket.ts";
 import { CredentialStore } from "./credential.ts";
 import { HANDLERS, useAgentConfig } from "./jobs/registry.ts";
@@ -103,8 +104,12 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
             send({ type: "error", code: "internal", message: "could not store the rotated credential" });
           });
       },
-      error: (f) =>
-        log.warn("the control plane reported a protocol error", { code: f.code, problem: f.message }),
+      error(f) {
+        // About a job: send it again later (`retry`), or stop and drop it (refused for good).
+        if (f.jobId && f.retry) runner.retryLater(f.jobId);
+        else if (f.jobId) void runner.refused(f.jobId, f.message);
+        else log.warn("the control plane reported a protocol error", { code: f.code, problem: f.message });
+      },
     },
     log,
     send,
@@ -121,7 +126,7 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
       nodeName: config.nodeName,
       pveVersion,
       capabilities: Object.keys(HANDLERS),
-      jobs: runner.heldJobs(),
+      jobs: fitHeldJobs(runner.heldJobs()),
     }),
     metrics: () => sampler.latest(),
     guests: () => sampler.guests(),

@@ -4,7 +4,9 @@ import {
   CLOSE,
   encodeFrame,
   type GuestMetrics,
+  MAX_FRAME_BYTES,
   type NodeMetrics,
+  utf8Length,
 } from "@pylon/shared/protocol/index";
 import WebSocket from "ws";
 import type { CredentialStore } from "../credential.ts";
@@ -78,12 +80,26 @@ export class AgentLink {
     void this.#connect();
   }
 
-  /** Sends a frame on a welcomed link; false if the link is not up. */
+  /**
+   * Sends a frame on a welcomed link; false if the link is not up. A frame over the link's limit
+   * is never sent (the control plane would refuse it): the builders of large frames cut them
+   * first (frame-size.ts), so this only guards against a mistake.
+   */
   send(frame: Without<AgentFrame>): boolean {
     const ws = this.#ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return false;
     if (!this.#welcomed && frame.type !== "hello" && frame.type !== "error") return false;
-    ws.send(encodeFrame(frame));
+    const text = encodeFrame(frame);
+    // A UTF-16 unit is at most 3 bytes of UTF-8: only a long text needs counting.
+    if (text.length * 3 > MAX_FRAME_BYTES && utf8Length(text) > MAX_FRAME_BYTES) {
+      this.#o.log.error("not sending a frame over the link's size limit", {
+        type: frame.type,
+        bytes: utf8Length(text),
+        ...("jobId" in frame ? { jobId: frame.jobId } : {}),
+      });
+      return false;
+    }
+    ws.send(text);
     return true;
   }
 

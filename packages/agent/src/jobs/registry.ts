@@ -1,8 +1,9 @@
-import type { JobKind } from "@pylon/shared/protocol/index";
+import { type JobKind, type JobParams, jobKindSchema, jobParamsSchemas } from "@pylon/shared/protocol/index";
+import type { z } from "zod";
 import type { AgentConfig } from "../config.ts";
 import { guestPower } from "./guest-power.ts";
 import { nodeInventory } from "./node-inventory.ts";
-import type { JobHandler } from "./types.ts";
+import { type JobContext, JobError, type JobHandler } from "./types.ts";
 
 /**
  * A handler whose module is loaded on its first job. The app pipeline pulls in ssh2, yaml and
@@ -57,3 +58,19 @@ export const HANDLERS: { [K in JobKind]?: JobHandler<K> } = {
   "app.diagnostics": lazy("app.diagnostics", () => pipeline().then((m) => m.appDiagnostics)),
   "app.logs": lazy("app.logs", () => pipeline().then((m) => m.appLogs)),
 };
+
+/** Each kind's params schema, typed per kind so a generic lookup keeps the kind/params link. */
+const PARAMS: { [K in JobKind]: z.ZodType<JobParams<K>> } = jobParamsSchemas;
+
+function runKind<K extends JobKind>(kind: K, params: unknown, ctx: JobContext): Promise<unknown> {
+  const handler: JobHandler<K> | undefined = HANDLERS[kind];
+  if (!handler) return Promise.reject(new JobError(`this agent does not run ${kind}`));
+  return handler.run(PARAMS[kind].parse(params), ctx);
+}
+
+/** Runs a journaled job: its params validated again (journal content is not trusted blindly). */
+export function runJob(kind: string, params: unknown, ctx: JobContext): Promise<unknown> {
+  const k = jobKindSchema.safeParse(kind);
+  if (!k.success) return Promise.reject(new JobError(`this agent no longer runs ${kind}`));
+  return runKind(k.data, params, ctx);
+}

@@ -240,6 +240,55 @@ describe("JobRunner", () => {
     expect(sent.length).toBeGreaterThan(n);
   });
 
+  it("stops and drops a job the control plane refused for good; nothing of it is sent again", async () => {
+    await addFault(sim, { taskType: "vzstart", action: "hang" });
+    await runner.offer(offer("ref_1", "guest.power", { vmid: 101, type: "lxc", action: "start" }));
+    const { upid } = (await waitForCheckpoint("ref_1")) as { upid: string };
+    await runner.refused("ref_1", "job ref_1: output limit of 16 MiB exceeded; the job has failed");
+    expect(journal.get("ref_1")).toBeUndefined();
+    expect(journal.isDone("ref_1")).toBe(true);
+    for (let i = 0; i < 200 && runner.runningCount > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(runner.runningCount).toBe(0);
+    // Its handler stopped (as on a cancel) and its result did not go out.
+    const before = eventsOf("ref_1").length;
+    expect(eventsOf("ref_1").some((f) => f.type === "event" && f.event.kind === "result")).toBe(false);
+    runner.resendAll();
+    runner.status("ref_1");
+    expect(eventsOf("ref_1")).toHaveLength(before);
+    // A late duplicate offer is not run again, and a restarted agent does not hold it.
+    await runner.offer(offer("ref_1", "guest.power", { vmid: 101, type: "lxc", action: "start" }));
+    expect(runner.runningCount).toBe(0);
+    await runner.stop(0);
+    await journal.close();
+    runner = await makeRunner();
+    expect(runner.heldJobs().map((j) => j.jobId)).not.toContain("ref_1");
+    await simCall(sim, "DELETE", `/nodes/${sim.node}/tasks/${upid}`);
+  });
+
+  it("sends a job's accept and unacknowledged events again after a pause when asked to retry", async () => {
+    await addFault(sim, { taskType: "vzstart", action: "hang" });
+    await runner.offer(offer("rt_1", "guest.power", { vmid: 101, type: "lxc", action: "start" }));
+    const { upid } = (await waitForCheckpoint("rt_1")) as { upid: string };
+    const sentBefore = sent.length;
+    const unacked = journal.get("rt_1")?.outbox.length ?? 0;
+    expect(unacked).toBeGreaterThan(0);
+    // Many refusals (events out of order behind one that failed) make one resend.
+    for (let i = 0; i < 5; i++) runner.retryLater("rt_1");
+    const accepts = () => sent.slice(sentBefore).filter((f) => f.type === "accept" && f.jobId === "rt_1");
+    expect(accepts()).toEqual([]);
+    for (let i = 0; i < 500 && accepts().length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 200));
+    const again = sent.slice(sentBefore).filter((f) => "jobId" in f && f.jobId === "rt_1");
+    const accept = again.findIndex((f) => f.type === "accept");
+    expect(again.filter((f) => f.type === "accept")).toHaveLength(1);
+    // After the accept, the outbox from its first event, in order.
+    const seqs = again.slice(accept + 1).map((f) => (f.type === "event" ? f.seq : 0));
+    expect(seqs.slice(0, unacked)).toEqual(Array.from({ length: unacked }, (_, i) => i + 1));
+    runner.cancel("rt_1");
+    await resultOf("rt_1");
+    await simCall(sim, "DELETE", `/nodes/${sim.node}/tasks/${upid}`);
+  });
+
   it("stops taking offers while stopping", async () => {
     await runner.stop(0);
     await runner.offer(offer("late_1", "node.inventory", {}));

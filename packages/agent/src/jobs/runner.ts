@@ -1,19 +1,17 @@
 import {
   type AgentFrame,
-  type JobKind,
-  type JobParams,
   jobKindSchema,
   jobParamsSchemas,
   type ServerFrame,
 } from "@pylon/shared/protocol/index";
-import type { z } from "zod";
+import { fitEvent } from "../connection/frame-size.ts";
 import type { Journal } from "../journal/journal.ts";
 import type { JobEntry, JobEvent } from "../journal/records.ts";
 import type { Logger } from "../log.ts";
 import type { PveClient } from "../proxmox/client.ts";
 import { errorMessage } from "../util/errors.ts";
-import { HANDLERS } from "./registry.ts";
-import type { JobHandler } from "./types.ts";
+import { HANDLERS, runJob } from "./registry.ts";
+import { RetrySchedule } from "./retries.ts";
 import { CANCELLED, type JobContext, JobError } from "./types.ts";
 
 type Offer = Extract<ServerFrame, { type: "offer" }>;
@@ -52,6 +50,10 @@ export class JobRunner {
   #cancelled = new Set<string>();
   #serverMax = Number.POSITIVE_INFINITY;
   #stopping = false;
+  /** Jobs the control plane refused for good: their handler is stopped and nothing more is sent. */
+  #refused = new Set<string>();
+  /** Pending resends of jobs the control plane asked to send again. */
+  #retries = new RetrySchedule();
 
   constructor(deps: RunnerDeps) {
     this.#d = deps;
@@ -103,7 +105,7 @@ export class JobRunner {
       message: string,
     ) => {
       this.#d.log.info("offer rejected", { jobId, reason, message });
-      this.#d.send({ type: "reject", jobId, reason, message });
+      this.#d.send({ type: "reject", jobId, reason, message: message.slice(0, 2000) });
     };
     if (this.#stopping) return reject("shutting_down", "the agent is stopping");
     const kind = jobKindSchema.safeParse(offer.kind);
@@ -142,6 +144,7 @@ export class JobRunner {
 
   /** Drops acknowledged events from the outbox. */
   ack(jobId: string, seq: number): void {
+    this.#retries.reset(jobId);
     if (!this.#d.journal.ack(jobId, seq))
       this.#d.log.warn("ack for a job the journal does not hold", { jobId, seq });
   }
@@ -152,12 +155,50 @@ export class JobRunner {
     else this.#d.send({ type: "absent", jobId });
   }
 
-  /** Resends one job's unacknowledged events. */
+  /** Resends one job's unacknowledged events (each cut to the frame limit, for journals written before it). */
   resend(jobId: string): void {
     const entry = this.#d.journal.get(jobId);
     if (!entry) return;
     for (const e of entry.outbox) {
-      if (!this.#d.send({ type: "event", jobId, seq: e.seq, at: e.at, event: e.event })) return;
+      if (!this.#d.send({ type: "event", jobId, seq: e.seq, at: e.at, event: fitEvent(e.event) })) return;
+    }
+  }
+
+  /**
+   * The control plane could not take a frame of this job just now (a database error, an event
+   * out of order after one it could not store): its accept and unacknowledged events go again
+   * after a pause that doubles while the refusals go on. Many refusals coalesce into one resend.
+   */
+  retryLater(jobId: string): void {
+    this.#retries.schedule(jobId, () => {
+      const entry = this.#d.journal.get(jobId);
+      if (entry && !entry.finished) this.#d.send({ type: "accept", jobId });
+      this.status(jobId);
+    });
+  }
+
+  /**
+   * The control plane refused a frame of this job for good (too large, invalid, after its
+   * result, over its output limit) and has failed the job. It is stopped here as a cancel would
+   * (its handler undoes what it did) and dropped from the journal, so nothing of it is resent.
+   */
+  async refused(jobId: string, why: string): Promise<void> {
+    if (this.#refused.has(jobId)) return;
+    this.#refused.add(jobId);
+    this.#retries.cancel(jobId);
+    this.#d.log.warn(
+      "the control plane refused this job's frame and failed the job; stopping and dropping it",
+      {
+        jobId,
+        problem: why,
+      },
+    );
+    this.#running.get(jobId)?.controller.abort(CANCEL);
+    if (this.#accepting.has(jobId)) this.#cancelled.add(jobId);
+    try {
+      await this.#d.journal.drop(jobId);
+    } catch (err) {
+      this.#d.log.error("could not drop a refused job from the journal", { jobId, err: errorMessage(err) });
     }
   }
 
@@ -172,6 +213,7 @@ export class JobRunner {
    */
   async stop(graceMs: number): Promise<void> {
     this.#stopping = true;
+    this.#retries.stop();
     const all = () => Promise.allSettled([...this.#running.values()].map((r) => r.done));
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
@@ -203,8 +245,10 @@ export class JobRunner {
     this.#running.set(entry.jobId, { controller, stopping, done });
   }
 
+  /** Journals an event (cut to fit a frame) and sends it; nothing for a job the control plane refused. */
   async #emit(jobId: string, event: JobEvent): Promise<void> {
-    const stored = await this.#d.journal.appendEvent(jobId, event);
+    if (this.#refused.has(jobId)) return;
+    const stored = await this.#d.journal.appendEvent(jobId, fitEvent(event));
     this.#d.send({ type: "event", jobId, seq: stored.seq, at: stored.at, event: stored.event });
   }
 
@@ -233,7 +277,9 @@ export class JobRunner {
           status,
           message: message?.slice(0, 2000),
         }),
-      checkpoint: (name, data) => this.#d.journal.checkpoint(jobId, name, data),
+      checkpoint: async (name, data) => {
+        if (!this.#refused.has(jobId)) await this.#d.journal.checkpoint(jobId, name, data);
+      },
     };
     let result: Extract<JobEvent, { kind: "result" }>;
     try {
@@ -243,7 +289,7 @@ export class JobRunner {
         throw new JobError(
           `this job's secrets could not be read back after the agent restarted (${entry.unreadable}); run it again (redeploy)`,
         );
-      const data = await this.#runHandler(entry, ctx);
+      const data = await runJob(entry.kind, entry.params, ctx);
       result = { kind: "result", status: "succeeded", result: data };
     } catch (err) {
       // A shutdown (also one that interrupts the undo of a cancelled job) leaves the job to resume.
@@ -269,20 +315,4 @@ export class JobRunner {
       log.error("could not record a job result", { err: errorMessage(err) });
     }
   }
-
-  #runHandler(entry: JobEntry, ctx: JobContext): Promise<unknown> {
-    const kind = jobKindSchema.safeParse(entry.kind);
-    if (!kind.success) return Promise.reject(new JobError(`this agent no longer runs ${entry.kind}`));
-    return runKind(kind.data, entry.params, ctx);
-  }
-}
-
-/** Each kind's params schema, typed per kind so a generic lookup keeps the kind/params link. */
-const PARAMS: { [K in JobKind]: z.ZodType<JobParams<K>> } = jobParamsSchemas;
-
-/** Validates params again (journal content is not trusted blindly) and calls the handler. */
-function runKind<K extends JobKind>(kind: K, params: unknown, ctx: JobContext): Promise<unknown> {
-  const handler: JobHandler<K> | undefined = HANDLERS[kind];
-  if (!handler) return Promise.reject(new JobError(`this agent does not run ${kind}`));
-  return handler.run(PARAMS[kind].parse(params), ctx);
 }

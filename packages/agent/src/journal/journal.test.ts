@@ -96,6 +96,22 @@ describe("Journal", () => {
     await again.close();
   });
 
+  it("drops a refused job with its unacked events, for good (a tombstone survives a restart)", async () => {
+    const j = await Journal.open(dir, { log: silentLogger });
+    await j.accept("ref_1", "node.inventory", {}, 1);
+    await j.appendEvent("ref_1", { kind: "log", level: "info", message: "x" });
+    await j.accept("keep_1", "node.inventory", {}, 1);
+    await j.drop("ref_1");
+    expect(j.get("ref_1")).toBeUndefined();
+    expect(j.isDone("ref_1")).toBe(true);
+    await j.close();
+    const again = await Journal.open(dir, { log: silentLogger });
+    expect(again.get("ref_1")).toBeUndefined();
+    expect(again.isDone("ref_1")).toBe(true);
+    expect([...again.jobs()].map((e) => e.jobId)).toEqual(["keep_1"]);
+    await again.close();
+  });
+
   it("compacts by itself when settled jobs pile up, keeping the file small", async () => {
     const j = await Journal.open(dir, { log: silentLogger, compactAfter: 20 });
     for (let i = 0; i < 200; i++) {

@@ -178,6 +178,17 @@ export class Journal {
     return true;
   }
 
+  /**
+   * Forgets a job the control plane refused for good: its outbox is never resent, and a
+   * tombstone keeps a late duplicate offer from running it again. Durable.
+   */
+  async drop(jobId: string): Promise<void> {
+    if (!this.#jobs.delete(jobId) && this.#done.has(jobId)) return;
+    const at = this.#opts.now();
+    this.#done.set(jobId, at);
+    await this.#append({ t: "done", jobId, at }, true);
+  }
+
   /** Rewrites the file with only what is still needed (new file, fsync, rename). */
   compact(): Promise<void> {
     return this.#exclusive(async () => {

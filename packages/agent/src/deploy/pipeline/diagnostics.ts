@@ -1,4 +1,5 @@
 import type { DiagnosticName } from "@pylon/shared/protocol/index";
+import { fitText } from "../../connection/frame-size.ts";
 import { JobError, type JobHandler } from "../../jobs/types.ts";
 import type { CommandRunner } from "../../runners/types.ts";
 import { currentAddress } from "./address.ts";
@@ -9,6 +10,11 @@ import { containerName } from "./run-app.ts";
 
 /** Output of one diagnostic is capped at this many bytes (per stream, and in total). */
 export const MAX_DIAGNOSTIC_BYTES = 256 * 1024;
+/**
+ * …and at this many once encoded for the link, where a control character takes six bytes: a
+ * guest's log full of them must still fit one frame (issue 10).
+ */
+export const MAX_DIAGNOSTIC_ENCODED_BYTES = 512 * 1024;
 
 /** How to reach the app in its guest: its compose command line, or its single container. */
 export type Target = { compose: string[] } | { container: string };
@@ -83,7 +89,7 @@ export const appDiagnostics: JobHandler<"app.diagnostics"> = {
           output += `$ ${argv.join(" ")}\n${r.stdout}${r.stderr}${r.exitCode !== 0 ? `(exit ${r.exitCode})\n` : ""}`;
           if (output.length >= MAX_DIAGNOSTIC_BYTES) break;
         }
-        return { output: output.slice(0, MAX_DIAGNOSTIC_BYTES) };
+        return { output: fitText(output.slice(0, MAX_DIAGNOSTIC_BYTES), MAX_DIAGNOSTIC_ENCODED_BYTES) };
       } finally {
         await open.close();
       }

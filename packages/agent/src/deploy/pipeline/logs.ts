@@ -1,4 +1,4 @@
-import type { AppLogsResult } from "@pylon/shared/protocol/index";
+import { type AppLogsResult, jsonBytes } from "@pylon/shared/protocol/index";
 import { type JobContext, JobError, type JobHandler, wasCancelled } from "../../jobs/types.ts";
 import { type CommandRunner, RunTimeoutError } from "../../runners/types.ts";
 import { currentAddress } from "./address.ts";
@@ -18,7 +18,10 @@ const BURST_LINES = 500;
 const MAX_BATCH_CHARS = 12_000;
 /** How often gathered lines are sent while following. */
 const FLUSH_MS = 200;
-/** Without follow: at most this much of the newest output is returned (a frame is at most 1 MiB). */
+/**
+ * Without follow: at most this much of the newest output is returned, counted as encoded for the
+ * link (a control character takes six bytes there; a frame is at most 1 MiB).
+ */
 export const MAX_LOG_BYTES = 512 * 1024;
 
 /** The fixed argv that prints (and with follow, keeps printing) the app's container logs. */
@@ -97,12 +100,12 @@ export class LogRelay {
   }
 }
 
-/** Keeps the newest lines within a byte budget. */
-function newest(lines: string[], maxBytes: number): string[] {
+/** Keeps the newest lines within a budget of encoded (JSON) bytes. */
+export function newest(lines: string[], maxBytes: number): string[] {
   let bytes = 0;
   let i = lines.length;
   while (i > 0) {
-    const size = Buffer.byteLength(lines[i - 1] ?? "") + 1;
+    const size = jsonBytes(lines[i - 1] ?? "") + 1;
     if (bytes + size > maxBytes) break;
     bytes += size;
     i--;
