@@ -36,7 +36,7 @@ function socketPlayer() {
     make = fn;
     return async () => undefined;
   }) as unknown as UpgradeWebSocket;
-  const open = (node: NodeRow) => {
+  const open = (node: NodeRow, raw?: { pause(): void; resume(): void }) => {
     if (!make) throw new Error("the hub has not registered its handlers");
     const events = make({ get: () => node });
     const sent: ServerFrame[] = [];
@@ -46,13 +46,14 @@ function socketPlayer() {
         if (parsed.ok) sent.push(parsed.frame);
       },
       close: () => {},
-      raw: undefined,
+      raw,
     } as unknown as WSContext;
     events.onOpen?.(new Event("open"), ws);
     return {
       sent,
       receive: (frame: Parameters<typeof encodeFrame>[0]) =>
         events.onMessage?.(new MessageEvent("message", { data: encodeFrame(frame) }), ws),
+      receiveText: (data: string) => events.onMessage?.(new MessageEvent("message", { data }), ws),
       close: () =>
         events.onClose?.(new Event("close") as Parameters<NonNullable<WSEvents["onClose"]>>[0], ws),
     };
@@ -160,5 +161,32 @@ describe("the hub while the database fails", () => {
     expect((await nodeRow(staying)).connectedInstance).toBe(hub.instanceId);
     expect(unhandled).toEqual([]);
     expect(recoveredAt - failedFrom).toBeGreaterThan(0);
+  });
+});
+
+describe("a connection that sends faster than its frames are handled", () => {
+  it("is paused at the socket past 8 MiB waiting, and resumed once they are handled", async () => {
+    const player = socketPlayer();
+    hub = new MemoryHub(h.deps, { upgradeWebSocket: player.upgradeWebSocket, heartbeatMs: 60_000 });
+    const calls: string[] = [];
+    const agent = player.open(await nodeRow(await h.node()), {
+      pause: () => calls.push("pause"),
+      resume: () => calls.push("resume"),
+    });
+    agent.receive({
+      type: "hello",
+      agentVersion: "t",
+      nodeName: "pve",
+      pveVersion: null,
+      capabilities: [],
+      jobs: [],
+    });
+    // 12 frames of about 900 kB arrive at once (invalid ones: each is answered, none stored).
+    const big = JSON.stringify({ v: 1, type: "nonsense", pad: "x".repeat(900_000) });
+    for (let i = 0; i < 12; i++) agent.receiveText(big);
+    expect(calls).toEqual(["pause"]);
+    await until(() => agent.sent.filter((f) => f.type === "error").length === 12);
+    await until(() => calls.length === 2);
+    expect(calls).toEqual(["pause", "resume"]);
   });
 });
