@@ -47,10 +47,8 @@ export class AgentSession {
   /** This connection's jobs: in flight, offers, dispatch. */
   readonly jobs: SessionJobs;
   lastFrameAt: number;
-  /** Kinds of refusal already logged for this connection (each is logged once, then counted). */
+  /** Kinds of refusal already logged for this connection (each is logged once). */
   private readonly warned = new Set<string>();
-  /** Frames refused on this connection. */
-  refusals = 0;
   private closed = false;
 
   constructor(
@@ -159,9 +157,8 @@ export class AgentSession {
     });
   }
 
-  /** Counts a refused frame and logs the first of each kind on this connection. */
+  /** Logs the first refused frame of each kind on this connection. */
   private noteRefusal(kind: string, message: string, jobId?: string): void {
-    this.refusals++;
     this.warnOnce(kind, "refused a frame from the agent", { reason: message, ...(jobId ? { jobId } : {}) });
   }
 
