@@ -1,6 +1,7 @@
 // Node entry: reads config once, opens libSQL, applies migrations, serves the app and the UI.
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import type { createServer } from "node:http";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createAdaptorServer, upgradeWebSocket } from "@hono/node-server";
@@ -15,6 +16,7 @@ import { parseConfig } from "./config.ts";
 import { findMigrations, openDatabase } from "./database.ts";
 import { secureDataFiles } from "./file-modes.ts";
 import { LazyWebSocketServer } from "./lazy-ws.ts";
+import { createPacedServer } from "./paced-server.ts";
 import { loadSecretKey } from "./secret-key.ts";
 import { bufferedStdout } from "./stdout.ts";
 import { uiHandler } from "./ui-files.ts";
@@ -102,7 +104,13 @@ async function main(): Promise<void> {
   const wss = new LazyWebSocketServer(1024 * 1024);
   // Typed as ws's server for @hono/node-server, which uses only what LazyWebSocketServer has.
   const websocket = { server: wss as unknown as import("ws").WebSocketServer };
-  const server = createAdaptorServer({ fetch: app.fetch, hostname: config.PYLON_HOST, websocket });
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    hostname: config.PYLON_HOST,
+    websocket,
+    // Paced: new connections are accepted while the server is saturated (see paced-server.ts).
+    createServer: createPacedServer as typeof createServer,
+  });
   server.on("clientError", onClientError(requestLogger));
   server.on("error", (err) => {
     logger.error("cannot listen", { error: String(err), host: config.PYLON_HOST, port: config.PYLON_PORT });
