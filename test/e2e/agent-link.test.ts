@@ -98,7 +98,7 @@ describe("jobs over the link", () => {
     // Created through process B, dispatched by process A which holds the socket.
     const viaB = new Client(b.url, api.bearer);
     const job = (await viaB.call("POST", `/api/v1/nodes/${node.id}/inventory`)).json;
-    const offer = await agent.next("offer", (f) => f.jobId === job.id, 3000);
+    const offer = await agent.next("offer", (f) => f.jobId === job.id);
     expect(offer).toMatchObject({ kind: "node.inventory", attempt: 1 });
     agent.send({ type: "accept", jobId: job.id });
     await expect
@@ -174,7 +174,7 @@ describe("jobs over the link", () => {
     await first.next("offer", (f) => f.jobId === job.id);
     first.close(); // cut before accepting
     const second = await connect(b.url, node.credential);
-    const offer = await second.next("offer", (f) => f.jobId === job.id, 5000);
+    const offer = await second.next("offer", (f) => f.jobId === job.id);
     expect(offer.attempt).toBe(2);
   });
 
@@ -210,7 +210,7 @@ describe("jobs over the link", () => {
       .toBe("running");
     const viaB = new Client(b.url, api.bearer);
     expect((await viaB.call("POST", `/api/v1/jobs/${job.id}/cancel`)).json.cancelRequested).toBe(true);
-    await agent.next("cancel", (f) => f.jobId === job.id, 3000);
+    await agent.next("cancel", (f) => f.jobId === job.id);
     agent.send({
       type: "event",
       jobId: job.id,
@@ -256,8 +256,10 @@ describe("credentials and liveness", () => {
     expect((await viaB.call("POST", `/api/v1/nodes/${node.id}/credential/revoke`)).json.status).toBe(
       "revoked",
     );
-    expect((await agent.waitClose(2000)).code).toBe(4403);
-    expect(Date.now() - t0).toBeLessThan(1000);
+    expect((await agent.waitClose()).code).toBe(4403);
+    // Pushed through the change feed: well before anything else could end the link (nothing
+    // else would: the agent keeps answering heartbeats). A bound that holds on a loaded machine.
+    expect(Date.now() - t0).toBeLessThan(5000);
     await expect(FakeAgent.connect(a.url, node.credential)).rejects.toThrow(/401/);
   });
 
@@ -296,13 +298,13 @@ describe("credentials and liveness", () => {
     // Metrics are written in batches every few seconds.
     await expect
       .poll(async () => (await api.call("GET", `/api/v1/nodes/${node.id}`)).json.metrics?.cpu, {
-        timeout: 8000,
+        timeout: 20_000,
       })
       .toBe(0.25);
     const series = await api.call("GET", `/api/v1/nodes/${node.id}/metrics`);
     expect(series.json.items).toHaveLength(1);
     // Silence: the server closes after about 2.5 heartbeats (400 ms each here).
-    expect((await fresh.waitClose(3000)).code).toBe(1001);
+    expect((await fresh.waitClose(10_000)).code).toBe(1001);
     await expect
       .poll(async () => (await api.call("GET", `/api/v1/nodes/${node.id}`)).json.status)
       .toBe("offline");

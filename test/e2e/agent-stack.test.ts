@@ -105,8 +105,9 @@ describe("agent, control plane and Proxmox together", () => {
   it("disconnects the agent at once when its credential is revoked", async () => {
     const t0 = Date.now();
     await api.call("POST", `/api/v1/nodes/${nodeId}/credential/revoke`);
-    await until(async () => /4403|revoked/i.test(agent.output()), 5000, "agent to see the revocation");
-    expect(Date.now() - t0).toBeLessThan(3000);
+    await until(async () => /4403|revoked/i.test(agent.output()), 15_000, "agent to see the revocation");
+    // Pushed at once (the agent would otherwise stay connected); a bound that holds under load.
+    expect(Date.now() - t0).toBeLessThan(10_000);
     expect((await api.call("GET", `/api/v1/nodes/${nodeId}`)).json.status).toBe("revoked");
   });
 });

@@ -165,7 +165,7 @@ describe("the bundled agent as a process", () => {
       params: { vmid: 101, type: "lxc", action: "start" },
       attempt: 2,
     });
-    await cp.waitFor(() => conn2.frames.some((f) => f.type === "accept") || undefined, 5000, "accept");
+    await cp.waitFor(() => conn2.frames.some((f) => f.type === "accept") || undefined, undefined, "accept");
     await simCall(sim, "DELETE", `/nodes/${sim.node}/tasks/${upid}`);
     const result = await cp.waitFor(
       () => eventsOf(conn2.frames, "k1").find((e) => e.event.kind === "result"),

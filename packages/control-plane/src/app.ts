@@ -6,6 +6,7 @@ import type { AppDeps } from "./deps.ts";
 import type { AppEnv } from "./env.ts";
 import { ApiError } from "./errors.ts";
 import { auditTrail } from "./middleware/audit-trail.ts";
+import { browserHeaders, HSTS, isHttps } from "./middleware/browser-headers.ts";
 import { onError, validationHook } from "./middleware/errors.ts";
 import { notFoundHandler } from "./middleware/not-found.ts";
 import { originCheck } from "./middleware/origin-check.ts";
@@ -48,7 +49,10 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use("*", requestLog);
-  // Only the headers that matter for a JSON API and its docs page; each header costs on every answer.
+  // The dashboard, its files and the API docs page (registered first: its headers win on /api/docs).
+  const dashboardHeaders = browserHeaders(deps.publicUrl);
+  app.use("*", (c, next) => (c.req.path.startsWith("/api/v1/") ? next() : dashboardHeaders(c, next)));
+  // Only the headers that matter for a JSON API; each header costs on every answer.
   app.use(
     "/api/*",
     secureHeaders({
@@ -57,9 +61,10 @@ export function createApp(deps: AppDeps) {
       originAgentCluster: false,
       xDnsPrefetchControl: false,
       xDownloadOptions: false,
+      xFrameOptions: "DENY",
       xPermittedCrossDomainPolicies: false,
       xXssProtection: false,
-      strictTransportSecurity: false,
+      strictTransportSecurity: isHttps(deps.publicUrl) ? HSTS : false,
     }),
   );
   const apiBodyLimit = bodyLimit({

@@ -32,6 +32,11 @@ export interface AppDeps {
   bus: ChangeBus;
   /** Holds agent sockets in this runtime; absent where agents cannot connect (tests of the API only). */
   hub?: AgentHub;
+  /**
+   * What the runtime still does before it is ready (e.g. creating the PYLON_ADMIN_* account), or
+   * null once it is; `/readyz` answers 503 until then. Absent: ready as soon as it answers.
+   */
+  pending?: () => string | null;
   /** Reads a file the installer fetches (`agent.sh`, `agent.mjs`); null when this runtime does not have it. */
   installFile?: (name: "agent.sh" | "agent.mjs") => Promise<string | null>;
 }

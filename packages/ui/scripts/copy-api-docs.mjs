@@ -10,5 +10,5 @@ mkdirSync(out, { recursive: true });
 for (const f of ["swagger-ui.css", "swagger-ui-bundle.js"]) copyFileSync(join(src, f), join(out, f));
 writeFileSync(
   join(out, "init.js"),
-  'window.ui = SwaggerUIBundle({ url: "/api/v1/openapi.json", dom_id: "#swagger-ui", deepLinking: true, persistAuthorization: true });\n',
+  'window.ui = SwaggerUIBundle({ url: "/api/v1/openapi.json", dom_id: "#swagger-ui", deepLinking: true, persistAuthorization: true, validatorUrl: null });\n',
 );

@@ -51,7 +51,7 @@ export class FakeAgent {
   next<T extends ServerFrame["type"]>(
     type: T,
     pred: (f: Extract<ServerFrame, { type: T }>) => boolean = () => true,
-    timeoutMs = 5000,
+    timeoutMs = 15_000,
   ): Promise<Extract<ServerFrame, { type: T }>> {
     const match = (f: ServerFrame) => f.type === type && pred(f as Extract<ServerFrame, { type: T }>);
     const idx = this.frames.findIndex(match);
@@ -80,7 +80,7 @@ export class FakeAgent {
     });
   }
 
-  waitClose(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
+  waitClose(timeoutMs = 15_000): Promise<{ code: number; reason: string }> {
     if (this.closed) return Promise.resolve(this.closed);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("socket not closed")), timeoutMs);

@@ -1,6 +1,7 @@
 // Starts the built Node server as a real process and stops it by PID.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -23,7 +24,7 @@ export interface RunningServer {
   port: number;
   pid: number;
   output: () => string;
-  /** Milliseconds from spawn until /healthz answered 200. */
+  /** Milliseconds from spawn until /readyz answered 200. */
   startMs: number;
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
@@ -59,10 +60,28 @@ export async function runToExit(
   return { code, stdout, stderr };
 }
 
-/** Starts the server on a free port in `cwd` and waits until it is healthy. */
-export async function startServer(cwd: string, env: Record<string, string> = {}): Promise<RunningServer> {
+/** A port that was free a moment ago (for a test that must know it before the server listens). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createNetServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** A server process as spawned, before anything is known about it. */
+export interface SpawnedServer {
+  child: ChildProcess;
+  output: () => string;
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+}
+
+/** Spawns the built server in `cwd` (port 0 unless `env` names one) without waiting for it. */
+export function spawnServer(cwd: string, env: Record<string, string> = {}): SpawnedServer {
   if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run 'pnpm build' first`);
-  const started = performance.now();
   const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER_ENTRY], {
     cwd,
     env: { PATH: process.env.PATH ?? "", PYLON_PORT: "0", ...env },
@@ -78,26 +97,41 @@ export async function startServer(cwd: string, env: Record<string, string> = {})
     clearTimeout(timer);
     return code;
   };
+  return { child, output: () => out, stop };
+}
+
+/** Starts the server on a free port in `cwd` and waits until `/readyz` says it is ready. */
+export async function startServer(cwd: string, env: Record<string, string> = {}): Promise<RunningServer> {
+  const started = performance.now();
+  const { child, output, stop } = spawnServer(cwd, env);
   try {
     const port = await new Promise<number>((resolvePort, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not listen within 15 s:\n${out}`)), 15_000);
+      const timer = setTimeout(
+        () => reject(new Error(`server did not listen within 30 s:\n${output()}`)),
+        30_000,
+      );
       const check = () => {
-        const m = /"msg":"Pylon is listening".*?"port":(\d+)/.exec(out);
+        const m = /"msg":"Pylon is listening".*?"port":(\d+)/.exec(output());
         if (m) {
           clearTimeout(timer);
           resolvePort(Number(m[1]));
         }
       };
-      child.stdout.on("data", check);
-      child.once("exit", (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
+      child.stdout?.on("data", check);
+      child.once("exit", (code) => reject(new Error(`server exited with ${code}:\n${output()}`)));
     });
     const url = `http://127.0.0.1:${port}`;
+    // Ready, not only alive: the first admin (PYLON_ADMIN_*) or the setup link exists by then.
+    const deadline = performance.now() + 30_000;
     for (;;) {
-      const res = await fetch(`${url}/healthz`).catch(() => null);
+      const res = await fetch(`${url}/readyz`).catch(() => null);
       if (res?.ok) break;
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`server exited before it was ready:\n${output()}`);
+      if (performance.now() > deadline) throw new Error(`server not ready within 30 s:\n${output()}`);
       await new Promise((r) => setTimeout(r, 5));
     }
-    return { url, port, pid: child.pid!, output: () => out, startMs: performance.now() - started, stop };
+    return { url, port, pid: child.pid!, output, startMs: performance.now() - started, stop };
   } catch (err) {
     await stop("SIGKILL");
     throw err;

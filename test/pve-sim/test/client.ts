@@ -160,3 +160,19 @@ export async function createCt(sim: Sim, vmid: number, extra: Record<string, unk
     ...extra,
   });
 }
+
+/**
+ * Polls `check` until it holds (no fixed sleep racing the simulator's work); gives up after
+ * `timeoutMs`, a bound that holds on a loaded machine.
+ */
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

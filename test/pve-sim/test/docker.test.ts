@@ -7,7 +7,7 @@ import { isAlive } from "../src/guests/runtime.ts";
 import { sandboxDir } from "../src/guests/sandbox.ts";
 import { type Sim, startSimulator } from "../src/index.ts";
 import { runPct } from "../src/shell/pct.ts";
-import { control, createCt, run } from "./client.ts";
+import { control, createCt, run, eventually as waitFor } from "./client.ts";
 
 let sim: Sim;
 let ip: string;
@@ -43,7 +43,7 @@ function get(url: string): Promise<string> {
 }
 
 async function eventually(url: string): Promise<string> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 500; i++) {
     try {
       return await get(url);
     } catch {
@@ -151,7 +151,7 @@ describe("docker shim in a guest", () => {
     const pids: number[] = (await control(sim, "GET", "/state")).processes.map((p: { pid: number }) => p.pid);
     expect(pids.length).toBeGreaterThan(0);
     await sim.stop();
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => pids.filter(isAlive).length === 0, "the app processes to end");
     expect(pids.filter(isAlive)).toEqual([]);
   });
 });

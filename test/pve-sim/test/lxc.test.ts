@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Sim, startSimulator } from "../src/index.ts";
-import { call, control, createCt, ok, run, TEMPLATE, waitTask } from "./client.ts";
+import { call, control, createCt, eventually, ok, run, TEMPLATE, waitTask } from "./client.ts";
 
 let sim: Sim;
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGz2n0d6Rrtb1T6n8y3fW6cX0PUtq7v6Jv2D2K6pYt6K test@pylon";
@@ -130,7 +130,9 @@ describe("LXC power", () => {
   it("checks locks inside the start task", async () => {
     await control(sim, "POST", "/faults", { taskType: "vzsnapshot", vmid: 101, action: "hang" });
     const snap = await ok(sim, "POST", "/nodes/pve/lxc/101/snapshot", { snapname: "hold" });
-    await new Promise((r) => setTimeout(r, 30));
+    const lockOf101 = async () =>
+      (await control(sim, "GET", "/state")).guests.find((g: { vmid: number }) => g.vmid === 101).lock;
+    await eventually(async () => (await lockOf101()) === "snapshot", "the snapshot lock");
     const start = await run(sim, "POST", "/nodes/pve/lxc/101/status/start");
     expect(start.status.exitstatus).toBe("CT is locked (snapshot)");
     await ok(sim, "DELETE", `/nodes/pve/tasks/${snap}`);
@@ -285,7 +287,9 @@ describe("rrddata", () => {
 describe("create with start=1", () => {
   it("starts the CT after creating it", async () => {
     await createCt(sim, 130, { start: 1 });
-    await new Promise((r) => setTimeout(r, 50));
-    expect((await ok(sim, "GET", "/nodes/pve/lxc/130/status/current")).status).toBe("running");
+    await eventually(
+      async () => (await ok(sim, "GET", "/nodes/pve/lxc/130/status/current")).status === "running",
+      "the CT to run",
+    );
   });
 });

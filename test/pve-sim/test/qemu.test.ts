@@ -90,7 +90,7 @@ describe("guest agent", () => {
       command: ["/bin/sh", "-c", "echo out; echo err >&2; exit 4"],
     });
     let st: Record<string, unknown> = { exited: 0 };
-    for (let i = 0; i < 200 && !st.exited; i++) {
+    for (let i = 0; i < 1500 && !st.exited; i++) {
       st = await ok(sim, "GET", "/nodes/pve/qemu/201/agent/exec-status", { pid });
       if (!st.exited) await new Promise((r) => setTimeout(r, 10));
     }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Sim, startSimulator } from "../src/index.ts";
-import { call, control, createCt, ok, run, waitTask } from "./client.ts";
+import { call, control, createCt, eventually, ok, run, waitTask } from "./client.ts";
 
 let sim: Sim;
 beforeAll(async () => {
@@ -78,7 +78,9 @@ describe("tasks", () => {
   it("keeps a hanging task running until it is stopped", async () => {
     await control(sim, "POST", "/faults", { taskType: "vzsnapshot", action: "hang" });
     const upid = await ok(sim, "POST", "/nodes/pve/lxc/101/snapshot", { snapname: "h1" });
-    await new Promise((r) => setTimeout(r, 50));
+    const lockOf101 = async () =>
+      (await control(sim, "GET", "/state")).guests.find((g: { vmid: number }) => g.vmid === 101).lock;
+    await eventually(async () => (await lockOf101()) === "snapshot", "the snapshot lock");
     for (let i = 0; i < 3; i++)
       expect((await ok(sim, "GET", `/nodes/pve/tasks/${upid}/status`)).status).toBe("running");
     const state = await control(sim, "GET", "/state");
@@ -93,13 +95,13 @@ describe("tasks", () => {
   });
 
   it("runs a delayed task that much longer, then ends OK", async () => {
-    await control(sim, "POST", "/faults", { taskType: "vzsnapshot", action: "delay", ms: 400 });
+    // Long enough that the status read right after the POST finds it running on a slow machine.
+    await control(sim, "POST", "/faults", { taskType: "vzsnapshot", action: "delay", ms: 1500 });
     const t0 = Date.now();
     const upid = await ok(sim, "POST", "/nodes/pve/lxc/101/snapshot", { snapname: "d1" });
-    await new Promise((r) => setTimeout(r, 200));
     expect((await ok(sim, "GET", `/nodes/pve/tasks/${upid}/status`)).status).toBe("running");
     const r = await waitTask(sim, upid);
     expect(r.status.exitstatus).toBe("OK");
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(400);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1500);
   });
 });

@@ -43,7 +43,7 @@ describe("cloud-init sshkeys", () => {
     await run(sim, "POST", "/nodes/pve/qemu/210/status/start");
     const address = sim.world.guests.get(210)!.address;
     let out = "";
-    for (let i = 0; i < 50 && !out; i++) {
+    for (let i = 0; i < 300 && !out; i++) {
       try {
         out = await sshExec(address, 22, "echo hello-from-$(hostname)");
       } catch {

@@ -53,7 +53,7 @@ const offer = (jobId: string, kind: "node.inventory" | "guest.power", params: un
   ({ v: 1, type: "offer", jobId, kind, params, attempt: 1 }) as const;
 
 async function resultOf(jobId: string) {
-  for (let i = 0; i < 500; i++) {
+  for (let i = 0; i < 2000; i++) {
     for (const f of sent)
       if (f.type === "event" && f.jobId === jobId && f.event.kind === "result") return f.event;
     await new Promise((r) => setTimeout(r, 10));
@@ -297,7 +297,7 @@ describe("JobRunner", () => {
 });
 
 async function waitForCheckpoint(jobId: string): Promise<unknown> {
-  for (let i = 0; i < 500; i++) {
+  for (let i = 0; i < 2000; i++) {
     const c = journal.get(jobId)?.checkpoints.get("task");
     if (c) return c;
     await new Promise((r) => setTimeout(r, 10));

@@ -12,6 +12,7 @@ import type { PveClient } from "../proxmox/client.ts";
 import { errorMessage } from "../util/errors.ts";
 import { HANDLERS, runJob } from "./registry.ts";
 import { RetrySchedule } from "./retries.ts";
+import { masker, secretValues } from "./secret-mask.ts";
 import { CANCELLED, type JobContext, JobError } from "./types.ts";
 
 type Offer = Extract<ServerFrame, { type: "offer" }>;
@@ -255,6 +256,9 @@ export class JobRunner {
   async #run(entry: JobEntry, resumed: boolean, signal: AbortSignal, stopping: AbortSignal): Promise<void> {
     const { jobId } = entry;
     const log = this.#d.log.child({ jobId, kind: entry.kind });
+    // Every text of the job is masked before it is journaled, sent or logged (cut after masking,
+    // so no prefix of a secret survives the cut).
+    const mask = masker(secretValues(entry.kind, entry.params));
     const ctx: JobContext = {
       jobId,
       signal,
@@ -263,19 +267,20 @@ export class JobRunner {
       nodeName: this.#d.nodeName,
       resumed,
       checkpoints: new Map(entry.checkpoints),
-      log: (level, message) => this.#emit(jobId, { kind: "log", level, message: message.slice(0, 16_000) }),
+      log: (level, message) =>
+        this.#emit(jobId, { kind: "log", level, message: mask(message).slice(0, 16_000) }),
       progress: (percent, message) =>
         this.#emit(jobId, {
           kind: "progress",
           percent: Math.min(100, Math.max(0, percent)),
-          message: message?.slice(0, 2000),
+          message: message === undefined ? undefined : mask(message).slice(0, 2000),
         }),
       step: (step, status, message) =>
         this.#emit(jobId, {
           kind: "step",
           step: step.slice(0, 100),
           status,
-          message: message?.slice(0, 2000),
+          message: message === undefined ? undefined : mask(message).slice(0, 2000),
         }),
       checkpoint: async (name, data) => {
         if (!this.#refused.has(jobId)) await this.#d.journal.checkpoint(jobId, name, data);
@@ -299,7 +304,7 @@ export class JobRunner {
       }
       const step = err instanceof JobError ? err.step : undefined;
       const data = err instanceof JobError && err.data !== undefined ? { result: err.data } : {};
-      const message = errorMessage(err).slice(0, 16_000);
+      const message = mask(errorMessage(err)).slice(0, 16_000);
       if (signal.reason === CANCEL)
         result = { kind: "result", status: "cancelled", error: { message, step }, ...data };
       else {

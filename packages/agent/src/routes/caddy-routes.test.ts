@@ -24,7 +24,7 @@ async function app(address: string, text: string): Promise<string> {
 /** GET through Caddy, retrying briefly while Caddy applies a new config. */
 async function viaCaddy(host: string, expectBody: string): Promise<void> {
   let last: unknown;
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < 200; i++) {
     try {
       const r = await httpsGet(host, caddy.httpsPort, await caddy.rootCa());
       if (r.status === 200 && r.body === expectBody) return;
@@ -112,7 +112,7 @@ describe.skipIf(!haveCaddy)("CaddyRoutes against a real Caddy", () => {
     await viaCaddy("gone.pylon.internal", "gone soon");
     await routes.removeRoute("gone");
     let outcome = "";
-    for (let i = 0; i < 40 && !outcome; i++) {
+    for (let i = 0; i < 200 && !outcome; i++) {
       const r = await httpsGet("gone.pylon.internal", caddy.httpsPort, await caddy.rootCa()).catch(
         (err: Error) => ({ status: -1, body: err.message }),
       );

@@ -93,7 +93,7 @@ export async function startCaddy(): Promise<TestCaddy> {
     httpPort,
     pid: child.pid ?? 0,
     rootCa: async () => {
-      for (let i = 0; i < 100 && !existsSync(rootPath); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 400 && !existsSync(rootPath); i++) await new Promise((r) => setTimeout(r, 50));
       return readFile(rootPath, "utf8");
     },
     log: () => output,

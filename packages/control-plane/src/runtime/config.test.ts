@@ -9,9 +9,20 @@ describe("configuration", () => {
         PYLON_PORT: 8787,
         PYLON_HOST: "127.0.0.1",
         PYLON_DATABASE_URL: "file:./data/pylon.db",
-        PYLON_TRUST_PROXY: false,
+        PYLON_TRUST_PROXY: 0,
       }),
     });
+  });
+
+  it("reads PYLON_TRUST_PROXY as the number of trusted proxies in front", () => {
+    const hops = (v: string) =>
+      (parseConfig({ PYLON_TRUST_PROXY: v }) as { config: { PYLON_TRUST_PROXY: number } }).config
+        .PYLON_TRUST_PROXY;
+    expect([hops("false"), hops("0"), hops("true"), hops("1"), hops("2"), hops("10")]).toEqual([
+      0, 0, 1, 1, 2, 10,
+    ]);
+    expect(parseConfig({ PYLON_TRUST_PROXY: "11" })).toHaveProperty("errors");
+    expect(parseConfig({ PYLON_TRUST_PROXY: "-1" })).toHaveProperty("errors");
   });
 
   it("accepts remote libSQL URLs", () => {

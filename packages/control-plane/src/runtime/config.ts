@@ -2,6 +2,12 @@ import { z } from "zod";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
+/** `false` (0), `true` (1) or how many reverse proxies of yours a request passes (at most 10). */
+const proxyHops = z
+  .string()
+  .regex(/^(true|false|[0-9]|10)$/, "must be true, false or the number of your proxies in front (0-10)")
+  .transform((v) => (v === "true" ? 1 : v === "false" ? 0 : Number(v)));
+
 /** Every setting Pylon reads from the environment (PYLON_*), with defaults. */
 export const configSchema = z.object({
   PYLON_PORT: z.coerce
@@ -26,7 +32,7 @@ export const configSchema = z.object({
   PYLON_ADMIN_EMAIL: z.email("must be an email address").optional(),
   PYLON_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
   PYLON_ADMIN_NAME: z.string().min(1).max(100).default("Admin"),
-  PYLON_TRUST_PROXY: bool.default(false),
+  PYLON_TRUST_PROXY: proxyHops.default(0),
   PYLON_LOG_REQUESTS: bool.default(true),
   PYLON_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(525_600).default(720),
   PYLON_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(8760).default(168),

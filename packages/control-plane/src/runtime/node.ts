@@ -1,56 +1,40 @@
 // Node entry: reads config once, opens libSQL, applies migrations, serves the app and the UI.
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import type { createServer } from "node:http";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serve, upgradeWebSocket } from "@hono/node-server";
-import { getConnInfo } from "@hono/node-server/conninfo";
-import { serveStatic } from "@hono/node-server/serve-static";
+import { createAdaptorServer, upgradeWebSocket } from "@hono/node-server";
 import { MAX_TRANSPORT_BYTES } from "@pylon/shared";
-import type { Context, MiddlewareHandler } from "hono";
 import { createApp } from "../app.ts";
 import { ChangeBus } from "../hub/change-bus.ts";
 import { MemoryHub } from "../hub/memory-hub.ts";
 import { jsonLogger } from "../lib/logger.ts";
 import { bootstrapAdmin } from "./bootstrap.ts";
+import { onClientError } from "./client-error.ts";
+import { clientIp } from "./client-ip.ts";
 import { parseConfig } from "./config.ts";
 import { findMigrations, openDatabase } from "./database.ts";
+import { secureDataFiles } from "./file-modes.ts";
 import { LazyWebSocketServer } from "./lazy-ws.ts";
+import { createPacedServer } from "./paced-server.ts";
 import { loadSecretKey } from "./secret-key.ts";
 import { bufferedStdout } from "./stdout.ts";
+import { uiHandler } from "./ui-files.ts";
 
 const VERSION = "0.1.0";
 const here = dirname(fileURLToPath(import.meta.url));
 
-function uiHandler(root: string): MiddlewareHandler {
-  const files = serveStatic({ root });
-  const index = serveStatic({ root, path: "index.html" });
-  return async (c, next) => {
-    if (c.req.path.startsWith("/api/")) return next();
-    const res = await files(c, async () => {});
-    if (res) return res;
-    if (c.res.status !== 404 && c.finalized) return;
-    // Client-side routes (/setup, /apps/…) get the SPA shell.
-    if (/\.[a-z0-9]+$/i.test(c.req.path)) return next();
-    return index(c, next);
-  };
-}
-
-function clientIp(trustProxy: boolean) {
-  return (c: Context): string | null => {
-    if (trustProxy) {
-      const fwd = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
-      if (fwd) return fwd;
-    }
-    try {
-      return getConnInfo(c).remote.address ?? null;
-    } catch {
-      return null;
-    }
-  };
-}
+/**
+ * Connections the kernel queues for accept(). Node's default (511) overflows when a thousand
+ * clients connect at once: the dropped handshakes are retried by the clients seconds later, and
+ * time out. Linux caps it at net.core.somaxconn (4096 since kernel 5.4).
+ */
+const LISTEN_BACKLOG = 4096;
 
 async function main(): Promise<void> {
+  // Everything Pylon writes (database, WAL, secret.key, data folder) is for its own user only.
+  process.umask(0o077);
   if (existsSync(".env")) process.loadEnvFile(".env");
   const parsed = parseConfig(process.env);
   if ("errors" in parsed) {
@@ -69,8 +53,13 @@ async function main(): Promise<void> {
       error: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason),
     });
   });
-  const dbPath = config.PYLON_DATABASE_URL.startsWith("file:") ? config.PYLON_DATABASE_URL.slice(5) : null;
-  const dataDir = config.PYLON_DATA_DIR ?? (dbPath ? dirname(resolve(dbPath)) : resolve("data"));
+  const requestLogger = config.PYLON_LOG_REQUESTS ? logger : { ...logger, info: () => {} };
+  const filePath = config.PYLON_DATABASE_URL.startsWith("file:")
+    ? config.PYLON_DATABASE_URL.slice(5).split("?")[0]
+    : undefined;
+  const dbPath = filePath && filePath !== ":memory:" ? resolve(filePath) : null;
+  const dataDir = resolve(config.PYLON_DATA_DIR ?? (dbPath ? dirname(dbPath) : "data"));
+  secureDataFiles({ dataDirs: [dataDir, ...(dbPath ? [dirname(dbPath)] : [])], dbPath, logger });
   const { key, created } = loadSecretKey(config.PYLON_SECRET_KEY, dataDir);
   if (created) logger.info("generated a secret key", { file: resolve(dataDir, "secret.key") });
 
@@ -98,13 +87,16 @@ async function main(): Promise<void> {
     },
   );
   await hub.start();
-  const quiet = jsonLogger(() => {});
+  // Migrations are applied and the hub runs; /readyz waits for the first admin (or setup link) too.
+  let pending: string | null = config.PYLON_ADMIN_EMAIL
+    ? "creating the admin account from PYLON_ADMIN_EMAIL"
+    : "checking for a first admin";
   const app = createApp({
     db,
     bus,
     hub,
     installFile: (name) => readFile(installPaths[name], "utf8").catch(() => null),
-    logger: config.PYLON_LOG_REQUESTS ? logger : { ...logger, info: quiet.info },
+    logger: requestLogger,
     now: Date.now,
     secretKey: key,
     publicUrl: config.PYLON_PUBLIC_URL,
@@ -114,6 +106,7 @@ async function main(): Promise<void> {
       absoluteMs: config.PYLON_SESSION_MAX_HOURS * 3600_000,
     },
     clientIp: clientIp(config.PYLON_TRUST_PROXY),
+    pending: () => pending,
     serveUi: existsSync(uiDir) ? uiHandler(uiDir) : undefined,
     version: VERSION,
   });
@@ -123,32 +116,43 @@ async function main(): Promise<void> {
   const wss = new LazyWebSocketServer(MAX_TRANSPORT_BYTES);
   // Typed as ws's server for @hono/node-server, which uses only what LazyWebSocketServer has.
   const websocket = { server: wss as unknown as import("ws").WebSocketServer };
-  const server = serve(
-    { fetch: app.fetch, port: config.PYLON_PORT, hostname: config.PYLON_HOST, websocket },
-    (info) => {
-      const host = info.address.includes(":") ? `[${info.address}]` : info.address;
-      const baseUrl = config.PYLON_PUBLIC_URL?.replace(/\/$/, "") ?? `http://${host}:${info.port}`;
-      logger.info("Pylon is listening", { url: baseUrl, port: info.port, version: VERSION });
-      bootstrapAdmin(
-        { db, now: Date.now, logger },
-        {
-          email: config.PYLON_ADMIN_EMAIL,
-          password: config.PYLON_ADMIN_PASSWORD,
-          name: config.PYLON_ADMIN_NAME,
-          baseUrl,
-        },
-      ).then(
-        (line) => {
-          out.flush();
-          if (line) process.stdout.write(`\n${line}\n`);
-        },
-        (err) => logger.error("bootstrap failed", { error: String(err) }),
-      );
-    },
-  );
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    hostname: config.PYLON_HOST,
+    websocket,
+    // Paced: new connections are accepted while the server is saturated (see paced-server.ts).
+    createServer: createPacedServer as typeof createServer,
+  });
+  server.on("clientError", onClientError(requestLogger));
   server.on("error", (err) => {
     logger.error("cannot listen", { error: String(err), host: config.PYLON_HOST, port: config.PYLON_PORT });
     process.exit(1);
+  });
+  server.listen({ port: config.PYLON_PORT, host: config.PYLON_HOST, backlog: LISTEN_BACKLOG }, () => {
+    const info = server.address();
+    if (!info || typeof info === "string") return;
+    const host = info.address.includes(":") ? `[${info.address}]` : info.address;
+    const baseUrl = config.PYLON_PUBLIC_URL?.replace(/\/$/, "") ?? `http://${host}:${info.port}`;
+    logger.info("Pylon is listening", { url: baseUrl, port: info.port, version: VERSION });
+    bootstrapAdmin(
+      { db, now: Date.now, logger },
+      {
+        email: config.PYLON_ADMIN_EMAIL,
+        password: config.PYLON_ADMIN_PASSWORD,
+        name: config.PYLON_ADMIN_NAME,
+        baseUrl,
+      },
+    ).then(
+      (line) => {
+        pending = null;
+        out.flush();
+        if (line) process.stdout.write(`\n${line}\n`);
+      },
+      (err) => {
+        pending = "the first admin account could not be created (see the server log)";
+        logger.error("bootstrap failed", { error: String(err) });
+      },
+    );
   });
 
   const stop = () => {

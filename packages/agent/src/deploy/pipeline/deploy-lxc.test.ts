@@ -89,7 +89,7 @@ describe.skipIf(!caddyInstalled())("app.deploy of a compose app into an LXC", { 
     expect(guest).toMatchObject({ status: "running", lock: null });
     // The previous deploy's containers are started again after the rollback.
     let status = 0;
-    for (let i = 0; i < 50 && status !== 200; i++) {
+    for (let i = 0; i < 300 && status !== 200; i++) {
       status = (await httpsGet("shop.pylon.test", caddy.httpsPort, await caddy.rootCa())).status;
       if (status !== 200) await new Promise((r) => setTimeout(r, 100));
     }

@@ -1,10 +1,10 @@
+import { masker } from "../../jobs/secret-mask.ts";
 import type { JobContext } from "../../jobs/types.ts";
 import type { RunOptions } from "../../runners/types.ts";
 import { LineSplitter } from "./line-splitter.ts";
 
 /** Lines of one command shown in the job log; the rest is summarised in one line. */
 export const MAX_LIVE_LINES = 2000;
-const MASK = "••••••";
 
 /**
  * Streams a command's output into the job log line by line as it arrives (docker pull, git
@@ -17,7 +17,7 @@ export function liveOutput(
   label: string,
   secrets: readonly string[] = [],
 ): { onOutput: NonNullable<RunOptions["onOutput"]>; done(): Promise<void> } {
-  const masks = secrets.filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
+  const mask = masker(secrets);
   let shown = 0;
   let chain: Promise<void> = Promise.resolve();
   const split = new LineSplitter(
@@ -26,7 +26,7 @@ export function liveOutput(
       if (!line) return;
       shown++;
       if (shown > MAX_LIVE_LINES) return;
-      for (const m of masks) line = line.split(m).join(MASK);
+      line = mask(line);
       if (cut) line = `${line}…`;
       const text = shown === MAX_LIVE_LINES ? `${label}: further output not shown` : `${label}: ${line}`;
       chain = chain.then(() => ctx.log("info", text)).catch(() => {});

@@ -13,3 +13,4 @@ export * from "./ports.ts";
 export * from "./sessions.ts";
 export * from "./setup-tokens.ts";
 export * from "./users.ts";
+export * from "./webhook-deliveries.ts";

@@ -29,7 +29,7 @@ afterAll(() => h.close());
 
 /** The newest app.logs job, once the route has queued it. */
 async function logsJob() {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 2000; i++) {
     const [row] = await h.db
       .select()
       .from(jobs)
@@ -171,7 +171,7 @@ describe("GET /apps/{id}/logs", () => {
 
     // The reader closes the connection: the job is asked to stop (the agent then kills the command).
     await reader.cancel();
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 1000; i++) {
       const [row] = await h.db.select().from(jobs).where(eq(jobs.id, job.id));
       if (row?.cancelRequested) break;
       await new Promise((r) => setTimeout(r, 10));
@@ -185,7 +185,7 @@ describe("GET /apps/{id}/logs", () => {
     const job = await logsJob();
     const { reader } = await readEvents(res, (e) => e.length >= 1);
     await reader.cancel();
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 1000; i++) {
       const [row] = await h.db.select().from(jobs).where(eq(jobs.id, job.id));
       if (row?.status === "cancelled") break;
       await new Promise((r) => setTimeout(r, 10));

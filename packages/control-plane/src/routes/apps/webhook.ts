@@ -5,6 +5,12 @@ import { constantTimeEqual, hmacHex } from "../../lib/crypto.ts";
 import { open } from "../../lib/secret-box.ts";
 import { appAction } from "../../services/app-ops.ts";
 import { getApp } from "../../services/apps.ts";
+import {
+  acceptDelivery,
+  DELIVERY_HEADERS,
+  forgetDelivery,
+  pushedAt,
+} from "../../services/webhook-deliveries.ts";
 import { defineRoute, err, PUBLIC, requires } from "../define.ts";
 import { json } from "../json.ts";
 import { baseUrl } from "../nodes/schema.ts";
@@ -46,13 +52,15 @@ export const route = defineRoute(PUBLIC, "apps.webhook", {
   tags: ["apps"],
   summary: "Push-to-deploy: a GitHub-style push to the tracked branch redeploys the app",
   description:
-    "The body must be signed: `X-Hub-Signature-256: sha256=<HMAC-SHA256 of the raw body with the app's webhook secret>`. A `push` to the tracked branch queues a redeploy; `ping` and anything else are answered and ignored.",
+    "The body must be signed: `X-Hub-Signature-256: sha256=<HMAC-SHA256 of the raw body with the app's webhook secret>`. A `push` to the tracked branch queues a redeploy; `ping` and anything else are answered and ignored. Each delivery is accepted once: the same signed body, or the same `X-GitHub-Delivery` (`X-Gitea-Delivery`, `X-Gogs-Delivery`) id, within 7 days is refused with 409, and a push whose `repository.pushed_at` is older than that with 400.",
   request: { params: appIdParams },
   responses: {
     200: json(z.object({ ignored: z.string() }), "Not a push to the tracked branch; nothing done"),
     202: json(z.object({ redeploy: z.literal(true), jobId: z.string().nullable() }), "Redeploy queued"),
+    400: err("A push older than the replay window, or a body that is not JSON"),
     401: err("Missing or wrong signature"),
     404: err("No such app"),
+    409: err("This delivery was already received"),
   },
 });
 
@@ -62,20 +70,34 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const raw = await c.req.text();
   const secret = await open<string>(deps.secretKey, row.webhookSecretBox);
   const sent = c.req.header("x-hub-signature-256") ?? "";
-  if (!constantTimeEqual(sent, `sha256=${hmacHex(secret, raw)}`)) {
+  const signature = hmacHex(secret, raw);
+  if (!constantTimeEqual(sent, `sha256=${signature}`)) {
     throw new ApiError("unauthenticated", "Missing or wrong X-Hub-Signature-256");
   }
-  const event = c.req.header("x-github-event") ?? "push";
-  if (event !== "push") return c.json({ ignored: `event '${event.slice(0, 50)}'` }, 200);
-  if (row.source.type !== "git") return c.json({ ignored: "this app is not deployed from Git" }, 200);
-  let ref: unknown;
+  let payload: unknown;
   try {
-    ref = (JSON.parse(raw) as { ref?: unknown }).ref;
+    payload = JSON.parse(raw);
   } catch {
     throw new ApiError("malformed_json", "Malformed JSON in request body");
   }
+  const deliveryId =
+    DELIVERY_HEADERS.map((h) => c.req.header(h))
+      .find(Boolean)
+      ?.slice(0, 200) ?? null;
+  // Signed, so genuine: accepted once (a replay is refused before anything is looked at).
+  await acceptDelivery(deps, { appId: row.id, signature, deliveryId, pushedAt: pushedAt(payload) });
+  const event = c.req.header("x-github-event") ?? "push";
+  if (event !== "push") return c.json({ ignored: `event '${event.slice(0, 50)}'` }, 200);
+  if (row.source.type !== "git") return c.json({ ignored: "this app is not deployed from Git" }, 200);
+  const ref = typeof payload === "object" && payload !== null ? Reflect.get(payload, "ref") : undefined;
   if (ref !== `refs/heads/${row.source.ref}`)
     return c.json({ ignored: `push to ${String(ref).slice(0, 200)}, tracking ${row.source.ref}` }, 200);
-  const updated = await appAction(deps, row, "redeploy", "webhook");
-  return c.json({ redeploy: true as const, jobId: updated.lastJobId }, 202);
+  try {
+    const updated = await appAction(deps, row, "redeploy", "webhook");
+    return c.json({ redeploy: true as const, jobId: updated.lastJobId }, 202);
+  } catch (e) {
+    // Nothing was queued (the app is busy, say): the Git host's redelivery should be taken.
+    await forgetDelivery(deps, row.id, signature);
+    throw e;
+  }
 };

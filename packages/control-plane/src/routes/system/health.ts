@@ -22,11 +22,14 @@ export const readyz = defineRoute(PUBLIC, null, {
   method: "get",
   path: "/readyz",
   tags: ["system"],
-  summary: "Readiness: the database answers",
-  responses: { 200: json(status, "Ready"), 503: err("Database unreachable") },
+  summary: "Readiness: start-up is done (migrations, first admin, agent hub) and the database answers",
+  responses: { 200: json(status, "Ready"), 503: err("Still starting, or the database does not answer") },
 });
 
 export const readyzHandler: RouteHandler<typeof readyz, AppEnv> = async (c) => {
+  const pending = c.get("deps").pending?.();
+  if (pending)
+    throw new ApiError("unavailable", `Not ready yet: ${pending}`, undefined, { "Retry-After": "1" });
   try {
     await c.get("deps").db.run(sql`select 1`);
   } catch {
