@@ -3,6 +3,7 @@ import type { Db } from "./db/client.ts";
 import type { ChangeBus } from "./hub/change-bus.ts";
 import type { AgentHub } from "./hub/hub.ts";
 import type { Logger } from "./lib/logger.ts";
+import type { PasswordHasher } from "./lib/passwords.ts";
 
 /** Session lifetimes in milliseconds. */
 export interface SessionPolicy {
@@ -34,6 +35,8 @@ export interface AppDeps {
   hub?: AgentHub;
   /** Reads a file the installer fetches (`agent.sh`, `agent.mjs`); null when this runtime does not have it. */
   installFile?: (name: "agent.sh" | "agent.mjs") => Promise<string | null>;
+  /** Password hashing with its bounded queue; the process's shared one when absent. */
+  passwords?: PasswordHasher;
 }
 
 export const DEFAULT_SESSIONS: SessionPolicy = { idleMs: 12 * 3600_000, absoluteMs: 7 * 24 * 3600_000 };
