@@ -7,6 +7,7 @@ import { jobs } from "../db/schema/index.ts";
 import type { AppDeps } from "../deps.ts";
 import { newId } from "../lib/ids.ts";
 import { beatInstance } from "../services/instances.ts";
+import { applyRetention } from "../services/retention.ts";
 import { AgentSession } from "./agent-session.ts";
 import type { Change } from "./change-bus.ts";
 import type { AgentHub } from "./hub.ts";
@@ -19,7 +20,7 @@ export interface HubOptions {
 
 /** What a session needs from its hub. */
 export interface HubContext {
-  deps: Pick<AppDeps, "db" | "now" | "bus" | "logger" | "secretKey">;
+  deps: Pick<AppDeps, "db" | "now" | "bus" | "logger" | "secretKey" | "retention">;
   instanceId: string;
   heartbeatMs: number;
   maxConcurrentJobs: number;
@@ -42,11 +43,7 @@ const INSERT_APP_SAMPLES = `insert into app_metrics (app_id, at, cpu, mem_used, 
   select a.id, ?, json_extract(g.value, '$[1]'), json_extract(g.value, '$[2]'), json_extract(g.value, '$[3]'),
     json_extract(g.value, '$[4]'), json_extract(g.value, '$[5]'), json_extract(g.value, '$[6]'), json_extract(g.value, '$[7]')
   from json_each(?) g join apps a on a.node_id = ? and a.vmid = json_extract(g.value, '$[0]')`;
-const METRICS_RETAIN_MS = 7 * 24 * 3600_000;
-const READ_JOBS_RETAIN_MS = 24 * 3600_000;
-const READ_JOB_KINDS = "('app.logs', 'app.diagnostics')";
-const DELETE_READ_JOB_EVENTS = `delete from job_events where job_id in (select id from jobs where kind in ${READ_JOB_KINDS} and finished_at <= ?)`;
-const DELETE_READ_JOBS = `delete from jobs where kind in ${READ_JOB_KINDS} and finished_at <= ?`;
+const RETENTION_EVERY_MS = 3600_000;
 
 function textOf(data: unknown): string {
   if (typeof data === "string") return data;
@@ -75,7 +72,7 @@ export class MemoryHub implements AgentHub, HubContext {
   private sweeping = false;
 
   constructor(
-    readonly deps: Pick<AppDeps, "db" | "now" | "bus" | "logger" | "secretKey">,
+    readonly deps: Pick<AppDeps, "db" | "now" | "bus" | "logger" | "secretKey" | "retention">,
     opts: HubOptions,
   ) {
     this.heartbeatMs = opts.heartbeatMs ?? 15_000;
@@ -241,20 +238,20 @@ export class MemoryHub implements AgentHub, HubContext {
         writes.push({ sql: INSERT_APP_SAMPLES, args: [at, JSON.stringify(rows), nodeId] });
       }
     }
-    if (now - this.lastRetention > 3600_000) {
-      this.lastRetention = now;
-      writes.push({ sql: "delete from node_metrics where at <= ?", args: [now - METRICS_RETAIN_MS] });
-      writes.push({ sql: "delete from app_metrics where at <= ?", args: [now - METRICS_RETAIN_MS] });
-      // Reads of an app (log views, diagnostics) are jobs too; their rows go after a day.
-      const readsBefore = now - READ_JOBS_RETAIN_MS;
-      writes.push({ sql: DELETE_READ_JOB_EVENTS, args: [readsBefore] });
-      writes.push({ sql: DELETE_READ_JOBS, args: [readsBefore] });
-    }
     try {
       for (let i = 0; i < writes.length; i += 2000)
         await this.deps.db.$client.batch(writes.slice(i, i + 2000), "write");
     } catch (err) {
       this.deps.logger.warn("metrics flush failed", { error: String(err) });
+    }
+    if (now - this.lastRetention > RETENTION_EVERY_MS) {
+      this.lastRetention = now;
+      try {
+        const deleted = await applyRetention(this.deps, now);
+        if (Object.values(deleted).some((n) => n > 0)) this.deps.logger.info("retention", { deleted });
+      } catch (err) {
+        this.deps.logger.warn("retention failed", { error: String(err) });
+      }
     }
   }
 }

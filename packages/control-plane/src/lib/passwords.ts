@@ -4,7 +4,8 @@ import { constantTimeEqual, randomBytes } from "./crypto.ts";
 
 // OWASP Password Storage Cheat Sheet: Argon2id, m=19 MiB, t=2, p=1. A pure-JS implementation
 // so the same code runs on Node and Workers (WebCrypto PBKDF2 on Workers stops at 100k rounds).
-const PARAMS = { m: 19456, t: 2, p: 1 } as const;
+export const ARGON2_COST = { m: 19456, t: 2, p: 1 } as const;
+const PARAMS = ARGON2_COST;
 const HASH_LEN = 32;
 /** A hash of a password nobody knows, for the first pretended check before any real one was timed. */
 const NOBODY =
@@ -31,6 +32,11 @@ async function argon2(password: string, phc: string): Promise<boolean> {
 }
 
 export interface PasswordHasherOptions {
+  /**
+   * Argon2 cost of new hashes (verification reads it from the hash). Only tests lower it, so that
+   * suites signing in hundreds of times do not depend on the machine's speed.
+   */
+  cost?: { m: number; t: number; p: number };
   /** Hashes computed at once; each holds 19 MiB while it runs. */
   concurrency?: number;
   /** Requests waiting for a slot; beyond this the answer is 429. */
@@ -47,6 +53,7 @@ export interface PasswordHasherOptions {
  * refused at once with 429 and a Retry-After estimated from the queue.
  */
 export class PasswordHasher {
+  private readonly cost: { m: number; t: number; p: number };
   private readonly concurrency: number;
   private readonly maxWaiting: number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -58,6 +65,7 @@ export class PasswordHasher {
   private readonly samples: number[] = [];
 
   constructor(opts: PasswordHasherOptions = {}) {
+    this.cost = opts.cost ?? PARAMS;
     this.concurrency = opts.concurrency ?? 2;
     this.maxWaiting = opts.maxWaiting ?? 8;
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
@@ -70,8 +78,9 @@ export class PasswordHasher {
     return this.slot(() =>
       this.timed(async () => {
         const salt = randomBytes(16);
-        const hash = await argon2idAsync(password, salt, { ...PARAMS, dkLen: HASH_LEN, asyncTick: 10 });
-        return `$argon2id$v=19$m=${PARAMS.m},t=${PARAMS.t},p=${PARAMS.p}$${b64(salt)}$${b64(hash)}`;
+        const { m, t, p } = this.cost;
+        const hash = await argon2idAsync(password, salt, { m, t, p, dkLen: HASH_LEN, asyncTick: 10 });
+        return `$argon2id$v=19$m=${m},t=${t},p=${p}$${b64(salt)}$${b64(hash)}`;
       }),
     );
   }

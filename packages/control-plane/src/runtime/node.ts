@@ -12,7 +12,7 @@ import { ChangeBus } from "../hub/change-bus.ts";
 import { MemoryHub } from "../hub/memory-hub.ts";
 import { jsonLogger } from "../lib/logger.ts";
 import { bootstrapAdmin } from "./bootstrap.ts";
-import { parseConfig } from "./config.ts";
+import { parseConfig, retentionOf } from "./config.ts";
 import { findMigrations, openDatabase } from "./database.ts";
 import { LazyWebSocketServer } from "./lazy-ws.ts";
 import { loadSecretKey } from "./secret-key.ts";
@@ -79,8 +79,9 @@ async function main(): Promise<void> {
   };
   const bus = new ChangeBus({ db, now: Date.now, logger });
   await bus.start();
+  const retention = retentionOf(config);
   const hub = new MemoryHub(
-    { db, now: Date.now, bus, logger, secretKey: key },
+    { db, now: Date.now, bus, logger, secretKey: key, retention },
     {
       upgradeWebSocket,
       heartbeatMs: config.PYLON_AGENT_HEARTBEAT_MS,
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
     logger: config.PYLON_LOG_REQUESTS ? logger : { ...logger, info: quiet.info },
     now: Date.now,
     secretKey: key,
+    retention,
     publicUrl: config.PYLON_PUBLIC_URL,
     apps: { domain: config.PYLON_APPS_DOMAIN, httpsPort: config.PYLON_APPS_HTTPS_PORT },
     sessions: {

@@ -1,4 +1,4 @@
-import { and, eq, inArray, lte, sql } from "drizzle-orm";
+import { eq, inArray, lte, sql } from "drizzle-orm";
 import { loginThrottle } from "../db/schema/index.ts";
 import type { AppDeps } from "../deps.ts";
 import { ApiError } from "../errors.ts";
@@ -141,13 +141,4 @@ export async function attemptSucceeded(deps: Deps, keys: ThrottleKey[]): Promise
     deps,
     keys.filter((k) => k.kind !== "account"),
   );
-}
-
-/** Deletes counters whose window has passed and that hold no lock (retention). */
-export function expiredThrottleRows(deps: Deps, now: number) {
-  return deps.db
-    .delete(loginThrottle)
-    .where(
-      and(lte(loginThrottle.windowStartedAt, now - THROTTLE_WINDOW_MS), lte(loginThrottle.lockedUntil, now)),
-    );
 }

@@ -1,9 +1,9 @@
 // What an unauthenticated caller can make the server compute: password checks are counted before
 // they run, cheap checks come first, and the hash queue is bounded (issue 10).
 import { afterEach, describe, expect, it } from "vitest";
-import { PasswordHasher } from "../../lib/passwords.ts";
+import { ARGON2_COST, PasswordHasher } from "../../lib/passwords.ts";
 import { bootstrapAdmin } from "../../runtime/bootstrap.ts";
-import { type Harness, makeHarness, TEST_PASSWORD } from "../../testing/harness.ts";
+import { type Harness, makeHarness, TEST_PASSWORD, TEST_PASSWORD_COST } from "../../testing/harness.ts";
 
 /** A hasher that counts what it is asked to compute. */
 class CountingHasher extends PasswordHasher {
@@ -28,7 +28,7 @@ let h: Harness | undefined;
 afterEach(() => h?.close());
 
 async function harness(opts: ConstructorParameters<typeof PasswordHasher>[0] = { maxWaiting: 100 }) {
-  const passwords = new CountingHasher(opts);
+  const passwords = new CountingHasher({ cost: TEST_PASSWORD_COST, ...opts });
   h = await makeHarness({ passwords });
   return { h, passwords };
 }
@@ -79,7 +79,8 @@ describe("sign-in attempts", () => {
   }, 120_000);
 
   it("refuses with 429 and Retry-After when the password queue is full, and does not count it as a failure", async () => {
-    const { h } = await harness({ concurrency: 1, maxWaiting: 0 });
+    // The production cost, so the first check is still running when the others arrive.
+    const { h } = await harness({ concurrency: 1, maxWaiting: 0, cost: ARGON2_COST });
     const u = await h.user("viewer");
     const answers = await Promise.all(
       Array.from({ length: 4 }, (_, i) => login(h, u.email, "wrong password", `10.43.0.${i}`)),
