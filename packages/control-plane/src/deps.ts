@@ -45,6 +45,8 @@ export interface AppDeps {
   hub?: AgentHub;
   /** Reads a file the installer fetches (`agent.sh`, `agent.mjs`); null when this runtime does not have it. */
   installFile?: (name: "agent.sh" | "agent.mjs") => Promise<string | null>;
+  /** How often open live views (SSE) send a keepalive and check their caller again; 15 s. */
+  streamKeepaliveMs?: number;
   /** Password hashing with its bounded queue; the process's shared one when absent. */
   passwords?: PasswordHasher;
   /** How long audit rows and finished jobs are kept (services/retention.ts); defaults when absent. */

@@ -13,7 +13,7 @@ import {
   recordEvent,
   requeue,
 } from "../services/agent-jobs.ts";
-import { createJob } from "../services/jobs.ts";
+import { createJob, serverOrigin } from "../services/jobs.ts";
 import type { HubContext } from "./memory-hub.ts";
 
 /** The socket as the session needs it (hono's WSContext satisfies it). */
@@ -246,7 +246,7 @@ export class AgentSession {
         nodeId: this.node.id,
         kind: "node.inventory",
         params: {},
-        requestedBy: "system",
+        origin: serverOrigin("system"),
       });
   }
 

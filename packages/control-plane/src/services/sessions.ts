@@ -76,6 +76,22 @@ export async function resolveSession(deps: Deps, cookieValue: string): Promise<S
 }
 
 /**
+ * The user behind a session while it is valid (not expired, user not disabled), read without
+ * counting as use: for live views checking that their caller is still signed in.
+ */
+export async function sessionUser(deps: Deps, idHash: string): Promise<UserRow | null> {
+  const [row] = await deps.db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.idHash, idHash));
+  const now = deps.now();
+  if (!row || row.user.disabled) return null;
+  if (now >= row.session.expiresAt || now - row.session.lastSeenAt >= policy(deps).idleMs) return null;
+  return row.user;
+}
+
+/**
  * Ends one session; true when there was one. Open live views (SSE) of that session end too: the
  * change feed's `auth.changed` makes them check their caller again.
  */

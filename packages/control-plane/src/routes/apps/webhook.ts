@@ -5,6 +5,7 @@ import { constantTimeEqual, hmacHex } from "../../lib/crypto.ts";
 import { open } from "../../lib/secret-box.ts";
 import { appAction } from "../../services/app-ops.ts";
 import { getApp } from "../../services/apps.ts";
+import { serverOrigin } from "../../services/jobs.ts";
 import { defineRoute, err, PUBLIC, requires } from "../define.ts";
 import { json } from "../json.ts";
 import { baseUrl } from "../nodes/schema.ts";
@@ -76,6 +77,6 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   }
   if (ref !== `refs/heads/${row.source.ref}`)
     return c.json({ ignored: `push to ${String(ref).slice(0, 200)}, tracking ${row.source.ref}` }, 200);
-  const updated = await appAction(deps, row, "redeploy", "webhook");
+  const updated = await appAction(deps, row, "redeploy", serverOrigin("webhook"));
   return c.json({ redeploy: true as const, jobId: updated.lastJobId }, 202);
 };
