@@ -26,6 +26,24 @@ function memoryMb(pid: number): { rss: number; peak: number } {
   return { rss: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
 }
 
+/** Rejects as soon as the server's resident memory passes the ceiling (so a regression fails fast). */
+function memoryCeiling(pid: number, mb: number) {
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const exceeded = new Promise<never>((_, reject) => {
+    timer = setInterval(() => {
+      let now = 0;
+      try {
+        now = memoryMb(pid).rss;
+      } catch {
+        return; // the process is gone; the test will say so
+      }
+      if (now > mb) reject(new Error(`server RSS reached ${Math.round(now)} MB, over the ${mb} MB ceiling`));
+    }, 50);
+  });
+  exceeded.catch(() => {});
+  return { exceeded, stop: () => clearInterval(timer) };
+}
+
 /** `n` concurrent anonymous POSTs from the ten sources; their statuses. */
 async function flood(path: string, n: number, body: (i: number) => unknown): Promise<number[]> {
   return Promise.all(
@@ -87,31 +105,43 @@ describe("floods of unauthenticated requests", () => {
     const started = new Date().toISOString();
     const before = memoryMb(server.pid);
     const probe = healthProbe(server.url);
+    const ceiling = memoryCeiling(server.pid, PEAK_RSS_CEILING_MB);
+    const watched = <T>(p: Promise<T>) => Promise.race([p, ceiling.exceeded]);
     const form = (i: number) => ({
       email: `x${i}@example.com`,
       name: "X",
       password: "a long enough password",
     });
 
-    // Wrong setup links while setup is open: refused before any hashing, then per source.
-    const wrongLinks = await flood("/api/v1/setup", 100, (i) => ({ ...form(i), token: `wrong-${i}` }));
-    expect(new Set(wrongLinks)).toEqual(new Set([403]));
-    const owner = new Client(server.url);
-    expect((await owner.call("POST", "/api/v1/setup", { ...ADMIN, token: setupToken })).status).toBe(201);
-    const token = await owner.call("POST", "/api/v1/tokens", { name: "flood", scopes: ["admin"] });
-    admin = new Client(server.url, token.json.secret);
+    let wrongLinks: number[];
+    let closed: number[];
+    let guesses: number[];
+    let strangers: number[];
+    let health: Awaited<ReturnType<ReturnType<typeof healthProbe>["stop"]>>;
+    try {
+      // Wrong setup links while setup is open: refused before any hashing, then per source.
+      wrongLinks = await watched(flood("/api/v1/setup", 100, (i) => ({ ...form(i), token: `wrong-${i}` })));
+      expect(new Set(wrongLinks)).toEqual(new Set([403]));
+      const owner = new Client(server.url);
+      expect((await owner.call("POST", "/api/v1/setup", { ...ADMIN, token: setupToken })).status).toBe(201);
+      const token = await owner.call("POST", "/api/v1/tokens", { name: "flood", scopes: ["admin"] });
+      admin = new Client(server.url, token.json.secret);
 
-    // Setup after it is done, wrong passwords for the owner, and unknown emails, 100 at once each.
-    const closed = await flood("/api/v1/setup", 100, (i) => ({ ...form(i), token: setupToken }));
-    const guesses = await flood("/api/v1/auth/login", 100, (i) => ({
-      email: ADMIN.email,
-      password: `guess ${i}`,
-    }));
-    const strangers = await flood("/api/v1/auth/login", 100, (i) => ({
-      email: `nobody-${i}@example.com`,
-      password: `guess ${i}`,
-    }));
-    const health = await probe.stop();
+      // Setup after it is done, wrong passwords for the owner, and unknown emails, 100 at once each.
+      closed = await watched(flood("/api/v1/setup", 100, (i) => ({ ...form(i), token: setupToken })));
+      guesses = await watched(
+        flood("/api/v1/auth/login", 100, (i) => ({ email: ADMIN.email, password: `guess ${i}` })),
+      );
+      strangers = await watched(
+        flood("/api/v1/auth/login", 100, (i) => ({
+          email: `nobody-${i}@example.com`,
+          password: `guess ${i}`,
+        })),
+      );
+    } finally {
+      ceiling.stop();
+      health = await probe.stop();
+    }
     const after = memoryMb(server.pid);
     console.log(
       JSON.stringify({ rssBeforeMb: before.rss, rssAfterMb: after.rss, peakRssMb: after.peak, health }),
