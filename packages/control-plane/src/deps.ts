@@ -3,11 +3,22 @@ import type { Db } from "./db/client.ts";
 import type { ChangeBus } from "./hub/change-bus.ts";
 import type { AgentHub } from "./hub/hub.ts";
 import type { Logger } from "./lib/logger.ts";
+import type { PasswordHasher } from "./lib/passwords.ts";
 
 /** Session lifetimes in milliseconds. */
 export interface SessionPolicy {
   idleMs: number;
   absoluteMs: number;
+}
+
+/** How long growing tables keep rows (PYLON_AUDIT_RETENTION_DAYS, PYLON_JOB_RETENTION_DAYS, PYLON_JOB_KEEP_DEPLOYS). */
+export interface RetentionPolicy {
+  /** Audit rows are kept this many days. */
+  auditDays: number;
+  /** Finished jobs and their events are kept this many days… */
+  jobDays: number;
+  /** …except each existing app's last this-many deploys, and every app's latest job. */
+  keepDeploys: number;
 }
 
 /** Everything the app needs from its runtime; `createApp` does no I/O of its own. */
@@ -39,6 +50,13 @@ export interface AppDeps {
   pending?: () => string | null;
   /** Reads a file the installer fetches (`agent.sh`, `agent.mjs`); null when this runtime does not have it. */
   installFile?: (name: "agent.sh" | "agent.mjs") => Promise<string | null>;
+  /** How often open live views (SSE) send a keepalive and check their caller again; 15 s. */
+  streamKeepaliveMs?: number;
+  /** Password hashing with its bounded queue; the process's shared one when absent. */
+  passwords?: PasswordHasher;
+  /** How long audit rows and finished jobs are kept (services/retention.ts); defaults when absent. */
+  retention?: Partial<RetentionPolicy>;
 }
 
 export const DEFAULT_SESSIONS: SessionPolicy = { idleMs: 12 * 3600_000, absoluteMs: 7 * 24 * 3600_000 };
+export const DEFAULT_RETENTION: RetentionPolicy = { auditDays: 180, jobDays: 90, keepDeploys: 10 };

@@ -67,7 +67,7 @@ async function runningJob(agent: Awaited<ReturnType<typeof connected>>) {
     nodeId: agent.nodeId,
     kind: "guest.power",
     params: { vmid: 100, type: "lxc", action: "start" },
-    requestedBy: null,
+    origin: { requestedBy: null, outputAccess: null },
   });
   await agent.session.jobs.dispatch();
   expect(agent.sent.some((f) => f.type === "offer" && f.jobId === job.id)).toBe(true);
@@ -141,7 +141,7 @@ describe("events the control plane accepts", () => {
       nodeId: mine.nodeId,
       kind: "node.inventory",
       params: {},
-      requestedBy: null,
+      origin: { requestedBy: null, outputAccess: null },
     });
     await mine.receive({
       type: "event",

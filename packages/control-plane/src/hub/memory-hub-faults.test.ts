@@ -126,7 +126,7 @@ describe("the hub while the database fails", () => {
       nodeId: staying,
       kind: "guest.power",
       params: { vmid: 100, type: "lxc", action: "start" },
-      requestedBy: null,
+      origin: { requestedBy: null, outputAccess: null },
     });
     gone.close();
     agent.receive({

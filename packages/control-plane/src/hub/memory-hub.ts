@@ -6,6 +6,7 @@ import { jobs } from "../db/schema/index.ts";
 import { newId } from "../lib/ids.ts";
 import { DEFAULT_JOB_OUTPUT_BYTES } from "../services/agent-events.ts";
 import { beatInstance } from "../services/instances.ts";
+import { applyRetention } from "../services/retention.ts";
 import { AgentSession } from "./agent-session.ts";
 import { settle } from "./background.ts";
 import type { Change } from "./change-bus.ts";
@@ -41,6 +42,7 @@ const TIMING: HubTiming = {
   instanceRetryMs: 1000,
   metricsFlushMs: 5000,
 };
+const RETENTION_EVERY_MS = 3600_000;
 /** Frames of one connection waiting to be handled, in bytes, past which its socket is paused. */
 const PAUSE_BYTES = 8 * 1024 * 1024;
 
@@ -69,6 +71,7 @@ export class MemoryHub implements AgentHub, HubContext {
   private timers: ReturnType<typeof setInterval>[] = [];
   private unsubscribe: (() => void) | undefined;
   private readonly metrics: MetricsBuffer;
+  private lastRetention = 0;
   /** Connections that ended but whose node row still names this process (the write failed). */
   private readonly detachLater = new Set<AgentSession>();
   private sweeping = false;
@@ -260,8 +263,19 @@ export class MemoryHub implements AgentHub, HubContext {
     this.metrics.note(nodeId, m, at, guests);
   }
 
-  /** Writes pending metrics (see MetricsBuffer); a failure keeps them for the next flush. */
+  /**
+   * Writes pending metrics (see MetricsBuffer); a failure keeps them for the next flush. Once an
+   * hour it also runs the retention pass (services/retention.ts); a failed pass is tried again at
+   * the next flush.
+   */
   async flushMetrics(): Promise<void> {
     await settle(this.deps.logger, "metrics flush", () => this.metrics.flush());
+    const now = this.deps.now();
+    if (now - this.lastRetention <= RETENTION_EVERY_MS) return;
+    await settle(this.deps.logger, "retention", async () => {
+      const deleted = await applyRetention(this.deps, now);
+      this.lastRetention = now;
+      if (Object.values(deleted).some((n) => n > 0)) this.deps.logger.info("retention", { deleted });
+    });
   }
 }

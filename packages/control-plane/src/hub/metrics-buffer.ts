@@ -15,11 +15,6 @@ const INSERT_APP_SAMPLES = `insert into app_metrics (app_id, at, cpu, mem_used, 
   select a.id, ?, json_extract(g.value, '$[1]'), json_extract(g.value, '$[2]'), json_extract(g.value, '$[3]'),
     json_extract(g.value, '$[4]'), json_extract(g.value, '$[5]'), json_extract(g.value, '$[6]'), json_extract(g.value, '$[7]')
   from json_each(?) g join apps a on a.node_id = ? and a.vmid = json_extract(g.value, '$[0]')`;
-const METRICS_RETAIN_MS = 7 * 24 * 3600_000;
-const READ_JOBS_RETAIN_MS = 24 * 3600_000;
-const READ_JOB_KINDS = "('app.logs', 'app.diagnostics')";
-const DELETE_READ_JOB_EVENTS = `delete from job_events where job_id in (select id from jobs where kind in ${READ_JOB_KINDS} and finished_at <= ?)`;
-const DELETE_READ_JOBS = `delete from jobs where kind in ${READ_JOB_KINDS} and finished_at <= ?`;
 
 interface Pending {
   m: NodeMetrics;
@@ -29,13 +24,12 @@ interface Pending {
 
 /**
  * Heartbeat metrics kept in memory and written in one batch: a node's row at most once a minute
- * (its first figures at once) together with one chart sample and its app guests' samples, plus
- * the hourly retention of samples and of finished reads (log views, diagnostics).
+ * (its first figures at once) together with one chart sample and its app guests' samples. Old
+ * samples go in the hourly retention pass (services/retention.ts).
  */
 export class MetricsBuffer {
   private readonly pending = new Map<string, Pending>();
   private readonly written = new Map<string, number>();
-  private lastRetention = 0;
 
   constructor(private readonly deps: Pick<SessionDeps, "db" | "now">) {}
 
@@ -78,16 +72,6 @@ export class MetricsBuffer {
         writes.push({ sql: INSERT_APP_SAMPLES, args: [at, JSON.stringify(rows), nodeId] });
       }
     }
-    const lastRetention = this.lastRetention;
-    if (now - this.lastRetention > 3600_000) {
-      this.lastRetention = now;
-      writes.push({ sql: "delete from node_metrics where at <= ?", args: [now - METRICS_RETAIN_MS] });
-      writes.push({ sql: "delete from app_metrics where at <= ?", args: [now - METRICS_RETAIN_MS] });
-      // Reads of an app (log views, diagnostics) are jobs too; their rows go after a day.
-      const readsBefore = now - READ_JOBS_RETAIN_MS;
-      writes.push({ sql: DELETE_READ_JOB_EVENTS, args: [readsBefore] });
-      writes.push({ sql: DELETE_READ_JOBS, args: [readsBefore] });
-    }
     let done = 0;
     try {
       for (; done < writes.length; done += 2000)
@@ -100,7 +84,6 @@ export class MetricsBuffer {
           if (written === undefined) this.written.delete(nodeId);
           else this.written.set(nodeId, written);
         }
-        this.lastRetention = lastRetention;
       }
       throw err;
     }

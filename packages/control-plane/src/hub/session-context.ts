@@ -9,7 +9,7 @@ export interface AgentSocket {
   close(code?: number, reason?: string): void;
 }
 
-export type SessionDeps = Pick<AppDeps, "db" | "now" | "bus" | "logger" | "secretKey">;
+export type SessionDeps = Pick<AppDeps, "db" | "now" | "bus" | "logger" | "secretKey" | "retention">;
 
 /** What a session needs from its hub. */
 export interface HubContext {

@@ -1,10 +1,9 @@
-import { roleAtLeast, scopesAllow } from "@pylon/shared";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../errors.ts";
 import { constantTimeEqual } from "../lib/crypto.ts";
-import type { Access, Principal } from "../services/principal.ts";
+import { type Access, type Principal, refusal } from "../services/principal.ts";
 import { csrfTokenFor, resolveSession } from "../services/sessions.ts";
 import { effectiveScopes, resolveToken } from "../services/tokens.ts";
 import { CSRF_HEADER, clearSessionCookies, SESSION_COOKIE } from "./cookies.ts";
@@ -51,16 +50,9 @@ export async function authenticate(c: Context<AppEnv>): Promise<Principal> {
 /** Enforces a route's declared access: authentication, role, token scope and CSRF. */
 export function checkAccess(c: Context<AppEnv>, access: Access, p: Principal): void {
   if (access.kind === "public") return;
-  if (!roleAtLeast(p.user.role, access.role)) {
-    throw new ApiError("forbidden", `This needs the ${access.role} role; you are ${p.user.role}`);
-  }
-  if (p.kind === "token") {
-    if (access.sessionOnly)
-      throw new ApiError("forbidden", "This needs a signed-in session, not an API token");
-    if (!scopesAllow(p.scopes, access.scope)) {
-      throw new ApiError("forbidden", `This API token lacks the '${access.scope}' scope`);
-    }
-  } else if (!SAFE_METHODS.has(c.req.method)) {
+  const why = refusal(access, p);
+  if (why) throw new ApiError("forbidden", why);
+  if (p.kind === "session" && !SAFE_METHODS.has(c.req.method)) {
     const sent = c.req.header(CSRF_HEADER) ?? "";
     if (!constantTimeEqual(sent, p.csrfToken)) {
       throw new ApiError(

@@ -1,9 +1,15 @@
 // Every route, every kind of caller: the answer follows the access each route declares.
 import { type Role, roleAtLeast, type Scope, scopesAllow } from "@pylon/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jobs } from "../db/schema/index.ts";
+import { recordEvent } from "../services/agent-events.ts";
+import { markAccepted, markOffered } from "../services/agent-jobs.ts";
 import { type Browser, type Harness, makeHarness } from "../testing/harness.ts";
 
-type AccessDoc = { public: true } | { role: Role; scope: Scope | null; sessionOnly: boolean };
+type Need = { role: Role; scope: Scope };
+type AccessDoc =
+  | { public: true }
+  | { role: Role; scope: Scope | null; sessionOnly: boolean; jobOutput?: Need };
 type Op = { method: string; path: string; access: AccessDoc };
 type Caller =
   | { label: string; kind: "anonymous" }
@@ -161,4 +167,111 @@ describe("access matrix", () => {
     }
     expect(mismatches).toEqual([]);
   }, 60_000);
+});
+
+// Jobs keep their output (result, error, events, live stream) for callers with the access of the
+// route that started them, when that route declares it (`requires(…, { privateOutput: true })`).
+describe("access matrix: job output", () => {
+  const SECRET = "s3cret-output-line";
+
+  it("declares which routes' jobs have private output (a change here is a security decision)", () => {
+    const declared = Object.fromEntries(
+      ops.flatMap((o) =>
+        "public" in o.access || !o.access.jobOutput
+          ? []
+          : [[`${o.method} ${o.path}`, `${o.access.jobOutput.role}/${o.access.jobOutput.scope}`]],
+      ),
+    );
+    expect(declared).toEqual({
+      "GET /api/v1/apps/{id}/diagnostics/{name}": "operator/read",
+      "GET /api/v1/apps/{id}/logs": "operator/read",
+    });
+  });
+
+  it("shows a job's output to every caller who may start it, and to nobody else", async () => {
+    const nodeId = await h.node();
+    const appId = await h.appOn(nodeId, 777);
+    // The node's agent, played in-process: every queued job succeeds at once with private output.
+    const stop = h.deps.bus.subscribe((change) => {
+      if (change.topic !== "job.queued" || !change.jobId) return;
+      const jobId = change.jobId;
+      void (async () => {
+        await markOffered(h.deps, jobId);
+        await markAccepted(h.deps, nodeId, jobId);
+        const frame = (seq: number, event: object) => ({
+          v: 1 as const,
+          type: "event" as const,
+          jobId,
+          seq,
+          at: h.clock.now,
+          event: event as never,
+        });
+        await recordEvent(h.deps, nodeId, frame(1, { kind: "log", level: "info", message: SECRET }));
+        await recordEvent(
+          h.deps,
+          nodeId,
+          frame(2, { kind: "result", status: "succeeded", result: { lines: [SECRET], output: SECRET } }),
+        );
+      })();
+    });
+    const admin = callers.find((c) => c.label === "admin session") as Extract<Caller, { kind: "session" }>;
+    const mismatches: string[] = [];
+    try {
+      const starters = ops.filter((o) => !("public" in o.access) && o.access.jobOutput);
+      // An ordinary job too: a guest power action's output is for everyone who may read jobs.
+      const power = ops.find((o) => o.path === "/api/v1/nodes/{id}/guests/{vmid}/power")!;
+      for (const op of [...starters, power]) {
+        const path = op.path
+          .replace("{id}", op.path.startsWith("/api/v1/nodes") ? nodeId : appId)
+          .replace("{name}", "logs")
+          .replace("{vmid}", "777");
+        const body = op === power ? { type: "lxc", action: "start" } : op.method === "GET" ? undefined : {};
+        const before = (await h.db.select({ id: jobs.id }).from(jobs)).map((j) => j.id);
+        const started = await h.call(op.method, path, { as: admin.browser, body });
+        if (started.status >= 300)
+          throw new Error(`${op.method} ${path}: ${started.status} ${await started.text()}`);
+        const [job] = (await h.db.select().from(jobs)).filter((j) => !before.includes(j.id));
+        if (!job) throw new Error(`${op.method} ${path} started no job`);
+        const need: AccessDoc =
+          "public" in op.access || !op.access.jobOutput
+            ? { role: "viewer", scope: "read", sessionOnly: false }
+            : { ...op.access.jobOutput, sessionOnly: false };
+        for (const c of callers) {
+          const as = c.kind === "session" ? c.browser : c.kind === "token" ? c.secret : undefined;
+          const may = expected(need, c) === "allowed";
+          const readsJobs = expected({ role: "viewer", scope: "read", sessionOnly: false }, c) === "allowed";
+          const where = `${op.method} ${op.path} as ${c.label}`;
+          const one = await h.call("GET", `/api/v1/jobs/${job.id}`, { as });
+          if (readsJobs) {
+            const seen = await one.json();
+            if (seen.outputHidden !== !may)
+              mismatches.push(`${where}: GET job outputHidden ${seen.outputHidden}`);
+            if (JSON.stringify(seen).includes(SECRET) !== may)
+              mismatches.push(`${where}: GET job shows output: ${!may}`);
+            const list = await (await h.call("GET", `/api/v1/jobs?node=${nodeId}`, { as })).json();
+            const listed = list.items.find((j: { id: string }) => j.id === job.id);
+            if (JSON.stringify(listed).includes(SECRET) !== may)
+              mismatches.push(`${where}: job list shows output: ${!may}`);
+          } else if (one.status !== 401 && one.status !== 403)
+            mismatches.push(`${where}: GET job ${one.status}`);
+          const events = await h.call("GET", `/api/v1/jobs/${job.id}/events`, { as });
+          const stream = await h.call("GET", `/api/v1/jobs/${job.id}/stream`, { as });
+          const want = may ? 200 : expected(need, c);
+          for (const [name, res] of [
+            ["events", events],
+            ["stream", stream],
+          ] as const) {
+            if (res.status !== want) mismatches.push(`${where}: ${name} ${res.status}, want ${want}`);
+            const text = await res.text();
+            if (may && !text.includes(SECRET)) mismatches.push(`${where}: ${name} lacks the output`);
+            if (!may && text.includes(SECRET)) mismatches.push(`${where}: ${name} leaks the output`);
+          }
+        }
+      }
+      expect(starters.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      stop();
+    }
+    expect(mismatches).toEqual([]);
+  }, 120_000);
 });

@@ -9,12 +9,18 @@ const NONE: Record<string, string[]>[] = [];
 /** Anyone may call it. */
 export const PUBLIC: Access = { kind: "public" };
 
-/** A signed-in user of at least `role`; a token also needs `scope` (or a stronger one). */
+/**
+ * A signed-in user of at least `role`; a token also needs `scope` (or a stronger one). With
+ * `privateOutput`, the jobs this route starts show their output (result, error, events, stream)
+ * only to callers with this same access; other jobs' output is readable by everyone who may read
+ * jobs. Use it for routes that exist to read something (logs, diagnostics).
+ */
 export function requires(
   role: "viewer" | "operator" | "admin",
   scope: "read" | "deploy" | "write" | "admin",
+  opts: { privateOutput?: boolean } = {},
 ): Access {
-  return { kind: "user", role, scope };
+  return { kind: "user", role, scope, ...(opts.privateOutput ? { privateOutput: true } : {}) };
 }
 
 /** Like {@link requires}, but API tokens are refused outright (e.g. changing one's password). */
@@ -58,6 +64,7 @@ export function defineRoute<
             role: access.role,
             scope: access.sessionOnly ? null : access.scope,
             sessionOnly: !!access.sessionOnly,
+            ...(access.privateOutput ? { jobOutput: { role: access.role, scope: access.scope } } : {}),
           },
     ...(action ? { "x-pylon-action": action } : {}),
     responses: { ...errorResponses(access), ...route.responses },

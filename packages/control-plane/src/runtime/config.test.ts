@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "./config.ts";
+import { parseConfig, retentionOf } from "./config.ts";
 
 describe("configuration", () => {
   it("has working defaults", () => {
@@ -45,6 +45,27 @@ describe("configuration", () => {
       "PYLON_SECRET_KEY",
       "PYLON_TRUST_PROXY",
       "PYLON_ADMIN_EMAIL and PYLON_ADMIN_PASSWORD",
+    ]);
+  });
+
+  it("reads retention settings, with defaults, and refuses nonsense naming the variable", () => {
+    const d = parseConfig({});
+    expect("config" in d && retentionOf(d.config)).toEqual({ auditDays: 180, jobDays: 90, keepDeploys: 10 });
+    const set = parseConfig({
+      PYLON_AUDIT_RETENTION_DAYS: "30",
+      PYLON_JOB_RETENTION_DAYS: "7",
+      PYLON_JOB_KEEP_DEPLOYS: "3",
+    });
+    expect("config" in set && retentionOf(set.config)).toEqual({ auditDays: 30, jobDays: 7, keepDeploys: 3 });
+    const bad = parseConfig({
+      PYLON_AUDIT_RETENTION_DAYS: "0",
+      PYLON_JOB_RETENTION_DAYS: "forever",
+      PYLON_JOB_KEEP_DEPLOYS: "2.5",
+    });
+    expect("errors" in bad && bad.errors).toEqual([
+      "PYLON_AUDIT_RETENTION_DAYS: must be a number of days from 1 to 36500",
+      "PYLON_JOB_RETENTION_DAYS: must be a number of days from 1 to 36500",
+      "PYLON_JOB_KEEP_DEPLOYS: must be a whole number from 1 to 1000",
     ]);
   });
 

@@ -1,6 +1,11 @@
 import { z } from "zod";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+const days = z.coerce
+  .number({ error: "must be a number of days from 1 to 36500" })
+  .int("must be a number of days from 1 to 36500")
+  .min(1, "must be a number of days from 1 to 36500")
+  .max(36_500, "must be a number of days from 1 to 36500");
 
 /** `false` (0), `true` (1) or how many reverse proxies of yours a request passes (at most 10). */
 const proxyHops = z
@@ -50,7 +55,24 @@ export const configSchema = z.object({
   PYLON_AGENT_HEARTBEAT_MS: z.coerce.number().int().min(200).max(300_000).default(15_000),
   PYLON_AGENT_MAX_JOBS: z.coerce.number().int().min(1).max(100).default(4),
   PYLON_JOB_OUTPUT_MAX_MB: z.coerce.number().int().min(1).max(1024).default(16),
+  PYLON_AUDIT_RETENTION_DAYS: days.default(180),
+  PYLON_JOB_RETENTION_DAYS: days.default(90),
+  PYLON_JOB_KEEP_DEPLOYS: z.coerce
+    .number({ error: "must be a whole number from 1 to 1000" })
+    .int("must be a whole number from 1 to 1000")
+    .min(1, "must be a whole number from 1 to 1000")
+    .max(1000, "must be a whole number from 1 to 1000")
+    .default(10),
 });
+
+/** The retention settings as the app takes them. */
+export function retentionOf(config: Config) {
+  return {
+    auditDays: config.PYLON_AUDIT_RETENTION_DAYS,
+    jobDays: config.PYLON_JOB_RETENTION_DAYS,
+    keepDeploys: config.PYLON_JOB_KEEP_DEPLOYS,
+  };
+}
 
 export type Config = z.infer<typeof configSchema>;
 

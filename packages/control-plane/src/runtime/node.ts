@@ -13,7 +13,7 @@ import { jsonLogger } from "../lib/logger.ts";
 import { bootstrapAdmin } from "./bootstrap.ts";
 import { onClientError } from "./client-error.ts";
 import { clientIp } from "./client-ip.ts";
-import { parseConfig } from "./config.ts";
+import { parseConfig, retentionOf } from "./config.ts";
 import { findMigrations, openDatabase } from "./database.ts";
 import { secureDataFiles } from "./file-modes.ts";
 import { LazyWebSocketServer } from "./lazy-ws.ts";
@@ -77,8 +77,9 @@ async function main(): Promise<void> {
   };
   const bus = new ChangeBus({ db, now: Date.now, logger });
   await bus.start();
+  const retention = retentionOf(config);
   const hub = new MemoryHub(
-    { db, now: Date.now, bus, logger, secretKey: key },
+    { db, now: Date.now, bus, logger, secretKey: key, retention },
     {
       upgradeWebSocket,
       heartbeatMs: config.PYLON_AGENT_HEARTBEAT_MS,
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
     logger: requestLogger,
     now: Date.now,
     secretKey: key,
+    retention,
     publicUrl: config.PYLON_PUBLIC_URL,
     apps: { domain: config.PYLON_APPS_DOMAIN, httpsPort: config.PYLON_APPS_HTTPS_PORT },
     sessions: {

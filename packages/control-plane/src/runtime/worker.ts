@@ -6,7 +6,7 @@ import { createDb } from "../db/client.ts";
 import { ChangeBus } from "../hub/change-bus.ts";
 import { jsonLogger } from "../lib/logger.ts";
 import { bootstrapAdmin } from "./bootstrap.ts";
-import { parseConfig } from "./config.ts";
+import { parseConfig, retentionOf } from "./config.ts";
 
 type Env = Record<string, string | undefined>;
 
@@ -33,6 +33,7 @@ function build(env: Env) {
     logger,
     now: Date.now,
     secretKey: config.PYLON_SECRET_KEY,
+    retention: retentionOf(config),
     publicUrl: config.PYLON_PUBLIC_URL,
     apps: { domain: config.PYLON_APPS_DOMAIN, httpsPort: config.PYLON_APPS_HTTPS_PORT },
     sessions: {

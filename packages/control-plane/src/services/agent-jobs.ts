@@ -5,7 +5,7 @@ import { type JobRow, jobs, nodes } from "../db/schema/index.ts";
 import type { AppDeps } from "../deps.ts";
 import { open } from "../lib/secret-box.ts";
 import { applyAppJobResult } from "./app-results.ts";
-import { createJob } from "./jobs.ts";
+import { createJob, serverOrigin } from "./jobs.ts";
 
 const INVENTORY_MAX_AGE_MS = 10 * 60_000;
 
@@ -139,5 +139,6 @@ export async function queueInventoryIfStale(
       ),
     )
     .limit(1);
-  if (!pending) await createJob(deps, { nodeId, kind: "node.inventory", params: {}, requestedBy: "system" });
+  if (!pending)
+    await createJob(deps, { nodeId, kind: "node.inventory", params: {}, origin: serverOrigin("system") });
 }

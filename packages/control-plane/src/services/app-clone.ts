@@ -7,6 +7,7 @@ import { randomSecret } from "../lib/crypto.ts";
 import { newId } from "../lib/ids.ts";
 import { seal } from "../lib/secret-box.ts";
 import { appSecrets, appsConfig, checkCapacity, insertAndDeploy } from "./apps.ts";
+import type { JobOrigin } from "./jobs.ts";
 import { getNode } from "./nodes.ts";
 import { portsOf } from "./ports.ts";
 
@@ -17,7 +18,7 @@ export async function cloneApp(
   deps: Deps,
   source: AppRow,
   body: { name: string; domain?: string | undefined },
-  requestedBy: string | null,
+  origin: JobOrigin,
 ): Promise<AppRow> {
   if (source.vmid === null)
     throw new ApiError(
@@ -50,5 +51,5 @@ export async function cloneApp(
     updatedAt: now,
   };
   const portNames = (await portsOf(deps, source.id)).map((p) => p.name);
-  return insertAndDeploy(deps, row, portNames, requestedBy, { mode: "clone", cloneFrom: source.vmid });
+  return insertAndDeploy(deps, row, portNames, origin, { mode: "clone", cloneFrom: source.vmid });
 }

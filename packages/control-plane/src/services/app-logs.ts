@@ -4,7 +4,7 @@ import { appLogsResultSchema } from "@pylon/shared";
 import type { AppRow, JobEventRow, JobRow } from "../db/schema/index.ts";
 import type { AppDeps } from "../deps.ts";
 import { ApiError } from "../errors.ts";
-import { createJob, getJob, isFinal } from "./jobs.ts";
+import { createJob, getJob, isFinal, type JobOrigin } from "./jobs.ts";
 
 type Deps = Pick<AppDeps, "db" | "now" | "bus" | "secretKey">;
 
@@ -13,7 +13,7 @@ export async function startLogsJob(
   deps: Deps,
   row: AppRow,
   opts: { follow: boolean; tail: number },
-  requestedBy: string | null,
+  origin: JobOrigin,
 ): Promise<JobRow> {
   if (row.vmid === null)
     throw new ApiError("conflict", `App '${row.name}' has no guest yet (status ${row.status})`);
@@ -22,7 +22,7 @@ export async function startLogsJob(
     nodeId: row.nodeId,
     kind: "app.logs",
     params: { appId: row.id, vmid: row.vmid, type: row.guestType, follow: opts.follow, tail: opts.tail },
-    requestedBy,
+    origin,
   });
 }
 

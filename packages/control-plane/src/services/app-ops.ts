@@ -7,7 +7,7 @@ import type { AppDeps } from "../deps.ts";
 import { ApiError } from "../errors.ts";
 import { routeIdOf } from "./app-deploy.ts";
 import { queueAppJob, queueDeploy, retryFirstDeploy } from "./apps.ts";
-import { createJob, getJob, isFinal } from "./jobs.ts";
+import { createJob, getJob, isFinal, type JobOrigin } from "./jobs.ts";
 
 type Deps = Pick<AppDeps, "db" | "now" | "bus" | "secretKey" | "apps">;
 
@@ -25,20 +25,14 @@ export async function appAction(
   deps: Deps,
   row: AppRow,
   action: "start" | "stop" | "restart" | "redeploy",
-  requestedBy: string | null,
+  origin: JobOrigin,
 ): Promise<AppRow> {
   // A failed first deploy left no guest: a redeploy is a fresh try.
   if (action === "redeploy" && row.vmid === null && row.status === "failed")
-    return retryFirstDeploy(deps, row, requestedBy);
+    return retryFirstDeploy(deps, row, origin);
   const vmid = needsGuest(row);
-  if (action === "redeploy") return queueDeploy(deps, row, "redeploy", requestedBy);
-  return queueAppJob(
-    deps,
-    row,
-    "app.action",
-    { appId: row.id, vmid, type: row.guestType, action },
-    requestedBy,
-  );
+  if (action === "redeploy") return queueDeploy(deps, row, "redeploy", origin);
+  return queueAppJob(deps, row, "app.action", { appId: row.id, vmid, type: row.guestType, action }, origin);
 }
 
 /** Resizes (cores and memory live, disk grow only) and/or changes env (applied by a redeploy). */
@@ -46,7 +40,7 @@ export async function updateApp(
   deps: Deps,
   row: AppRow,
   changes: { cores?: number; memoryMb?: number; diskGb?: number; env?: z.infer<typeof envMapSchema> },
-  requestedBy: string | null,
+  origin: JobOrigin,
 ): Promise<AppRow> {
   if (changes.diskGb !== undefined && changes.diskGb < row.diskGb) {
     throw new ApiError(
@@ -80,11 +74,11 @@ export async function updateApp(
       current,
       "app.resize",
       { appId: row.id, vmid, type: row.guestType, ...resize },
-      requestedBy,
+      origin,
     );
   }
   if (changes.env && current.vmid !== null && current.status !== "deploying") {
-    current = await queueDeploy(deps, current, "redeploy", requestedBy);
+    current = await queueDeploy(deps, current, "redeploy", origin);
   }
   return current;
 }
@@ -94,7 +88,7 @@ export async function deleteApp(
   deps: Deps,
   row: AppRow,
   keepBackups: boolean,
-  requestedBy: string | null,
+  origin: JobOrigin,
 ): Promise<AppRow> {
   if (row.status === "deleting") throw new ApiError("conflict", `App '${row.name}' is already being deleted`);
   return queueAppJob(
@@ -102,7 +96,7 @@ export async function deleteApp(
     row,
     "app.delete",
     { appId: row.id, vmid: row.vmid, type: row.guestType, routeId: routeIdOf(row.id), keepBackups },
-    requestedBy,
+    origin,
     undefined,
     "deleting",
   );
@@ -116,7 +110,7 @@ export async function diagnose(
   deps: Deps,
   row: AppRow,
   name: DiagnosticName,
-  requestedBy: string | null,
+  origin: JobOrigin,
   waitMs = 30_000,
 ): Promise<{ jobId: string; output: string }> {
   const vmid = needsGuest(row);
@@ -124,7 +118,7 @@ export async function diagnose(
     nodeId: row.nodeId,
     kind: "app.diagnostics",
     params: { appId: row.id, vmid, type: row.guestType, name, tail: 200 },
-    requestedBy,
+    origin,
   });
   const deadline = Date.now() + waitMs;
   while (Date.now() < deadline) {

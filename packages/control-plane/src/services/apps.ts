@@ -10,7 +10,7 @@ import { open, seal } from "../lib/secret-box.ts";
 import { type AppSecrets, deployJob, httpPortName } from "./app-deploy.ts";
 import { appUrl } from "./app-views.ts";
 import { loadCatalog } from "./catalog.ts";
-import { createJob } from "./jobs.ts";
+import { createJob, type JobOrigin } from "./jobs.ts";
 import { getNode } from "./nodes.ts";
 import { allocatePort, freePorts, portsOf } from "./ports.ts";
 
@@ -82,11 +82,7 @@ export async function appSecrets(deps: Pick<AppDeps, "secretKey">, row: AppRow):
  * Validates a new app, reserves its name, domain and ports, and queues its deploy job. Nothing
  * stays behind when a step here fails.
  */
-export async function createApp(
-  deps: Deps,
-  body: CreateAppBody,
-  requestedBy: string | null,
-): Promise<AppRow> {
+export async function createApp(deps: Deps, body: CreateAppBody, origin: JobOrigin): Promise<AppRow> {
   const node = await getNode(deps, body.target.nodeId);
   if (!node.credentialHash) throw new ApiError("conflict", `Node '${node.name}' has no enrolled agent`);
   const cfg = appsConfig(deps);
@@ -179,7 +175,7 @@ export async function createApp(
     createdAt: now,
     updatedAt: now,
   };
-  return insertAndDeploy(deps, row, portNames, requestedBy, { mode: "create" });
+  return insertAndDeploy(deps, row, portNames, origin, { mode: "create" });
 }
 
 /**
@@ -190,7 +186,7 @@ export async function insertAndDeploy(
   deps: Deps,
   row: AppRow,
   portNames: string[],
-  requestedBy: string | null,
+  origin: JobOrigin,
   how: { mode: "create" } | { mode: "clone"; cloneFrom: number },
 ): Promise<AppRow> {
   const inserted = await deps.db.insert(apps).values(row).onConflictDoNothing().returning({ id: apps.id });
@@ -198,13 +194,7 @@ export async function insertAndDeploy(
     throw new ApiError("conflict", `An app named '${row.name}' or served at '${row.domain}' already exists`);
   try {
     for (const name of portNames) await allocatePort(deps, row.nodeId, row.id, name);
-    return await queueDeploy(
-      deps,
-      row,
-      how.mode,
-      requestedBy,
-      how.mode === "clone" ? how.cloneFrom : undefined,
-    );
+    return await queueDeploy(deps, row, how.mode, origin, how.mode === "clone" ? how.cloneFrom : undefined);
   } catch (err) {
     await freePorts(deps, row.nodeId, row.id);
     await deps.db.delete(apps).where(eq(apps.id, row.id));
@@ -222,7 +212,7 @@ function catalogPortNames(entry: CatalogEntry): string[] {
  * Deploys a failed app that has no guest again (its first deploy or clone failed and was
  * undone): its ports are reserved again where they were freed, then a fresh create runs.
  */
-export async function retryFirstDeploy(deps: Deps, row: AppRow, requestedBy: string | null): Promise<AppRow> {
+export async function retryFirstDeploy(deps: Deps, row: AppRow, origin: JobOrigin): Promise<AppRow> {
   let names = ["http"];
   if (row.source.type === "catalog") {
     const entry = (await loadCatalog()).getCatalogEntry(row.source.catalogId);
@@ -231,7 +221,7 @@ export async function retryFirstDeploy(deps: Deps, row: AppRow, requestedBy: str
   }
   const have = new Set((await portsOf(deps, row.id)).map((p) => p.name));
   for (const name of names) if (!have.has(name)) await allocatePort(deps, row.nodeId, row.id, name);
-  return queueDeploy(deps, row, "create", requestedBy);
+  return queueDeploy(deps, row, "create", origin);
 }
 
 /** Queues an app.deploy job (first deploy or redeploy) and records it on the app. */
@@ -239,7 +229,7 @@ export async function queueDeploy(
   deps: Deps,
   row: AppRow,
   mode: "create" | "redeploy" | "clone",
-  requestedBy: string | null,
+  origin: JobOrigin,
   cloneFrom?: number,
 ): Promise<AppRow> {
   const ports = await portsOf(deps, row.id);
@@ -252,7 +242,7 @@ export async function queueDeploy(
     appUrl(row.domain, appsConfig(deps).httpsPort),
     cloneFrom,
   );
-  return queueAppJob(deps, row, "app.deploy", params, requestedBy, sealed, "deploying");
+  return queueAppJob(deps, row, "app.deploy", params, origin, sealed, "deploying");
 }
 
 /** Creates a job for an app and points the app at it. */
@@ -261,11 +251,11 @@ export async function queueAppJob(
   row: AppRow,
   kind: JobKind,
   params: unknown,
-  requestedBy: string | null,
+  origin: JobOrigin,
   sealed?: unknown,
   status?: AppRow["status"],
 ): Promise<AppRow> {
-  const job = await createJob(deps, { nodeId: row.nodeId, kind, params, requestedBy, sealed });
+  const job = await createJob(deps, { nodeId: row.nodeId, kind, params, origin, sealed });
   const [updated] = await deps.db
     .update(apps)
     .set({ lastJobId: job.id, updatedAt: deps.now(), ...(status ? { status } : {}) })

@@ -16,11 +16,37 @@ import { seal } from "../lib/secret-box.ts";
 import { iso, isoOrNull } from "../lib/time.ts";
 import { applyAppJobResult } from "./app-results.ts";
 import { getNode } from "./nodes.ts";
+import { type OutputAccess, type Principal, refusal } from "./principal.ts";
 
 type Deps = Pick<AppDeps, "db" | "now" | "bus" | "secretKey">;
 
-/** The API view of a job. */
-export function toJob(row: JobRow): Job {
+/** Who started a job (`user:<id>`, `token:<id>`, `system`, `webhook`) and who may read its output. */
+export interface JobOrigin {
+  requestedBy: string | null;
+  /** Null: everyone who may read jobs. */
+  outputAccess: OutputAccess | null;
+}
+
+/** A job Pylon starts by itself (`system`) or on a signed webhook; its output is not private. */
+export const serverOrigin = (who: "system" | "webhook"): JobOrigin => ({
+  requestedBy: who,
+  outputAccess: null,
+});
+
+/** Why `reader` may not read this job's output, or null when they may. */
+export function outputRefusal(row: JobRow, reader: Principal | null): string | null {
+  if (!row.outputAccess) return null;
+  if (!reader) return "Sign in to read this job's output";
+  const why = refusal(row.outputAccess, reader);
+  return why && `This job's output is private to whoever may start it. ${why}`;
+}
+
+/**
+ * The API view of a job, as `reader` may see it: without its result and error when its output is
+ * private to more access than the reader has (`outputHidden`).
+ */
+export function toJob(row: JobRow, reader: Principal | null): Job {
+  const hidden = outputRefusal(row, reader) !== null;
   return {
     id: row.id,
     nodeId: row.nodeId,
@@ -34,8 +60,10 @@ export function toJob(row: JobRow): Job {
     updatedAt: iso(row.updatedAt),
     startedAt: isoOrNull(row.startedAt),
     finishedAt: isoOrNull(row.finishedAt),
-    result: row.result ?? null,
-    error: row.error,
+    result: hidden ? null : (row.result ?? null),
+    error: hidden ? null : row.error,
+    outputAccess: row.outputAccess ?? null,
+    outputHidden: hidden,
   };
 }
 
@@ -54,7 +82,7 @@ export function isFinal(status: JobStatus): boolean {
  */
 export async function createJob<K extends JobKind>(
   deps: Deps,
-  input: { nodeId: string; kind: K; params: unknown; requestedBy: string | null; sealed?: unknown },
+  input: { nodeId: string; kind: K; params: unknown; origin: JobOrigin; sealed?: unknown },
 ): Promise<JobRow> {
   const node = await getNode(deps, input.nodeId);
   if (!node.credentialHash) {
@@ -73,7 +101,8 @@ export async function createJob<K extends JobKind>(
       appId: appIdOf(parsed.data),
       secretParamsBox: input.sealed === undefined ? null : await seal(deps.secretKey, input.sealed),
       status: "queued",
-      requestedBy: input.requestedBy,
+      requestedBy: input.origin.requestedBy,
+      outputAccess: input.origin.outputAccess,
       createdAt: now,
       updatedAt: now,
     })

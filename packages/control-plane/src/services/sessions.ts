@@ -75,12 +75,37 @@ export async function resolveSession(deps: Deps, cookieValue: string): Promise<S
   return { state: "valid", user: row.user, idHash };
 }
 
-/** Ends one session. */
-export async function revokeSession(deps: Pick<AppDeps, "db">, idHash: string): Promise<void> {
-  await deps.db.delete(sessions).where(eq(sessions.idHash, idHash));
+/**
+ * The user behind a session while it is valid (not expired, user not disabled), read without
+ * counting as use: for live views checking that their caller is still signed in.
+ */
+export async function sessionUser(deps: Deps, idHash: string): Promise<UserRow | null> {
+  const [row] = await deps.db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.idHash, idHash));
+  const now = deps.now();
+  if (!row || row.user.disabled) return null;
+  if (now >= row.session.expiresAt || now - row.session.lastSeenAt >= policy(deps).idleMs) return null;
+  return row.user;
 }
 
-/** Ends every session of a user. */
-export async function revokeUserSessions(deps: Pick<AppDeps, "db">, userId: string): Promise<void> {
+/**
+ * Ends one session; true when there was one. Open live views (SSE) of that session end too: the
+ * change feed's `auth.changed` makes them check their caller again.
+ */
+export async function revokeSession(deps: Pick<AppDeps, "db" | "bus">, idHash: string): Promise<boolean> {
+  const gone = await deps.db
+    .delete(sessions)
+    .where(eq(sessions.idHash, idHash))
+    .returning({ idHash: sessions.idHash });
+  if (gone.length) await deps.bus.publish({ topic: "auth.changed", nodeId: null, jobId: null });
+  return gone.length > 0;
+}
+
+/** Ends every session of a user (and their open live views). */
+export async function revokeUserSessions(deps: Pick<AppDeps, "db" | "bus">, userId: string): Promise<void> {
   await deps.db.delete(sessions).where(eq(sessions.userId, userId));
+  await deps.bus.publish({ topic: "auth.changed", nodeId: null, jobId: null });
 }

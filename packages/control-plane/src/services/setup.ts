@@ -1,12 +1,13 @@
-import { count, sql } from "drizzle-orm";
+import { and, count, eq, gt, sql } from "drizzle-orm";
 import { setupTokens, type UserRow, users } from "../db/schema/index.ts";
 import type { AppDeps } from "../deps.ts";
 import { ApiError } from "../errors.ts";
 import { randomSecret, sha256Hex } from "../lib/crypto.ts";
 import { newId } from "../lib/ids.ts";
-import { hashPassword } from "../lib/passwords.ts";
+import { passwordsOf } from "../lib/passwords.ts";
+import { lockedFor, recordFailure, setupThrottleKeys, tooManyAttempts } from "./throttle.ts";
 
-type Deps = Pick<AppDeps, "db" | "now">;
+type Deps = Pick<AppDeps, "db" | "now" | "passwords">;
 
 const SETUP_TTL_MS = 60 * 60_000;
 
@@ -27,21 +28,37 @@ export async function issueSetupToken(deps: Deps): Promise<string> {
 }
 
 /**
- * Creates the first admin with a setup secret. One conditional insert checks that no user exists
- * and that the secret is live, so two visitors racing get one admin and one refusal.
+ * Creates the first admin with a setup secret. Everything cheap is checked before the password is
+ * hashed (Argon2 holds 19 MiB): the caller's IP is not locked out, setup is still open, the secret
+ * is live. Wrong secrets count against the IP. One conditional insert then checks again that no
+ * user exists and that the secret is live, so two visitors racing get one admin and one refusal.
  */
 export async function completeSetup(
   deps: Deps,
   input: { token: string; email: string; name: string; password: string },
+  ip: string | null,
 ): Promise<UserRow> {
   const hash = sha256Hex(input.token);
+  const keys = setupThrottleKeys(ip);
+  const wait = await lockedFor(deps, keys);
+  if (wait > 0) throw tooManyAttempts(wait, "wrong setup links");
+  if (!(await setupNeeded(deps))) throw alreadyDone();
+  const [live] = await deps.db
+    .select({ hash: setupTokens.hash })
+    .from(setupTokens)
+    .where(and(eq(setupTokens.hash, hash), gt(setupTokens.expiresAt, deps.now())));
+  if (!live) {
+    await recordFailure(deps, keys);
+    throw badLink();
+  }
+  const passwordHash = await passwordsOf(deps).hash(input.password);
   const now = deps.now();
   const row: UserRow = {
     id: newId("usr"),
     email: input.email,
     name: input.name,
     role: "admin",
-    passwordHash: await hashPassword(input.password),
+    passwordHash,
     disabled: false,
     createdAt: now,
     updatedAt: now,
@@ -54,7 +71,10 @@ export async function completeSetup(
     deps.db.run(sql`delete from ${setupTokens} where exists (select 1 from ${users} where id = ${row.id})`),
   ]);
   if (inserted.rowsAffected === 1) return row;
-  if (!(await setupNeeded(deps)))
-    throw new ApiError("conflict", "Setup is already complete; sign in instead");
-  throw new ApiError("forbidden", "This setup link is invalid or has expired; restart Pylon for a new one");
+  if (!(await setupNeeded(deps))) throw alreadyDone();
+  throw badLink();
 }
+
+const alreadyDone = () => new ApiError("conflict", "Setup is already complete; sign in instead");
+const badLink = () =>
+  new ApiError("forbidden", "This setup link is invalid or has expired; restart Pylon for a new one");

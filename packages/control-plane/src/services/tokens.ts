@@ -127,6 +127,24 @@ export async function resolveToken(
   return row;
 }
 
+/**
+ * A token and its user while the token is live (not revoked or expired, user not disabled), read
+ * from the database (not the cache) without counting as use: for live views checking their caller.
+ */
+export async function tokenHolder(
+  deps: Pick<AppDeps, "db" | "now">,
+  tokenId: string,
+): Promise<{ token: ApiTokenRow; user: UserRow } | null> {
+  const [row] = await deps.db
+    .select({ token: apiTokens, user: users })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(eq(apiTokens.id, tokenId));
+  if (!row || row.user.disabled) return null;
+  if (row.token.expiresAt !== null && deps.now() >= row.token.expiresAt) return null;
+  return row;
+}
+
 async function touch(deps: Deps, token: ApiTokenRow, now: number): Promise<void> {
   token.lastUsedAt = now;
   await deps.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, token.id));

@@ -10,6 +10,7 @@ import type { AppDeps } from "../deps.ts";
 import { ChangeBus } from "../hub/change-bus.ts";
 import { newId } from "../lib/ids.ts";
 import { silentLogger } from "../lib/logger.ts";
+import { PasswordHasher } from "../lib/passwords.ts";
 import { findMigrations, openDatabase } from "../runtime/database.ts";
 import { createNode, enrollAgent } from "../services/nodes.ts";
 import { createToken } from "../services/tokens.ts";
@@ -24,6 +25,13 @@ export interface TestResponse extends Response {
 }
 
 export const TEST_PASSWORD = "correct horse battery staple";
+
+/**
+ * Argon2 at 1/19 of the production memory and one pass: the same code path at a cost that keeps
+ * hash-heavy suites fast on a loaded machine. lib/passwords.test.ts and the real-process tests
+ * use the production cost.
+ */
+export const TEST_PASSWORD_COST = { m: 1024, t: 1, p: 1 };
 
 /** A signed-in browser: its cookies and CSRF token. */
 export interface Browser {
@@ -48,6 +56,7 @@ export async function makeHarness(overrides: Partial<AppDeps> = {}) {
     secretKey: "test-secret-key-test-secret-key-0123456789",
     clientIp: (c) => c.req.header("x-test-ip") ?? "127.0.0.1",
     version: "test",
+    passwords: new PasswordHasher({ cost: TEST_PASSWORD_COST, maxWaiting: 64 }),
     ...overrides,
   };
   const app = createApp(deps);

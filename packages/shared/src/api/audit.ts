@@ -15,6 +15,10 @@ export const auditEntrySchema = z
     requestId: z.string(),
     ip: z.string().nullable(),
     userAgent: z.string().nullable(),
+    count: z.number().int().meta({
+      description: "Requests this entry stands for: repeated refusals within minutes are one entry",
+    }),
+    lastAt: timestampSchema.meta({ description: "The last of them (equal to `at` when count is 1)" }),
   })
   .meta({ id: "AuditEntry" });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;

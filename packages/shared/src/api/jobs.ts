@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { eventFrame, GUEST_TYPES, JOB_KINDS, JOB_STATUSES, POWER_ACTIONS } from "../protocol/index.ts";
 import { idSchema, pageOf, pageQuerySchema, timestampSchema } from "./common.ts";
+import { ROLES, SCOPES } from "./roles.ts";
 
 export const jobSchema = z
   .object({
@@ -18,6 +19,17 @@ export const jobSchema = z
     finishedAt: timestampSchema.nullable(),
     result: z.unknown().nullable(),
     error: z.string().nullable(),
+    outputAccess: z
+      .object({ role: z.enum(ROLES), scope: z.enum(SCOPES) })
+      .nullable()
+      .meta({
+        description:
+          "What reading this job's output (result, error, events) needs: the access of the route that started it, for routes that read something private (logs, diagnostics); null when reading jobs is enough",
+      }),
+    outputHidden: z.boolean().meta({
+      description:
+        "True when the caller lacks `outputAccess`: result and error are withheld and events refused",
+    }),
   })
   .meta({ id: "Job" });
 export type Job = z.infer<typeof jobSchema>;

@@ -120,6 +120,8 @@ export function job(over: Partial<Job> = {}): Job {
     finishedAt: null,
     result: null,
     error: null,
+    outputAccess: null,
+    outputHidden: false,
     ...over,
   };
 }

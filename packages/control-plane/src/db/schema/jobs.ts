@@ -1,4 +1,4 @@
-import { JOB_KINDS, JOB_STATUSES } from "@pylon/shared";
+import { JOB_KINDS, JOB_STATUSES, type Role, type Scope } from "@pylon/shared";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { nodes } from "./nodes.ts";
 
@@ -19,6 +19,12 @@ export const jobs = sqliteTable(
     status: text({ enum: JOB_STATUSES }).notNull(),
     attempts: integer().notNull().default(0),
     requestedBy: text(),
+    /**
+     * The access reading this job's output (result, error, events) needs, when more than reading
+     * jobs: the access of the route that started it, for routes that declare their jobs' output
+     * private (routes/define.ts). Null: anyone who may read jobs.
+     */
+    outputAccess: text({ mode: "json" }).$type<{ role: Role; scope: Scope }>(),
     createdAt: integer().notNull(),
     updatedAt: integer().notNull(),
     offeredAt: integer(),

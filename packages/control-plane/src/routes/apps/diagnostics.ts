@@ -7,7 +7,7 @@ import { defineRoute, err, requires } from "../define.ts";
 import { json } from "../json.ts";
 import { appIdParams, requester } from "./schema.ts";
 
-export const route = defineRoute(requires("operator", "read"), null, {
+export const route = defineRoute(requires("operator", "read", { privateOutput: true }), null, {
   method: "get",
   path: "/apps/{id}/diagnostics/{name}",
   tags: ["apps"],

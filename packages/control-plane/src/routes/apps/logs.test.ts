@@ -6,6 +6,7 @@ import { apps, jobs } from "../../db/schema/index.ts";
 import { recordEvent } from "../../services/agent-events.ts";
 import { markAccepted, markOffered } from "../../services/agent-jobs.ts";
 import { type Harness, makeHarness } from "../../testing/harness.ts";
+import { readEvents } from "../../testing/sse.ts";
 
 let h: Harness;
 let op: string;
@@ -52,34 +53,6 @@ async function agentSends(jobId: string, event: object) {
     at: h.clock.now,
     event: event as never,
   });
-}
-
-/** Reads SSE events from a response until `done` says so. */
-async function readEvents(res: Response, done: (events: { event: string; data: string }[]) => boolean) {
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  const events: { event: string; data: string }[] = [];
-  while (!done(events)) {
-    const { value, done: end } = await reader.read();
-    if (end) break;
-    text += decoder.decode(value, { stream: true });
-    const blocks = text.split("\n\n");
-    text = blocks.pop() ?? "";
-    for (const block of blocks) {
-      const lines = block.split("\n");
-      const event = lines
-        .find((l) => l.startsWith("event:"))
-        ?.slice(7)
-        .trim();
-      const data = lines
-        .filter((l) => l.startsWith("data:"))
-        .map((l) => l.slice(l.startsWith("data: ") ? 6 : 5))
-        .join("\n");
-      if (event) events.push({ event, data });
-    }
-  }
-  return { events, reader };
 }
 
 describe("GET /apps/{id}/logs", () => {

@@ -24,7 +24,7 @@ const query = z.object({
 
 const linesSchema = z.object({ jobId: z.string(), lines: z.array(z.string()) }).meta({ id: "AppLogs" });
 
-export const route = defineRoute(requires("operator", "read"), null, {
+export const route = defineRoute(requires("operator", "read", { privateOutput: true }), null, {
   method: "get",
   path: "/apps/{id}/logs",
   tags: ["apps"],
@@ -35,7 +35,8 @@ export const route = defineRoute(requires("operator", "read"), null, {
     "answers `text/event-stream`: a `job` event (`{ jobId }`), then one `line` event per log line " +
     "(the tail first, then new lines as they are written), `notice` events from the agent (e.g. " +
     "lines dropped past 100 lines per second), and a final `end` (`{ status, error }`) if the " +
-    "stream stops by itself (after at most an hour, or when the app's containers go). Closing " +
+    "stream stops by itself (after at most an hour, or when the app's containers go), or an `error` " +
+    "event (the usual error shape) when the caller may no longer read it (signed out, disabled, demoted). Closing " +
     "the connection cancels the job: the log command is stopped in the guest.",
   request: { params: appIdParams, query },
   responses: {
@@ -64,7 +65,7 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   return streamSSE(c, async (stream) => {
     try {
       await stream.writeSSE({ event: "job", data: JSON.stringify({ jobId: job.id }) });
-      await followJob(deps, stream, job, 0, {
+      await followJob(c, stream, job, 0, {
         async onEvents(rows) {
           for (const row of rows)
             for (const item of logItemsOf(row)) await stream.writeSSE({ event: item.kind, data: item.text });

@@ -2,7 +2,8 @@ import { createHmac } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobs } from "../../db/schema/index.ts";
-import { recordEvent } from "../../services/agent-jobs.ts";
+import { recordEvent } from "../../services/agent-events.ts";
+import { markOffered } from "../../services/agent-jobs.ts";
 import { countDeliveries, REPLAY_WINDOW_MS } from "../../services/webhook-deliveries.ts";
 import { type Harness, makeHarness } from "../../testing/harness.ts";
 
@@ -41,6 +42,7 @@ async function jobOf(id: string) {
 }
 
 async function finish(jobId: string, event: object) {
+  await markOffered(h.deps, jobId);
   const job = await jobOf(jobId);
   await recordEvent(h.deps, job.nodeId, {
     v: 1,

@@ -5,6 +5,7 @@ import { constantTimeEqual, hmacHex } from "../../lib/crypto.ts";
 import { open } from "../../lib/secret-box.ts";
 import { appAction } from "../../services/app-ops.ts";
 import { getApp } from "../../services/apps.ts";
+import { serverOrigin } from "../../services/jobs.ts";
 import {
   acceptDelivery,
   DELIVERY_HEADERS,
@@ -93,7 +94,7 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   if (ref !== `refs/heads/${row.source.ref}`)
     return c.json({ ignored: `push to ${String(ref).slice(0, 200)}, tracking ${row.source.ref}` }, 200);
   try {
-    const updated = await appAction(deps, row, "redeploy", "webhook");
+    const updated = await appAction(deps, row, "redeploy", serverOrigin("webhook"));
     return c.json({ redeploy: true as const, jobId: updated.lastJobId }, 202);
   } catch (e) {
     // Nothing was queued (the app is busy, say): the Git host's redelivery should be taken.

@@ -73,7 +73,7 @@ describe("audit log", () => {
     expect(items.some((e) => e.action.includes("list") || (e.status === 200 && e.action === "auth.me"))).toBe(
       false,
     );
-  });
+  }, 30_000);
 
   it("filters by actor, action prefix, target and time, and pages by cursor", async () => {
     const admin = await h.user("admin");
@@ -107,4 +107,63 @@ describe("audit log", () => {
     const op = await h.user("operator");
     expect((await h.call("GET", "/api/v1/audit", { as: await h.token(op, ["write"]) })).status).toBe(403);
   });
+
+  it("writes one entry per burst of refusals, counting them, not one per request", async () => {
+    const admin = await h.user("admin");
+    const t = await h.token(admin, ["admin"]);
+    const flood = (ip: string, n: number) =>
+      Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          h.call("POST", "/api/v1/users", {
+            body: { email: `x${i}@example.com` },
+            headers: { "x-test-ip": ip, "user-agent": "flooder" },
+          }),
+        ),
+      );
+    const start = h.clock.now;
+    expect((await flood("198.51.100.1", 60)).every((r) => r.status === 401)).toBe(true);
+    await flood("198.51.100.2", 5);
+    h.clock.now += 11 * 60_000; // a new burst starts after ten minutes
+    await flood("198.51.100.1", 3);
+    const since = new Date(start).toISOString();
+    const rows = (await audit(t, `?action=users.create&since=${since}`)).items as (Entry & {
+      count: number;
+      lastAt: string;
+    })[];
+    const byIp = (ip: string) => rows.filter((e) => e.ip === ip).map((e) => e.count);
+    expect(byIp("198.51.100.1").sort((a, b) => a - b)).toEqual([3, 60]);
+    expect(byIp("198.51.100.2")).toEqual([5]);
+    const first = rows.find((e) => e.count === 60)!;
+    expect(first).toMatchObject({
+      actorType: "anonymous",
+      status: 401,
+      result: "failure",
+      userAgent: "flooder",
+    });
+    expect(Date.parse(first.lastAt)).toBeGreaterThanOrEqual(start);
+  });
+
+  it("keeps a burst of failed sign-ins for different emails in one entry with no single target", async () => {
+    const t = await h.token(await h.user("admin"), ["admin"]);
+    const start = new Date(h.clock.now).toISOString();
+    for (const email of ["a@example.com", "b@example.com", "c@example.com"])
+      await h.call("POST", "/api/v1/auth/login", {
+        body: { email, password: "a guess" },
+        headers: { "x-test-ip": "198.51.100.9" },
+      });
+    // Strangers' failures of any kind are bursts too: setup after setup is done answers 409.
+    for (let i = 0; i < 4; i++)
+      await h.call("POST", "/api/v1/setup", {
+        body: { token: "nope", email: "s@example.com", name: "S", password: "long enough password" },
+        headers: { "x-test-ip": "198.51.100.9" },
+      });
+    const logins = (await audit(t, `?action=auth.login&since=${start}`)).items as (Entry & {
+      count: number;
+    })[];
+    expect(logins.map((e) => [e.ip, e.count, e.target, e.status])).toEqual([["198.51.100.9", 3, null, 401]]);
+    const setups = (await audit(t, `?action=setup.complete&since=${start}`)).items as (Entry & {
+      count: number;
+    })[];
+    expect(setups.map((e) => [e.count, e.status])).toEqual([[4, 409]]);
+  }, 30_000);
 });

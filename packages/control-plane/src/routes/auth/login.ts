@@ -4,7 +4,7 @@ import type { AppEnv } from "../../env.ts";
 import { setSessionCookies } from "../../middleware/cookies.ts";
 import { login } from "../../services/auth.ts";
 import { toUser } from "../../services/users.ts";
-import { defineRoute, PUBLIC } from "../define.ts";
+import { defineRoute, err, PUBLIC } from "../define.ts";
 import { json, jsonBody } from "../json.ts";
 
 export const route = defineRoute(PUBLIC, "auth.login", {
@@ -13,7 +13,13 @@ export const route = defineRoute(PUBLIC, "auth.login", {
   tags: ["auth"],
   summary: "Sign in with email and password; sets the session cookie",
   request: { body: jsonBody(loginBodySchema) },
-  responses: { 200: json(meSchema, "Signed in") },
+  responses: {
+    200: json(meSchema, "Signed in"),
+    401: err("Wrong email or password (the same answer, in the same time, for unknown emails)"),
+    429: err(
+      "Too many failed attempts for this account or address, or too many password checks at once; see Retry-After",
+    ),
+  },
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {

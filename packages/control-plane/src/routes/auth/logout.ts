@@ -16,7 +16,9 @@ export const route = defineRoute(PUBLIC, "auth.logout", {
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const cookie = getCookie(c, SESSION_COOKIE);
-  if (cookie) await revokeSession(c.get("deps"), sha256Hex(cookie));
+  const ended = cookie ? await revokeSession(c.get("deps"), sha256Hex(cookie)) : false;
+  // Signing out without a session changes nothing: not worth an audit row (floods would add one each).
+  if (!ended) c.set("audit", null);
   clearSessionCookies(c);
   return c.body(null, 204);
 };

@@ -3,7 +3,7 @@ import { passwordChangeBodySchema } from "@pylon/shared";
 import type { AppEnv } from "../../env.ts";
 import { setSessionCookies } from "../../middleware/cookies.ts";
 import { changeOwnPassword } from "../../services/auth.ts";
-import { defineRoute, sessionOnly } from "../define.ts";
+import { defineRoute, err, sessionOnly } from "../define.ts";
 import { jsonBody } from "../json.ts";
 
 export const route = defineRoute(sessionOnly("viewer"), "auth.password", {
@@ -12,7 +12,10 @@ export const route = defineRoute(sessionOnly("viewer"), "auth.password", {
   tags: ["auth"],
   summary: "Change your password; ends all your sessions and starts a new one here",
   request: { body: jsonBody(passwordChangeBodySchema) },
-  responses: { 204: { description: "Changed" } },
+  responses: {
+    204: { description: "Changed" },
+    429: err("Too many wrong current passwords, or too many password checks at once; see Retry-After"),
+  },
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {

@@ -16,5 +16,5 @@ export const route = defineRoute(requires("operator", "deploy"), "jobs.cancel", 
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  return c.json(toJob(await cancelJob(c.get("deps"), c.req.valid("param").id)), 200);
+  return c.json(toJob(await cancelJob(c.get("deps"), c.req.valid("param").id), c.get("principal")), 200);
 };

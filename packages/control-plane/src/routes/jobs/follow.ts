@@ -1,7 +1,10 @@
+import type { Context } from "hono";
 import type { SSEStreamingApi } from "hono/streaming";
 import type { JobEventRow, JobRow } from "../../db/schema/index.ts";
-import type { AppDeps } from "../../deps.ts";
+import type { AppEnv } from "../../env.ts";
+import type { ApiError } from "../../errors.ts";
 import { getJob, isFinal, listJobEvents } from "../../services/jobs.ts";
+import { callerCheck } from "../live-caller.ts";
 
 const KEEPALIVE_MS = 15_000;
 const PAGE = 500;
@@ -15,27 +18,43 @@ export interface FollowHandlers {
   onEnd(job: JobRow): Promise<void>;
 }
 
+/** The last thing a stream sends when its caller may no longer have it: the usual error shape. */
+async function sendRefusal(c: Context<AppEnv>, stream: SSEStreamingApi, err: ApiError): Promise<void> {
+  const body = { error: { code: err.code, message: err.message, requestId: c.get("requestId") ?? "" } };
+  await stream.writeSSE({ event: "error", data: JSON.stringify(body) });
+}
+
 /**
  * Relays a job to an SSE stream until it ends or the reader goes: reads its new events, sleeps
  * until the change feed says the job changed (or a keepalive is due), and repeats. Works in
  * whichever process holds the agent, since everything comes from the database.
+ *
+ * The stream also ends, with an `error` event in the usual error shape, once its caller may no
+ * longer have it (routes/live-caller.ts): checked whenever sessions, tokens or users change
+ * (`auth.changed`: sign-out, revocation, disabling, deletion, demotion) and at every keepalive
+ * (expiry).
  */
 export async function followJob(
-  deps: Pick<AppDeps, "db" | "bus">,
+  c: Context<AppEnv>,
   stream: SSEStreamingApi,
   first: JobRow,
   after: number,
   on: FollowHandlers,
 ): Promise<void> {
+  const deps = c.get("deps");
+  const keepaliveMs = deps.streamKeepaliveMs ?? KEEPALIVE_MS;
+  const stillAllowed = callerCheck(c);
   let job = first;
   let wake: (() => void) | undefined;
   let gone = false;
-  // Set by any change to the job; checked before sleeping so a change between reading and
-  // sleeping is never missed.
+  // Set by any change to the job (or to who may see it); checked before sleeping so a change
+  // between reading and sleeping is never missed.
   let dirty = false;
+  let authDirty = false;
   const unsubscribe = deps.bus.subscribe((change) => {
-    if (change.jobId !== job.id) return;
-    dirty = true;
+    if (change.topic === "auth.changed") authDirty = true;
+    else if (change.jobId === job.id) dirty = true;
+    else return;
     wake?.();
   });
   stream.onAbort(() => {
@@ -56,8 +75,9 @@ export async function followJob(
       if (isFinal(job.status) && after >= job.lastSeq) return await on.onEnd(job);
       const woke =
         dirty ||
+        authDirty ||
         (await new Promise<boolean>((resolve) => {
-          const t = setTimeout(() => resolve(false), KEEPALIVE_MS);
+          const t = setTimeout(() => resolve(false), keepaliveMs);
           wake = () => {
             clearTimeout(t);
             resolve(true);
@@ -65,8 +85,13 @@ export async function followJob(
         }));
       wake = undefined;
       if (gone) return;
-      if (!woke) await stream.write(": keepalive\n\n");
       job = await getJob(deps, job.id);
+      if (authDirty || !woke) {
+        authDirty = false;
+        const refused = await stillAllowed(job);
+        if (refused) return await sendRefusal(c, stream, refused);
+      }
+      if (!woke) await stream.write(": keepalive\n\n");
     }
   } finally {
     unsubscribe();

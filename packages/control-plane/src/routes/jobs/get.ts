@@ -11,11 +11,11 @@ export const route = defineRoute(requires("viewer", "read"), null, {
   method: "get",
   path: "/jobs/{id}",
   tags: ["jobs"],
-  summary: "One job",
+  summary: "One job (its result and error withheld when its output is private to more access than yours)",
   request: { params: jobIdParams },
   responses: { 200: json(jobSchema, "The job"), 404: err("No such job") },
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
-  return c.json(toJob(await getJob(c.get("deps"), c.req.valid("param").id)), 200);
+  return c.json(toJob(await getJob(c.get("deps"), c.req.valid("param").id), c.get("principal")), 200);
 };

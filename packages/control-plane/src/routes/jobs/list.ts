@@ -16,5 +16,6 @@ export const route = defineRoute(requires("viewer", "read"), null, {
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const { rows, nextCursor } = await listJobs(c.get("deps"), c.req.valid("query"));
-  return c.json({ items: rows.map(toJob), nextCursor }, 200);
+  const reader = c.get("principal");
+  return c.json({ items: rows.map((row) => toJob(row, reader)), nextCursor }, 200);
 };

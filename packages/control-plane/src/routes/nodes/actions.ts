@@ -23,9 +23,9 @@ export const inventoryHandler: RouteHandler<typeof inventoryRoute, AppEnv> = asy
     nodeId: c.req.valid("param").id,
     kind: "node.inventory",
     params: {},
-    requestedBy: requester(c),
+    origin: requester(c),
   });
-  return c.json(toJob(job), 202);
+  return c.json(toJob(job, c.get("principal")), 202);
 };
 
 export const powerRoute = defineRoute(requires("operator", "deploy"), "guests.power", {
@@ -48,9 +48,9 @@ export const powerHandler: RouteHandler<typeof powerRoute, AppEnv> = async (c) =
     nodeId: id,
     kind: "guest.power",
     params: { vmid, type: body.type, action: body.action },
-    requestedBy: requester(c),
+    origin: requester(c),
   });
-  return c.json(toJob(job), 202);
+  return c.json(toJob(job, c.get("principal")), 202);
 };
 
 export const metricsRoute = defineRoute(requires("viewer", "read"), null, {

@@ -1,4 +1,5 @@
 import { OpenAPIHono, type RouteHandler, z } from "@hono/zod-openapi";
+import { DEFAULT_RETENTION } from "../../deps.ts";
 import type { AppEnv } from "../../env.ts";
 import { appsConfig } from "../../services/apps.ts";
 import { defineRoute, requires } from "../define.ts";
@@ -12,6 +13,21 @@ const settingsSchema = z
       domain: z.string().meta({ description: "Apps are served at <name>.<domain> unless given a domain" }),
       httpsPort: z.number().int().meta({ description: "The port Caddy serves apps on" }),
     }),
+    retention: z
+      .object({
+        auditDays: z
+          .number()
+          .int()
+          .meta({ description: "PYLON_AUDIT_RETENTION_DAYS: audit entries are kept this long" }),
+        jobDays: z.number().int().meta({
+          description: "PYLON_JOB_RETENTION_DAYS: finished jobs and their events are kept this long",
+        }),
+        keepDeploys: z.number().int().meta({
+          description:
+            "PYLON_JOB_KEEP_DEPLOYS: an app keeps at least its last this-many deploys (and its latest job) however old",
+        }),
+      })
+      .meta({ description: "Log views and diagnostics are kept a day, metrics a week" }),
   })
   .meta({ id: "Settings" });
 
@@ -25,7 +41,15 @@ export const route = defineRoute(requires("viewer", "read"), null, {
 
 export const handler: RouteHandler<typeof route, AppEnv> = (c) => {
   const deps = c.get("deps");
-  return c.json({ version: deps.version, publicUrl: deps.publicUrl ?? null, apps: appsConfig(deps) }, 200);
+  return c.json(
+    {
+      version: deps.version,
+      publicUrl: deps.publicUrl ?? null,
+      apps: appsConfig(deps),
+      retention: { ...DEFAULT_RETENTION, ...deps.retention },
+    },
+    200,
+  );
 };
 
 /** /settings: the server's configuration as users need to know it. */

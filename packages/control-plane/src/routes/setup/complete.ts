@@ -18,12 +18,13 @@ export const route = defineRoute(PUBLIC, "setup.complete", {
     201: json(meSchema, "Admin created and signed in"),
     403: err("Setup secret invalid or expired"),
     409: err("Setup already complete"),
+    429: err("Too many wrong setup links from this address, or too many password checks at once"),
   },
 });
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const deps = c.get("deps");
-  const user = await completeSetup(deps, c.req.valid("json"));
+  const user = await completeSetup(deps, c.req.valid("json"), deps.clientIp(c));
   c.set("audit", { action: "setup.complete", target: user.id });
   const session = await createSession(deps, user.id, {
     ip: deps.clientIp(c),

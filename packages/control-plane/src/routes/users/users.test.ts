@@ -1,4 +1,6 @@
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { users } from "../../db/schema/index.ts";
 import { type Harness, makeHarness } from "../../testing/harness.ts";
 
 let h: Harness;
@@ -74,4 +76,38 @@ describe("users", () => {
     }
     expect((await h.call("GET", "/api/v1/auth/me", { as: admin })).status).toBe(200);
   });
+
+  it("never leaves zero active admins when the last two demote, disable or delete each other at once", async () => {
+    const changes = [
+      ["PATCH", { role: "viewer" }],
+      ["PATCH", { disabled: true }],
+      ["DELETE", undefined],
+    ] as const;
+    for (const [m1, b1] of changes) {
+      for (const [m2, b2] of changes) {
+        const h2 = await makeHarness();
+        try {
+          const a = await h2.user("admin");
+          const b = await h2.user("admin");
+          const [ta, tb] = [await h2.token(a, ["admin"]), await h2.token(b, ["admin"])];
+          const [ra, rb] = await Promise.all([
+            h2.call(m1, `/api/v1/users/${b.id}`, { as: ta, body: b1 }),
+            h2.call(m2, `/api/v1/users/${a.id}`, { as: tb, body: b2 }),
+          ]);
+          const label = `${m1} ${JSON.stringify(b1)} / ${m2} ${JSON.stringify(b2)}`;
+          const ok = [ra, rb].filter((r) => r.status < 300);
+          expect(ok, label).toHaveLength(1);
+          // The other was refused: 409 (last admin), or 401/403 if its caller had already lost admin.
+          expect([409, 403, 401], label).toContain([ra, rb].find((r) => r.status >= 300)!.status);
+          const left = await h2.db
+            .select()
+            .from(users)
+            .where(and(eq(users.role, "admin"), eq(users.disabled, false)));
+          expect(left, label).toHaveLength(1);
+        } finally {
+          h2.close();
+        }
+      }
+    }
+  }, 120_000);
 });

@@ -22,6 +22,8 @@ const entry = (i: number, action = "users.create"): AuditEntry => ({
   requestId: `req_${i}`,
   ip: "127.0.0.1",
   userAgent: null,
+  count: 1,
+  lastAt: "2026-11-21T10:00:00.000Z",
 });
 
 it("pages with the cursor through Load more", async () => {
