@@ -183,6 +183,17 @@ it("shows the API's field errors next to their fields, on the step that has them
   expect(describedBy(input("Memory (MiB)"))).toContain("must fit the node's free memory (300 MiB free)");
 });
 
+it("says an http:// repository URL is wrong, without asking for a deploy key", async () => {
+  navigate("/apps/new?source=git", { replace: true });
+  api({ status: 202, body: app() });
+  render(() => <NewApp />);
+  type("Repository URL *", "http://git.example.com/acme/site.git");
+  next();
+  expect(describedBy(input("Repository URL *")).join(" ")).toContain("must be an https:// URL");
+  expect(describedBy(screen.getByLabelText("Deploy key")).join(" ")).not.toContain("required");
+  expect(screen.queryByText(/is required for an ssh repository URL/)).toBeNull();
+});
+
 it("deploys from a Git repository with a masked deploy key", async () => {
   navigate("/apps/new?source=git", { replace: true });
   const calls = api({ status: 202, body: app({ id: "app_git" }) });

@@ -168,6 +168,11 @@ const wholeIn = (raw: string, min: number, max: number, unit = ""): string | und
   return undefined;
 };
 
+/** An ssh:// or user@host:path repository URL (cloned with a deploy key). */
+export function isSshUrl(url: string): boolean {
+  return /^(ssh:\/\/|[A-Za-z0-9._-]+@)/.test(url.trim());
+}
+
 /** Problems on the source step, keyed by the API's field paths. */
 export function sourceProblems(d: Draft, entry: CatalogEntry | undefined): Problems {
   const out: Problems = {};
@@ -190,7 +195,8 @@ export function sourceProblems(d: Draft, entry: CatalogEntry | undefined): Probl
       const p = wholeIn(d.git.port, 1, 65535);
       if (p) out["source.port"] = p;
     }
-    if (url && !url.startsWith("https://") && !d.git.deployKey.trim())
+    // Only an ssh URL needs a key: an http:// URL is simply wrong, and says so above.
+    if (isSshUrl(url) && !d.git.deployKey.trim())
       out["source.deployKey"] = "is required for an ssh repository URL";
   }
   return out;
