@@ -25,7 +25,13 @@ export function toApp(
     resources: { cores: row.cores, memoryMb: row.memoryMb, diskGb: row.diskGb, storage: row.storage },
     source:
       s.type === "catalog"
-        ? { type: "catalog", catalogId: s.catalogId, version: s.version, parameters: s.parameters }
+        ? {
+            type: "catalog",
+            catalogId: s.catalogId,
+            name: s.name ?? s.catalogId,
+            version: s.version,
+            parameters: s.parameters,
+          }
         : {
             type: "git",
             url: s.url,

@@ -118,7 +118,7 @@ export async function createApp(
       else parameters[k] = v;
     }
     secrets.catalogSecrets = generateSecrets(entry);
-    source = { type: "catalog", catalogId: entry.id, version: entry.version, parameters };
+    source = { type: "catalog", catalogId: entry.id, name: entry.name, version: entry.version, parameters };
     minimum = {
       cores: entry.minResources.cores,
       memoryMb: entry.minResources.memoryMiB,

@@ -167,6 +167,7 @@ export const appSchema = z
       z.object({
         type: z.literal("catalog"),
         catalogId: z.string(),
+        name: z.string().meta({ description: "The catalog entry's display name, e.g. Uptime Kuma" }),
         version: z.string(),
         parameters: z.record(z.string(), z.unknown()),
       }),

@@ -7,6 +7,8 @@ export type AppSource =
   | {
       type: "catalog";
       catalogId: string;
+      /** The entry's display name when deployed (rows from before it have none). */
+      name?: string;
       version: string;
       parameters: Record<string, string | number | boolean>;
     }

@@ -41,12 +41,12 @@ export function AppSummary(props: { app: App; node: Node | null }) {
           GiB disk on {a().resources.storage}
         </dd>
         <dt>Source</dt>
-        <dd>
+        <dd data-testid="source">
           {(() => {
             const s = a().source;
             return s.type === "catalog" ? (
               <>
-                Catalog: {s.catalogId} {s.version}
+                Catalog: {s.name} {s.version}
               </>
             ) : (
               <>

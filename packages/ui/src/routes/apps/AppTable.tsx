@@ -30,7 +30,7 @@ export function AppTable(props: { apps: App[]; nodes: Node[] }) {
                     <strong>{a.name}</strong>
                   </Link>
                   <div class="muted small">
-                    {a.source.type === "catalog" ? `${a.source.catalogId} ${a.source.version}` : "from Git"}
+                    {a.source.type === "catalog" ? `${a.source.name} ${a.source.version}` : "from Git"}
                   </div>
                 </td>
                 <td data-label="Status">
