@@ -3,17 +3,15 @@ import { Show } from "solid-js";
 import { EnvEditor } from "./EnvEditor.tsx";
 import { WebhookCard } from "./WebhookCard.tsx";
 
-/** Operators: the app's environment, and its push-to-deploy webhook (Git apps). */
+/**
+ * Operators: the app's environment, and for Git apps their push-to-deploy webhook (catalog apps
+ * ignore pushes, so they get no webhook panel at all).
+ */
 export function AppSettings(props: { app: App; onChanged: (a: App) => void }) {
   return (
     <>
       <EnvEditor app={props.app} onChanged={props.onChanged} />
-      <Show
-        when={props.app.source.type === "git"}
-        fallback={
-          <WebhookCard app={props.app} note="Catalog apps ignore pushes; the webhook redeploys Git apps." />
-        }
-      >
+      <Show when={props.app.source.type === "git"}>
         <WebhookCard app={props.app} />
       </Show>
     </>
