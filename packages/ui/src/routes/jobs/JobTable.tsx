@@ -34,8 +34,10 @@ export function JobTable(props: { jobs: Job[]; nodes: Node[]; showNode?: boolean
               {(j) => (
                 <tr data-job={j.id}>
                   <td data-label="Job">
-                    <Link href={`/jobs/${j.id}`}>{describeJob(j)}</Link>
-                    <Show when={j.error}>{(e) => <div class="field-error small">{e()}</div>}</Show>
+                    <div>
+                      <Link href={`/jobs/${j.id}`}>{describeJob(j)}</Link>
+                      <Show when={j.error}>{(e) => <div class="field-error small">{e()}</div>}</Show>
+                    </div>
                   </td>
                   <Show when={props.showNode !== false}>
                     <td data-label="Node">

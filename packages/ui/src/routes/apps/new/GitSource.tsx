@@ -4,10 +4,11 @@ import { SelectField } from "../../../components/SelectField.tsx";
 import { type BuildMode, nameFromRepo } from "./draft.ts";
 import type { StepProps } from "./step-props.ts";
 
+// Short labels: the select shares a row with three fields and must not cut its text off.
 const BUILD_MODES: { value: BuildMode; label: string }[] = [
-  { value: "auto", label: "Detect (compose file, else Dockerfile)" },
+  { value: "auto", label: "Detect" },
   { value: "dockerfile", label: "Dockerfile" },
-  { value: "compose", label: "docker compose file" },
+  { value: "compose", label: "Compose file" },
 ];
 
 /** A Git repository to build: URL, ref, subdirectory, build mode, port and deploy key. */
@@ -52,6 +53,7 @@ export function GitSource(props: StepProps) {
           value={g().buildMode}
           onValue={(v) => props.setDraft("git", "buildMode", v as BuildMode)}
           options={BUILD_MODES}
+          hint="Detect: the compose file if there is one, else the Dockerfile."
           error={props.error("source.buildMode")}
         />
         <Field
