@@ -27,7 +27,7 @@ export function JobProgress(props: {
             : props.status === "running"
               ? "running"
               : "waiting for the agent"}
-          <Show when={props.progress?.message}>{(m) => ` · ${m()}`}</Show>
+          <Show when={props.progress?.message}>{(m) => <> · {m()}</>}</Show>
         </span>
       </div>
     </Show>
