@@ -226,12 +226,13 @@ export class JobRunner {
           percent: Math.min(100, Math.max(0, percent)),
           message: message?.slice(0, 2000),
         }),
-      step: (step, status, message) =>
+      step: (step, status, message, facts) =>
         this.#emit(jobId, {
           kind: "step",
           step: step.slice(0, 100),
           status,
           message: message?.slice(0, 2000),
+          ...(facts ? { facts } : {}),
         }),
       checkpoint: (name, data) => this.#d.journal.checkpoint(jobId, name, data),
     };

@@ -6,7 +6,7 @@ import { prepared } from "../db/prepared.ts";
 import { type JobRow, jobEvents, jobs, nodes } from "../db/schema/index.ts";
 import type { AppDeps } from "../deps.ts";
 import { open } from "../lib/secret-box.ts";
-import { applyAppJobResult } from "./app-results.ts";
+import { applyAppJobResult, applyStepFacts } from "./app-results.ts";
 import { isFinal } from "./jobs.ts";
 
 type Deps = Pick<AppDeps, "db" | "now" | "bus">;
@@ -182,6 +182,8 @@ export async function recordEvent(deps: Deps, nodeId: string, frame: EventFrame)
         .where(eq(nodes.id, nodeId));
     }
   }
+  if (ev.kind === "step" && ev.facts && job.kind === "app.deploy" && !isFinal(job.status))
+    await applyStepFacts(deps, job.id, ev.facts);
   if (final) {
     const [row] = await deps.db.select().from(jobs).where(eq(jobs.id, job.id));
     if (row) await applyAppJobResult(deps, row);

@@ -53,7 +53,8 @@ export function AppActions(props: { app: App; onChanged: (a: App) => void }) {
         <Act name="stop" label="Stop" show={hasGuest() && status() === "running"} />
         <Act name="restart" label="Restart" show={hasGuest() && status() === "running"} />
         <Act name="redeploy" label="Redeploy" show={status() !== "deleting"} />
-        <Button onClick={() => setDialog("clone")} disabled={status() === "deleting"}>
+        {/* The API clones only a guest that exists and is not busy. */}
+        <Button onClick={() => setDialog("clone")} disabled={busy() || !hasGuest()}>
           Clone
         </Button>
         <Button onClick={() => setDialog("resize")} disabled={busy() || !hasGuest()}>

@@ -96,7 +96,7 @@ it("gives an operator the actions and tabs, and follows the deploy job live to i
   expect(await screen.findByText("pulling nginx:1.27.3-alpine")).toBeTruthy();
   const failing = document.querySelector(".step-failing");
   expect(failing?.getAttribute("data-step")).toBe("health");
-  expect(failing?.textContent).toContain("health check timed out");
+  expect(screen.getByRole("alert").textContent).toContain("health check timed out");
   expect(screen.getByRole("heading", { name: /Last job: App deploy: web/ })).toBeTruthy();
 
   // Stop: the answer names a new job, which the page then follows.

@@ -50,7 +50,13 @@ export function AppPage(props: { params: Record<string, string> }) {
           keyed
           fallback={<p class="card empty">No job has run for this app yet.</p>}
         >
-          {(jobId) => <LiveJob jobId={jobId} onEnd={() => void refetch()} />}
+          {(jobId) => (
+            <LiveJob
+              jobId={jobId}
+              onEnd={() => void refetch()}
+              shownError={a().status === "failed" ? a().lastError : null}
+            />
+          )}
         </Show>
       ),
     },

@@ -8,6 +8,7 @@ import { AppLink } from "./AppLink.tsx";
 /** The app's facts: URL, node and guest, resources, source and last deploy. */
 export function AppSummary(props: { app: App; node: Node | null }) {
   const a = () => props.app;
+  const noGuest = () => (a().status === "deploying" ? "not created yet" : "none");
   return (
     <section class="card" aria-label="App details">
       <Show when={a().status === "failed" && a().lastError}>
@@ -30,10 +31,13 @@ export function AppSummary(props: { app: App; node: Node | null }) {
         <dt>Guest</dt>
         <dd data-testid="guest">
           {a().guest.type === "lxc" ? "LXC container" : "Virtual machine"}
-          <Show when={a().guest.vmid} fallback={<span class="muted"> (not created yet)</span>}>
-            {(v) => ` ${v()}`}
+          <Show when={a().guest.vmid} fallback={<span class="muted"> ({noGuest()})</span>}>
+            {(v) => <> {v()}</>}
           </Show>
           <Show when={a().guest.address}>{(ip) => <span class="muted"> at {ip()}</span>}</Show>
+          <Show when={a().guest.vmid && a().status === "deploying"}>
+            <span class="muted"> (being set up)</span>
+          </Show>
         </dd>
         <dt>Resources</dt>
         <dd data-testid="resources">
