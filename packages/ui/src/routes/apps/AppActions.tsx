@@ -5,6 +5,8 @@ import { type AppActionName, runAppAction } from "../../api/actions.ts";
 import { isBusy } from "../../api/app-values.ts";
 import { Button } from "../../components/Button.tsx";
 import { ErrorMessage } from "../../components/ErrorMessage.tsx";
+import { flash } from "../../lib/flash.ts";
+import { navigate } from "../../router/router.tsx";
 import { CloneDialog } from "./CloneDialog.tsx";
 import { DeleteAppDialog } from "./DeleteAppDialog.tsx";
 import { ResizeDialog } from "./ResizeDialog.tsx";
@@ -83,8 +85,10 @@ export function AppActions(props: { app: App; onChanged: (a: App) => void }) {
           app={props.app}
           onClose={() => setDialog(null)}
           onDone={(a) => {
+            // The page of an app being deleted has nothing left to show: the list says how it goes.
             setDialog(null);
-            props.onChanged(a);
+            flash({ path: "/apps", kind: "deleting", appId: a.id, appName: a.name });
+            navigate("/apps");
           }}
         />
       </Show>
