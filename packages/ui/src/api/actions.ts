@@ -30,7 +30,12 @@ export const createToken = (body: { name: string; scopes: Scope[]; expiresInDays
 export const revokeToken = (id: string) =>
   request<void>("DELETE", `/api/v1/tokens/${encodeURIComponent(id)}`);
 
-export type Enrollment = { token: string; expiresAt: string; installCommand: string };
+export type Enrollment = {
+  token: string;
+  expiresAt: string;
+  installCommand: string;
+  warning?: string | null;
+};
 export type GuestType = "lxc" | "qemu";
 export type PowerAction = "start" | "stop" | "shutdown" | "reboot";
 

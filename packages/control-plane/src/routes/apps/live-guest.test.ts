@@ -96,7 +96,10 @@ it("shows the guest id and address as the deploy learns them, and forgets them w
     body: { action: "redeploy" },
   });
   expect(retry.status).toBe(202);
-  const [again] = await h.db.select().from(jobs).where(eq(jobs.id, (await retry.json()).lastJobId));
+  const [again] = await h.db
+    .select()
+    .from(jobs)
+    .where(eq(jobs.id, (await retry.json()).lastJobId));
   expect(again?.params).toMatchObject({ mode: "create" });
 });
 
