@@ -2,6 +2,8 @@ import { z } from "zod";
 import { eventFrame, GUEST_TYPES, JOB_KINDS, JOB_STATUSES, POWER_ACTIONS } from "../protocol/index.ts";
 import { idSchema, pageOf, pageQuerySchema, timestampSchema } from "./common.ts";
 
+export { VIEW_JOB_KINDS } from "../values.ts";
+
 export const jobSchema = z
   .object({
     id: idSchema,
@@ -32,6 +34,10 @@ export const jobQuerySchema = pageQuerySchema.extend({
   status: z.enum(JOB_STATUSES).optional(),
   kind: z.enum(JOB_KINDS).optional(),
   app: idSchema.optional().meta({ description: "Only the jobs of this app" }),
+  views: z.enum(["true", "false"]).default("false").meta({
+    description:
+      "Include log views and diagnostics (app.logs, app.diagnostics jobs; hidden by default, kept a day). Asking for one of those kinds includes them too",
+  }),
 });
 export const jobPageSchema = pageOf(jobSchema).meta({ id: "JobPage" });
 

@@ -165,8 +165,11 @@ export const appLogsParamsSchema = z
 /** What a finished app.logs job returns. */
 export const appLogsResultSchema = z.object({
   lines: z.array(z.string()),
-  /** Why a followed stream ended by itself: the command exited or the time limit was reached. */
-  ended: z.enum(["exited", "time_limit"]).optional(),
+  /**
+   * Why a followed stream ended: the command exited, the time limit was reached, or the reader
+   * closed it (not a failure: the job succeeds; agents before `closed` end such a job cancelled).
+   */
+  ended: z.enum(["exited", "time_limit", "closed"]).optional(),
   /** Lines dropped because the app wrote faster than the rate limit (follow only). */
   dropped: z.number().int().min(0).optional(),
 });

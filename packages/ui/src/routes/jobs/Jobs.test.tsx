@@ -59,3 +59,17 @@ it("tells a fresh install that no jobs exist yet, and a filtered view that none 
   fireEvent.click(screen.getByRole("button", { name: "Apply filters" }));
   await screen.findByText("No jobs match these filters.");
 });
+
+it("asks for log views and diagnostics only when the user wants them", async () => {
+  const calls = mockApi({
+    "GET /api/v1/nodes": { body: { items: [node()] } },
+    "GET /api/v1/jobs": { body: { items: [], nextCursor: null } },
+  });
+  render(() => <Jobs />);
+  await screen.findByText(/^No jobs yet\./);
+  const asked = () => calls.filter((c) => c.url.pathname === "/api/v1/jobs").at(-1)?.url.searchParams;
+  expect(asked()?.get("views")).toBeNull();
+  fireEvent.click(screen.getByLabelText("Show log views and diagnostics"));
+  fireEvent.click(screen.getByRole("button", { name: "Apply filters" }));
+  await waitFor(() => expect(asked()?.get("views")).toBe("true"));
+});
