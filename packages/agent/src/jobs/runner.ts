@@ -35,6 +35,8 @@ export interface RunnerDeps {
   send: SendFrame;
   /** Local cap on concurrent jobs; welcome.maxConcurrentJobs may lower it. */
   maxConcurrentJobs: number;
+  /** Told when a job's result is recorded (e.g. to report the node's guests at once). */
+  onFinished?: (kind: string) => void;
 }
 
 /**
@@ -266,6 +268,7 @@ export class JobRunner {
     try {
       await this.#emit(jobId, result);
       log.info("job finished", { status: result.status });
+      this.#d.onFinished?.(entry.kind);
     } catch (err) {
       log.error("could not record a job result", { err: errorMessage(err) });
     }

@@ -9,6 +9,7 @@ import { newId } from "../lib/ids.ts";
 import { beatInstance } from "../services/instances.ts";
 import { AgentSession } from "./agent-session.ts";
 import type { Change } from "./change-bus.ts";
+import { GuestListWriter } from "./guest-list.ts";
 import type { AgentHub } from "./hub.ts";
 
 export interface HubOptions {
@@ -71,6 +72,7 @@ export class MemoryHub implements AgentHub, HubContext {
     { m: NodeMetrics; at: number; guests: GuestMetrics[] | undefined }
   >();
   private readonly metricsWritten = new Map<string, number>();
+  private readonly guestLists = new GuestListWriter();
   private lastRetention = 0;
   private sweeping = false;
 
@@ -219,6 +221,9 @@ export class MemoryHub implements AgentHub, HubContext {
     const now = this.deps.now();
     const writes: InStatement[] = [];
     for (const [nodeId, { m, at, guests }] of this.pendingMetrics) {
+      // A changed guest list is written at once, not with the once-a-minute figures.
+      const guestList = this.guestLists.statement(nodeId, guests);
+      if (guestList) writes.push(guestList);
       if (now - (this.metricsWritten.get(nodeId) ?? 0) < METRICS_WRITE_MS) continue;
       this.pendingMetrics.delete(nodeId);
       this.metricsWritten.set(nodeId, now);
@@ -253,7 +258,9 @@ export class MemoryHub implements AgentHub, HubContext {
     try {
       for (let i = 0; i < writes.length; i += 2000)
         await this.deps.db.$client.batch(writes.slice(i, i + 2000), "write");
+      this.guestLists.committed();
     } catch (err) {
+      this.guestLists.failed();
       this.deps.logger.warn("metrics flush failed", { error: String(err) });
     }
   }
