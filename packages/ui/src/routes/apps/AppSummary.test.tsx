@@ -19,3 +19,11 @@ it("names a catalog app's source by the catalog's name for it, as the catalog an
   render(() => <AppSummary app={a} node={node()} />);
   expect(screen.getByTestId("source").textContent).toBe("Catalog: Uptime Kuma 1.23.16");
 });
+
+it("says on a simulated node's app that it answers with a placeholder, and nothing of the kind elsewhere", () => {
+  render(() => <AppSummary app={app()} node={node({ simulated: true })} />);
+  expect(screen.getByRole("note").textContent).toMatch(/^Simulated node: apps answer with a placeholder\./);
+  cleanup();
+  render(() => <AppSummary app={app()} node={node({ simulated: false })} />);
+  expect(screen.queryByRole("note")).toBeNull();
+});

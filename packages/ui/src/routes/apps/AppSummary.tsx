@@ -19,6 +19,15 @@ export function AppSummary(props: { app: App; node: Node | null }) {
           </p>
         </div>
       </Show>
+      <Show when={props.node?.simulated}>
+        <div class="alert alert-info" role="note">
+          <p>
+            <strong>Simulated node: apps answer with a placeholder.</strong> The Proxmox simulator stands in
+            for the guest and for Docker: a catalog app's containers are a small placeholder web server, not
+            the app's image; a Git app runs its own start command where the simulator can.
+          </p>
+        </div>
+      </Show>
       <dl class="facts">
         <dt>URL</dt>
         <dd>
