@@ -57,6 +57,13 @@ export async function applyAppJobResult(deps: Deps, job: JobRow): Promise<void> 
           address: result.data.address,
           commit: result.data.commit,
         });
+        // The Git host's key this deploy trusted is the one later deploys require.
+        const seen = result.data.hostKey;
+        if (seen && app.source.type === "git") {
+          const had = app.source.hostKey;
+          if (!had || (had.fingerprint === seen.fingerprint && had.keyType === null))
+            set.source = { ...app.source, hostKey: { ...seen, pinned: had?.pinned ?? false } };
+        }
       } else if (result.success && result.data.rolledBack) {
         // A redeploy that failed its health check and went back to the snapshot: still running.
         Object.assign(set, {

@@ -39,6 +39,7 @@ export function toApp(
             subdirectory: s.subdirectory,
             buildMode: s.buildMode,
             hasDeployKey: row.secretNames.includes("__deploy_key"),
+            hostKey: s.hostKey ?? null,
           },
     domain: row.domain,
     env: row.env,

@@ -130,6 +130,8 @@ export async function createApp(
     if (g.deployKey) secrets.deployKey = g.deployKey;
     if (!g.url.startsWith("https://") && !g.deployKey)
       throw invalid("source.deployKey", "is required for an ssh repository URL");
+    if (g.hostKey && g.url.startsWith("https://"))
+      throw invalid("source.hostKey", "is for an ssh repository URL (https is checked by its certificate)");
     source = {
       type: "git",
       url: g.url,
@@ -137,6 +139,7 @@ export async function createApp(
       subdirectory: g.subdirectory ?? null,
       buildMode: g.buildMode,
       port: g.port ?? null,
+      ...(g.hostKey ? { hostKey: { fingerprint: g.hostKey, keyType: null, pinned: true } } : {}),
     };
     portNames = ["http"];
   }

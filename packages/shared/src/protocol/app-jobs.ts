@@ -24,6 +24,8 @@ export const deploySourceSchema = z.discriminatedUnion("type", [
     buildMode: z.enum(["auto", "dockerfile", "compose"]),
     /** The port the app listens on inside its container, when known (else detected). */
     containerPort: z.number().int().min(1).max(65_535).optional(),
+    /** ssh URLs: the SHA256 fingerprint the Git host's key must have (else trusted on first use). */
+    hostKey: z.string().max(100).optional(),
   }),
 ]);
 export type DeploySource = z.infer<typeof deploySourceSchema>;
@@ -97,6 +99,8 @@ export const appDeployResultSchema = z.object({
   commit: z.string().nullable(),
   snapshot: z.string().nullable(),
   rolledBack: z.boolean().optional(),
+  /** ssh Git sources: the host key the clone trusted (pinned, or seen on first use). */
+  hostKey: z.object({ fingerprint: z.string().max(100), keyType: z.string().max(100) }).optional(),
 });
 export type AppDeployResult = z.infer<typeof appDeployResultSchema>;
 

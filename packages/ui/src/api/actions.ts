@@ -90,7 +90,14 @@ export const cloneApp = (id: string, name: string) =>
     "app" in r ? r.app : r,
   );
 
-export type AppPatch = { cores?: number; memoryMb?: number; diskGb?: number; env?: Record<string, string> };
+export type AppPatch = {
+  cores?: number;
+  memoryMb?: number;
+  diskGb?: number;
+  env?: Record<string, string>;
+  /** Pins the Git host's SSH key fingerprint (ssh URLs). */
+  hostKey?: string;
+};
 
 export const updateApp = (id: string, patch: AppPatch) => request<App>("PATCH", appPath(id), { body: patch });
 

@@ -216,6 +216,7 @@ export const appDeploy: JobHandler<"app.deploy"> = {
       await run.close();
     }
     return {
+      ...(state.gitHostKey ? { hostKey: state.gitHostKey } : {}),
       vmid: vmidOf(run),
       address: state.address ?? "",
       commit: state.commit,

@@ -19,6 +19,8 @@ export type AppSource =
       subdirectory: string | null;
       buildMode: "auto" | "dockerfile" | "compose";
       port: number | null;
+      /** ssh URLs: the Git host's key deploys require, pinned by the user or seen on first use. */
+      hostKey?: { fingerprint: string; keyType: string | null; pinned: boolean };
     };
 
 /** Deployed apps. `secretsBox` is AES-GCM ciphertext (lib/secret-box.ts) of the app's secrets. */

@@ -27,3 +27,26 @@ it("says on a simulated node's app that it answers with a placeholder, and nothi
   render(() => <AppSummary app={app()} node={node({ simulated: false })} />);
   expect(screen.queryByRole("note")).toBeNull();
 });
+
+it("shows an ssh Git app's host key, and whether it was pinned or trusted on first use", () => {
+  const fp = "SHA256:+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU";
+  const git = (pinned: boolean) =>
+    app({
+      source: {
+        type: "git",
+        url: "git@github.com:acme/site.git",
+        ref: "main",
+        subdirectory: null,
+        buildMode: "auto",
+        hasDeployKey: true,
+        hostKey: { fingerprint: fp, keyType: "ssh-ed25519", pinned },
+      },
+    });
+  render(() => <AppSummary app={git(false)} node={node()} />);
+  expect(screen.getByTestId("git-host-key").textContent).toBe(
+    `${fp} ssh-ed25519, trusted on first use (pin it in Settings)`,
+  );
+  cleanup();
+  render(() => <AppSummary app={git(true)} node={node()} />);
+  expect(screen.getByTestId("git-host-key").textContent).toBe(`${fp} ssh-ed25519, pinned`);
+});

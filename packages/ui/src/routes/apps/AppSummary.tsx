@@ -9,6 +9,10 @@ import { AppLink } from "./AppLink.tsx";
 export function AppSummary(props: { app: App; node: Node | null }) {
   const a = () => props.app;
   const noGuest = () => (a().status === "deploying" ? "not created yet" : "none");
+  const gitHostKey = () => {
+    const s = a().source;
+    return s.type === "git" ? s.hostKey : null;
+  };
   return (
     <section class="card" aria-label="App details">
       <Show when={a().status === "failed" && a().lastError}>
@@ -69,6 +73,20 @@ export function AppSummary(props: { app: App; node: Node | null }) {
             );
           })()}
         </dd>
+        <Show when={gitHostKey()}>
+          {(k) => (
+            <>
+              <dt>Git host key</dt>
+              <dd data-testid="git-host-key">
+                <code>{k().fingerprint}</code>
+                <span class="muted">
+                  {k().keyType ? ` ${k().keyType}` : ""}
+                  {k().pinned ? ", pinned" : ", trusted on first use (pin it in Settings)"}
+                </span>
+              </dd>
+            </>
+          )}
+        </Show>
         <dt>Commit</dt>
         <dd>
           <Show when={a().commit} fallback={<span class="muted">—</span>}>

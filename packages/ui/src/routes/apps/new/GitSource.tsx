@@ -1,7 +1,8 @@
+import { Show } from "solid-js";
 import { Field } from "../../../components/Field.tsx";
 import { SecretField } from "../../../components/SecretField.tsx";
 import { SelectField } from "../../../components/SelectField.tsx";
-import { type BuildMode, nameFromRepo } from "./draft.ts";
+import { type BuildMode, isSshUrl, nameFromRepo } from "./draft.ts";
 import type { StepProps } from "./step-props.ts";
 
 // Short labels: the select shares a row with three fields and must not cut its text off.
@@ -75,6 +76,19 @@ export function GitSource(props: StepProps) {
         onValue={(v) => props.setDraft("git", "deployKey", v)}
         error={props.error("source.deployKey")}
       />
+      <Show when={isSshUrl(g().url)}>
+        <Field
+          label="SSH host key fingerprint"
+          name="hostKey"
+          placeholder="SHA256:…"
+          autocomplete="off"
+          spellcheck={false}
+          hint="Optional: the Git host's key as it publishes it (ssh-keygen -lf prints it). Without it, the key seen on the first deploy is trusted, shown on the app and required from then on."
+          value={g().hostKey}
+          onValue={(v) => props.setDraft("git", "hostKey", v)}
+          error={props.error("source.hostKey")}
+        />
+      </Show>
     </>
   );
 }
