@@ -40,7 +40,7 @@ describe("the Git host's key, without a host", () => {
     expect(first.knownHostsLine).toMatch(/^github\.com ssh-ed25519 AAAA\S+\n$/);
     const pinned = chooseHostKey(target, offered, rsa);
     expect(pinned).toMatchObject({ firstUse: false, hostKeyAlgorithms: "rsa-sha2-512,rsa-sha2-256" });
-    expect(() => chooseHostKey({ host: "h", port: 2222 }, offered, "SHA256:" + "A".repeat(43))).toThrow(
+    expect(() => chooseHostKey({ host: "h", port: 2222 }, offered, `SHA256:${"A".repeat(43)}`)).toThrow(
       /SSH host key of \[h\]:2222 is not the pinned SHA256:A+: it offers .*ssh-ed25519/,
     );
   });
