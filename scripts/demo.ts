@@ -1,6 +1,7 @@
 // `pnpm demo`: Pylon with a simulated Proxmox VE node, for trying everything without a host.
-// Starts the Proxmox simulator, the control plane (its own database under ./data/demo, reset on
-// every run) and an agent enrolled with it, then prints where to sign in. Ctrl-C stops all three.
+// Starts the Proxmox simulator, the control plane (its own database under ./data/demo, or
+// PYLON_DEMO_DIR, reset on every run) and an agent enrolled with it, then prints where to sign
+// in. Ctrl-C stops all three.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -11,10 +12,12 @@ import { caddyInstalled, startCaddy, type TestCaddy } from "../packages/agent/sr
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "..");
-const dataDir = resolve(root, "data/demo");
+const dataDir = resolve(root, process.env.PYLON_DEMO_DIR ?? "data/demo");
 const port = Number(process.env.PYLON_PORT ?? 8787);
 const base = `http://127.0.0.1:${port}`;
 const email = "demo@pylon.local";
+/** Where the logs are, as the user would type it. */
+const logsDir = dataDir.startsWith(`${root}/`) ? dataDir.slice(root.length + 1) : dataDir;
 const password = `demo-${randomBytes(6).toString("hex")}`;
 
 function spawnLogged(args: string[], env: NodeJS.ProcessEnv, log: string): ChildProcess {
@@ -81,7 +84,7 @@ async function main() {
         .join("; ");
     else await new Promise((r) => setTimeout(r, 100));
   }
-  if (!cookie) throw new Error("the control plane did not come up; see data/demo/control-plane.log");
+  if (!cookie) throw new Error(`the control plane did not come up; see ${logsDir}/control-plane.log`);
   const csrf = /pylon_csrf=([^;]+)/.exec(cookie)?.[1] ?? "";
   const created = (await (
     await api("/api/v1/nodes", {
@@ -149,8 +152,11 @@ async function main() {
       ? `deployed apps are served at https://<name>.localhost:${caddy.httpsPort} (Caddy's own CA: accept the warning)`
       : "install Debian's caddy (apt install caddy) to have deployed apps routed by name"
   }
+         they answer with a placeholder: the simulator stands in for Docker, so a catalog app's
+         containers are a small placeholder web server, not the app's image (nothing is pulled);
+         a Git app runs its own start command where the simulator can.
 
-  Logs: data/demo/control-plane.log, data/demo/agent.log. Data is reset on every run.
+  Logs: ${logsDir}/control-plane.log, ${logsDir}/agent.log. Data is reset on every run.
   Press Ctrl-C to stop.
 `);
 }

@@ -56,17 +56,26 @@ describe.skipIf(!caddyInstalled())("app logs and secrets through the whole stack
     expect(stack.agent.output()).not.toContain(SECRET);
   });
 
-  it("answers the last lines as JSON", async () => {
+  it("answers the last lines as JSON, each with the time it was written", async () => {
+    const before = Date.now();
     await stack.fetchApp(app.domain, "/seen-before");
-    const res = await stack.api.call("GET", `/api/v1/apps/${app.id}/logs?tail=3`);
+    // Read later than written: the line's time is when the app wrote it.
+    await new Promise((r) => setTimeout(r, 1500));
+    const res = await stack.api.call("POST", `/api/v1/apps/${app.id}/logs`, { tail: 3 });
     expect(res.status).toBe(200);
-    expect(res.json.lines.some((l: string) => l.endsWith("GET /seen-before"))).toBe(true);
+    const line = res.json.lines.find((l: { text: string }) => l.text.endsWith("GET /seen-before"));
+    expect(line, JSON.stringify(res.json.lines)).toBeDefined();
+    expect(line.text).toMatch(/^follow-me-\S+ +\| \S+ GET \/seen-before$/);
+    expect(Date.parse(line.at)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(line.at)).toBeLessThan(before + 1000);
   });
 
   it("follows new lines live and stops the log command when the reader disconnects", async () => {
     const ac = new AbortController();
-    const res = await fetch(`${stack.server.url}/api/v1/apps/${app.id}/logs?follow=true&tail=2`, {
-      headers: { authorization: `Bearer ${stack.api.bearer}` },
+    const res = await fetch(`${stack.server.url}/api/v1/apps/${app.id}/logs`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${stack.api.bearer}`, "content-type": "application/json" },
+      body: JSON.stringify({ follow: true, tail: 2 }),
       signal: ac.signal,
     });
     expect(res.status).toBe(200);
@@ -86,16 +95,30 @@ describe.skipIf(!caddyInstalled())("app logs and secrets through the whole stack
     await readUntil(/event: job\ndata: \{"jobId":"(job_[^"]+)"\}/);
     const jobId = /"jobId":"(job_[^"]+)"/.exec(text)?.[1] ?? "";
     await readUntil(/GET \/seen-before/);
+    const opened = Date.now();
     await until(async () => followers().length > 0, 10_000, "a follower process");
 
     const marker = `/live-${Date.now()}`;
     await stack.fetchApp(app.domain, marker);
-    await readUntil(new RegExp(`event: line\\ndata: follow-me-\\S+ +\\| \\S+ GET ${marker}\\n`));
+    await readUntil(new RegExp(`event: line\\ndata: \\{[^\\n]*GET ${marker}"\\}\\n`));
+    const lines = [...text.matchAll(/event: line\ndata: (\{.*\})\n/g)].map(
+      (m) => JSON.parse(m[1] ?? "{}") as { at: string; text: string },
+    );
+    // The tail's lines keep the time they were written: before the stream opened.
+    const old = lines.find((l) => l.text.endsWith("GET /seen-before"));
+    expect(Date.parse(old?.at ?? "")).toBeLessThan(opened - 1000);
+    const live = lines.find((l) => l.text.endsWith(`GET ${marker}`));
+    expect(live?.text).toMatch(/^follow-me-\S+ +\| \S+ GET \/live-\d+$/);
+    expect(Date.parse(live?.at ?? "")).toBeGreaterThanOrEqual(opened - 1000);
 
+    // Closing the view is not a failure: the job ends succeeded, and out of the job lists.
     ac.abort();
     await reader.cancel().catch(() => {});
     const job = await jobFinished(stack.api, jobId, 20_000);
-    expect(job.status).toBe("cancelled");
+    expect(job.status).toBe("succeeded");
+    expect(job.result).toMatchObject({ ended: "closed" });
+    const listed = await stack.api.call("GET", `/api/v1/jobs?app=${app.id}`);
+    expect(listed.json.items.map((j: { kind: string }) => j.kind)).not.toContain("app.logs");
     await until(async () => followers().length === 0, 10_000, "no follower process left");
   });
 });

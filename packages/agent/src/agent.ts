@@ -71,6 +71,14 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
     log,
     send,
     maxConcurrentJobs: config.maxConcurrentJobs,
+    // An app or power job changes the node's guests (made, removed, started, stopped): sample them and
+    // send a heartbeat now, so the control plane's guest list does not wait for the next one.
+    onFinished: (kind) => {
+      const changesGuests =
+        (kind.startsWith("app.") && kind !== "app.logs" && kind !== "app.diagnostics") ||
+        kind === "guest.power";
+      if (changesGuests) void sampler.sample().then(() => link?.heartbeatNow());
+    },
   });
   // Sampled at most once per heartbeat (the interval comes with welcome).
   const sampler = new MetricsSampler(pve, config.nodeName, 15_000, log);

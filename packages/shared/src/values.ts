@@ -19,6 +19,12 @@ export const DIAGNOSTICS = [
 ] as const;
 export type DiagnosticName = (typeof DIAGNOSTICS)[number];
 
+/**
+ * Job kinds that only read (a log view, a diagnostic): hidden from job lists unless asked for,
+ * kept a day. They are jobs because the agent runs them and their output is audited.
+ */
+export const VIEW_JOB_KINDS = ["app.logs", "app.diagnostics"] as const;
+
 export const CATALOG_CATEGORIES = [
   "web",
   "cms",

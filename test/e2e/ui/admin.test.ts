@@ -181,7 +181,7 @@ describe("dashboard as an admin", () => {
     await nav("API tokens").click();
     await page.getByRole("heading", { name: "API tokens" }).waitFor();
     await page.getByLabel("Name").fill("ci deploys");
-    await page.getByRole("radio", { name: /admin/ }).check();
+    await page.getByRole("radio", { name: /^admin —/ }).check();
     await page.getByRole("button", { name: "Create token" }).click();
     const secretBox = page.getByLabel("Token secret");
     await secretBox.waitFor();

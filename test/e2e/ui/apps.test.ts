@@ -195,7 +195,12 @@ describe.skipIf(!caddyInstalled())("apps", { timeout: 120_000 }, () => {
     await dialog.getByLabel("Type web to confirm").fill("web");
     await confirm.click();
     await dialog.waitFor({ state: "detached" });
-    await page.getByRole("heading", { name: "App not found" }).waitFor({ timeout: DEPLOY_MS });
+    // The apps list, saying how the deletion goes, not a page of an app that is no more.
+    await page.getByRole("heading", { name: "Apps", level: 1 }).waitFor();
+    await page
+      .getByText("“web” is deleted: its guest, data and route are gone.")
+      .waitFor({ timeout: DEPLOY_MS });
+    expect(new URL(page.url()).pathname).toBe("/apps");
     expect((await stack.api.call("GET", `/api/v1/apps/${appId}`)).status).toBe(404);
     expect(errors).toEqual([]);
   });

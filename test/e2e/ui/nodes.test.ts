@@ -64,7 +64,9 @@ describe("nodes", () => {
   it("lands on the overview after sign-in", async () => {
     await page.getByRole("heading", { name: "Overview" }).waitFor();
     expect(new URL(page.url()).pathname).toBe("/");
-    await page.getByText("No nodes yet.").waitFor();
+    // A fresh install says what to do first.
+    await page.getByRole("region", { name: "Get started" }).getByText("Add a node.").waitFor();
+    await page.getByText(/^No nodes yet: apps run on a Proxmox VE host/).waitFor();
   });
 
   it("adds a node, shows the install command once, and watches the agent come online", async () => {
@@ -184,7 +186,9 @@ describe("nodes", () => {
     await page.getByTestId("job-status").getByText("failed").waitFor();
     const failing = page.locator(".step-failing");
     await failing.getByText("start guest").waitFor();
-    await failing.getByText("Proxmox: CT 102 is locked (backup)").waitFor();
+    // The error once, at the top of the job, not again under its step.
+    await page.getByRole("alert").getByText("Proxmox: CT 102 is locked (backup)").waitFor();
+    expect(await page.getByText("Proxmox: CT 102 is locked (backup)").count()).toBe(1);
     // Details follow the job as it finishes.
     expect(await page.getByText("not yet").count()).toBe(0);
     await shotBothThemes(page, "job-failed", { fullPage: false });

@@ -100,6 +100,15 @@ describe("docker shim in a guest", () => {
       'cd "$PVE_SIM_GUEST_ROOT/opt/app" && docker compose logs --no-color --tail 1',
     );
     expect(composeLogs.out).toMatch(/^app-web-1 {2}\| \S+ GET \/\n$/);
+    // With --timestamps, each line carries the time it was written, as dockerd recorded it.
+    const stamped = (await sh("docker logs --timestamps --tail 1 app-web-1")).out;
+    const at = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z) \S+ GET \/\n$/.exec(stamped)?.[1];
+    expect(at, stamped).toBeDefined();
+    expect(Math.abs(Date.now() - Date.parse(at!.replace(/(\.\d{3})\d+/, "$1")))).toBeLessThan(60_000);
+    expect(
+      (await sh('cd "$PVE_SIM_GUEST_ROOT/opt/app" && docker compose logs --no-color --timestamps --tail 1'))
+        .out,
+    ).toBe(`app-web-1  | ${stamped}`);
     const rm = await sh("docker rm app-web-1");
     expect(rm.code).toBe(1);
     expect(rm.err).toContain("container is running");

@@ -5,7 +5,7 @@ import type { AgentFrame } from "@pylon/shared/protocol/index";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startTestAgent, type TestAgent } from "../testing/agent.ts";
 import { FakeControlPlane } from "../testing/control-plane.ts";
-import { addFault, createCt, startTestSim } from "../testing/sim.ts";
+import { addFault, clientFor, createCt, startTestSim } from "../testing/sim.ts";
 import { connectUrl } from "./socket.ts";
 
 let sim: Sim;
@@ -67,6 +67,10 @@ describe("the agent's link to the control plane", () => {
     expect(withGuests.type === "heartbeat" && withGuests.guests).toEqual([
       expect.objectContaining({
         vmid: 101,
+        // What the node's guest list shows, so the control plane keeps it current.
+        type: "lxc",
+        name: expect.any(String),
+        lock: null,
         status: expect.any(String),
         maxmem: expect.any(Number),
         maxdisk: expect.any(Number),
@@ -88,6 +92,38 @@ describe("the agent's link to the control plane", () => {
       "acks",
     );
   });
+
+  it("reports the node's guests at once after a job that changed them, not at the next heartbeat", async () => {
+    // Heartbeats 20 s apart: none is due in the seconds after the job.
+    cp = await new FakeControlPlane({ heartbeatMs: 20_000 }).start();
+    t = await startTestAgent(sim, cp.url);
+    const conn = await cp.connected();
+    const was = (await clientFor(sim).guestStatus(sim.node, "lxc", 101)).status;
+    const status101 = (f: AgentFrame) =>
+      f.type === "heartbeat" ? f.guests?.find((g) => g.vmid === 101)?.status : undefined;
+    conn.send(
+      offer("pw", "guest.power", { vmid: 101, type: "lxc", action: was === "running" ? "stop" : "start" }),
+    );
+    await cp.waitFor(
+      () => events(conn.frames, "pw").find((e) => e.event.kind === "result"),
+      10_000,
+      "result",
+    );
+    const done = Date.now();
+    const now = was === "running" ? "stopped" : "running";
+    await cp.waitFor(
+      () => conn.frames.find((f) => status101(f) === now),
+      8000,
+      "a heartbeat with the guest's new status",
+    );
+    // Long before the next periodic heartbeat (its first came at connect, the next 20 s on).
+    expect(Date.now() - done).toBeLessThan(8000);
+    // The guest as it was, for the tests after this one.
+    conn.send(
+      offer("pw2", "guest.power", { vmid: 101, type: "lxc", action: was === "running" ? "start" : "stop" }),
+    );
+    await cp.waitFor(() => events(conn.frames, "pw2").find((e) => e.event.kind === "result"), 10_000, "undo");
+  }, 30_000);
 
   it("answers an invalid frame with an error frame and logs it once", async () => {
     cp = await new FakeControlPlane().start();

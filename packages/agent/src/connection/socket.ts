@@ -222,6 +222,14 @@ export class AgentLink {
     this.#retry = setTimeout(() => void this.#connect(), delay);
   }
 
+  /** Sends a heartbeat now (fresh figures after a change), if the link is up. */
+  heartbeatNow(): void {
+    if (!this.#ws || !this.#welcomed) return;
+    const now = Date.now();
+    this.#lastSent = now;
+    this.send({ type: "heartbeat", at: now, metrics: this.#o.metrics?.(), guests: this.#o.guests?.() });
+  }
+
   /** One timer per connection: sends heartbeats and detects a half-open link. */
   #startTicking(): void {
     clearInterval(this.#tick);

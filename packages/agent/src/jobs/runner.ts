@@ -34,6 +34,8 @@ export interface RunnerDeps {
   send: SendFrame;
   /** Local cap on concurrent jobs; welcome.maxConcurrentJobs may lower it. */
   maxConcurrentJobs: number;
+  /** Told when a job's result is recorded (e.g. to report the node's guests at once). */
+  onFinished?: (kind: string) => void;
 }
 
 /**
@@ -275,12 +277,13 @@ export class JobRunner {
           percent: Math.min(100, Math.max(0, percent)),
           message: message === undefined ? undefined : mask(message).slice(0, 2000),
         }),
-      step: (step, status, message) =>
+      step: (step, status, message, facts) =>
         this.#emit(jobId, {
           kind: "step",
           step: step.slice(0, 100),
           status,
           message: message === undefined ? undefined : mask(message).slice(0, 2000),
+          ...(facts ? { facts } : {}),
         }),
       checkpoint: async (name, data) => {
         if (!this.#refused.has(jobId)) await this.#d.journal.checkpoint(jobId, name, data);
@@ -316,6 +319,7 @@ export class JobRunner {
     try {
       await this.#emit(jobId, result);
       log.info("job finished", { status: result.status });
+      this.#d.onFinished?.(entry.kind);
     } catch (err) {
       log.error("could not record a job result", { err: errorMessage(err) });
     }

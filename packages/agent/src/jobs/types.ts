@@ -1,4 +1,4 @@
-import type { JobKind, JobParams } from "@pylon/shared/protocol/index";
+import type { JobKind, JobParams, StepFacts } from "@pylon/shared/protocol/index";
 import type { JobEvent } from "../journal/records.ts";
 import type { PveClient } from "../proxmox/client.ts";
 
@@ -22,7 +22,8 @@ export interface JobContext {
   checkpoints: ReadonlyMap<string, unknown>;
   log(level: "info" | "warn" | "error", message: string): Promise<void>;
   progress(percent: number, message?: string): Promise<void>;
-  step(step: string, status: StepStatus, message?: string): Promise<void>;
+  /** A step's state; `facts` tells the control plane what the job learnt (a guest id, an address). */
+  step(step: string, status: StepStatus, message?: string, facts?: StepFacts): Promise<void>;
   /** Durably records a step boundary to resume from after a restart. */
   checkpoint(name: string, data: unknown): Promise<void>;
 }

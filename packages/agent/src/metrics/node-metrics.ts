@@ -1,4 +1,9 @@
-import { type GuestMetrics, MAX_HEARTBEAT_GUESTS, type NodeMetrics } from "@pylon/shared/protocol/index";
+import {
+  GUEST_TYPES,
+  type GuestMetrics,
+  MAX_HEARTBEAT_GUESTS,
+  type NodeMetrics,
+} from "@pylon/shared/protocol/index";
 import type { Logger } from "../log.ts";
 import type { PveClient } from "../proxmox/client.ts";
 import type { ClusterResource } from "../proxmox/types.ts";
@@ -6,13 +11,22 @@ import { errorMessage } from "../util/errors.ts";
 
 const nonNegative = (n: number | undefined) => (n !== undefined && Number.isFinite(n) && n > 0 ? n : 0);
 
-/** The heartbeat figures of the node's guests, from one /cluster/resources?type=vm answer. */
+const isGuestType = (t: string): t is (typeof GUEST_TYPES)[number] =>
+  (GUEST_TYPES as readonly string[]).includes(t);
+
+/**
+ * The heartbeat figures of the node's guests, from one /cluster/resources?type=vm answer, with
+ * what the inventory lists of each (type, name, lock) so the node's guest list stays current.
+ */
 export function guestMetrics(resources: ClusterResource[], node: string): GuestMetrics[] {
   const out: GuestMetrics[] = [];
   for (const r of resources) {
     if (r.node !== node || !r.vmid || r.template) continue;
     out.push({
       vmid: r.vmid,
+      ...(isGuestType(r.type) ? { type: r.type } : {}),
+      name: (r.name ?? "").slice(0, 100),
+      lock: r.lock ? r.lock.slice(0, 50) : null,
       status: (r.status ?? "unknown").slice(0, 50),
       cpu: nonNegative(r.cpu),
       cpus: nonNegative(r.maxcpu),

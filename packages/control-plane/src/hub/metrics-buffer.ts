@@ -1,5 +1,6 @@
 import type { InStatement } from "@libsql/client";
 import type { GuestMetrics, NodeMetrics } from "@pylon/shared";
+import { GuestListWriter } from "./guest-list.ts";
 import type { SessionDeps } from "./session-context.ts";
 
 const METRICS_WRITE_MS = 60_000;
@@ -30,6 +31,7 @@ interface Pending {
 export class MetricsBuffer {
   private readonly pending = new Map<string, Pending>();
   private readonly written = new Map<string, number>();
+  private readonly guestLists = new GuestListWriter();
 
   constructor(private readonly deps: Pick<SessionDeps, "db" | "now">) {}
 
@@ -49,6 +51,9 @@ export class MetricsBuffer {
     const taken: [string, Pending, number | undefined][] = [];
     for (const [nodeId, p] of this.pending) {
       const { m, at, guests } = p;
+      // A changed guest list is written at once, not with the once-a-minute figures.
+      const guestList = this.guestLists.statement(nodeId, guests);
+      if (guestList) writes.push(guestList);
       if (now - (this.written.get(nodeId) ?? 0) < METRICS_WRITE_MS) continue;
       taken.push([nodeId, p, this.written.get(nodeId)]);
       this.pending.delete(nodeId);
@@ -76,7 +81,9 @@ export class MetricsBuffer {
     try {
       for (; done < writes.length; done += 2000)
         await this.deps.db.$client.batch(writes.slice(done, done + 2000), "write");
+      this.guestLists.committed();
     } catch (err) {
+      this.guestLists.failed();
       if (done === 0) {
         // Nothing was written: keep the figures (unless newer came meanwhile) for the next flush.
         for (const [nodeId, p, written] of taken) {

@@ -137,8 +137,8 @@ describe("access matrix", () => {
       "POST /api/v1/apps/{id}/clone": "operator/deploy",
       "PATCH /api/v1/apps/{id}": "operator/write",
       "DELETE /api/v1/apps/{id}": "operator/write",
-      "GET /api/v1/apps/{id}/diagnostics/{name}": "operator/read",
-      "GET /api/v1/apps/{id}/logs": "operator/read",
+      "POST /api/v1/apps/{id}/diagnostics/{name}": "operator/read",
+      "POST /api/v1/apps/{id}/logs": "operator/read",
       "GET /api/v1/apps/{id}/metrics": "viewer/read",
       "GET /api/v1/apps/{id}/webhook": "operator/write",
       "POST /api/v1/apps/{id}/webhook": "public",
@@ -183,8 +183,8 @@ describe("access matrix: job output", () => {
       ),
     );
     expect(declared).toEqual({
-      "GET /api/v1/apps/{id}/diagnostics/{name}": "operator/read",
-      "GET /api/v1/apps/{id}/logs": "operator/read",
+      "POST /api/v1/apps/{id}/diagnostics/{name}": "operator/read",
+      "POST /api/v1/apps/{id}/logs": "operator/read",
     });
   });
 
@@ -248,7 +248,7 @@ describe("access matrix: job output", () => {
               mismatches.push(`${where}: GET job outputHidden ${seen.outputHidden}`);
             if (JSON.stringify(seen).includes(SECRET) !== may)
               mismatches.push(`${where}: GET job shows output: ${!may}`);
-            const list = await (await h.call("GET", `/api/v1/jobs?node=${nodeId}`, { as })).json();
+            const list = await (await h.call("GET", `/api/v1/jobs?node=${nodeId}&views=true`, { as })).json();
             const listed = list.items.find((j: { id: string }) => j.id === job.id);
             if (JSON.stringify(listed).includes(SECRET) !== may)
               mismatches.push(`${where}: job list shows output: ${!may}`);

@@ -7,7 +7,7 @@ import { prepared } from "../db/prepared.ts";
 import { jobs, nodes } from "../db/schema/index.ts";
 import type { AppDeps } from "../deps.ts";
 import { failJob } from "./agent-jobs.ts";
-import { applyAppJobResult } from "./app-results.ts";
+import { applyAppJobResult, applyStepFacts } from "./app-results.ts";
 import { isFinal } from "./jobs.ts";
 
 type Deps = Pick<AppDeps, "db" | "now" | "bus">;
@@ -138,6 +138,9 @@ export async function recordEvent(
           .where(eq(nodes.id, nodeId));
       }
     }
+    // What a deploy step learnt (the guest's id, its address) shows on the app while it runs.
+    if (ev.kind === "step" && ev.facts && job.kind === "app.deploy")
+      await applyStepFacts(deps, job.id, ev.facts);
     if (final) {
       const [row] = await deps.db.select().from(jobs).where(eq(jobs.id, job.id));
       if (row) await applyAppJobResult(deps, row);

@@ -116,6 +116,7 @@ export async function deployJob(
         ...(s.subdirectory ? { subdirectory: s.subdirectory } : {}),
         buildMode: s.buildMode,
         ...(s.port ? { containerPort: s.port } : {}),
+        ...(s.hostKey ? { hostKey: s.hostKey.fingerprint } : {}),
       },
       http: { port: portOf("http") ?? 0, path: "/", timeoutSeconds: 300 },
     },

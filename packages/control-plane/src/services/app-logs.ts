@@ -59,7 +59,20 @@ export async function logLines(deps: Deps, jobId: string, waitMs = 30_000): Prom
 }
 
 /** What one stored event of a followed logs job shows a reader. */
-export type LogItem = { kind: "line"; text: string } | { kind: "notice"; text: string };
+export type LogItem = { kind: "line"; at: string | null; text: string } | { kind: "notice"; text: string };
+
+// `docker logs --timestamps`: "<RFC 3339 with nanoseconds> <line>"; compose puts its
+// "<container>  | " prefix first. Older agents send lines without the time.
+const STAMPED =
+  /^(?<prefix>[\w.-]+\s+\|\s)?(?<at>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) (?<rest>.*)$/s;
+
+/** One line as Docker wrote it, split into when it was written (ISO 8601, ms) and its text. */
+export function stampedLine(line: string): { at: string | null; text: string } {
+  const m = STAMPED.exec(line);
+  const when = m?.groups?.at ? Date.parse(m.groups.at.replace(/(\.\d{3})\d+/, "$1")) : Number.NaN;
+  if (!m?.groups || Number.isNaN(when)) return { at: null, text: line };
+  return { at: new Date(when).toISOString(), text: `${m.groups.prefix ?? ""}${m.groups.rest ?? ""}` };
+}
 
 /** The log lines (and the agent's notices, e.g. lines dropped) in a stored job event. */
 export function logItemsOf(row: JobEventRow): LogItem[] {
@@ -68,5 +81,5 @@ export function logItemsOf(row: JobEventRow): LogItem[] {
   // A lone \r would end an SSE line; the lines come without their own line breaks.
   const text = ev.message.replaceAll("\r", "");
   if (ev.level !== "info") return [{ kind: "notice", text }];
-  return text.split("\n").map((line) => ({ kind: "line", text: line }));
+  return text.split("\n").map((line) => ({ kind: "line", ...stampedLine(line) }));
 }

@@ -35,11 +35,20 @@ export async function appAction(
   return queueAppJob(deps, row, "app.action", { appId: row.id, vmid, type: row.guestType, action }, origin);
 }
 
-/** Resizes (cores and memory live, disk grow only) and/or changes env (applied by a redeploy). */
+/**
+ * Resizes (cores and memory live, disk grow only), changes env (applied by a redeploy) and/or
+ * pins the Git host's SSH key (required from the next deploy on).
+ */
 export async function updateApp(
   deps: Deps,
   row: AppRow,
-  changes: { cores?: number; memoryMb?: number; diskGb?: number; env?: z.infer<typeof envMapSchema> },
+  changes: {
+    cores?: number;
+    memoryMb?: number;
+    diskGb?: number;
+    env?: z.infer<typeof envMapSchema>;
+    hostKey?: string;
+  },
   origin: JobOrigin,
 ): Promise<AppRow> {
   if (changes.diskGb !== undefined && changes.diskGb < row.diskGb) {
@@ -52,6 +61,7 @@ export async function updateApp(
     );
   }
   let current = row;
+  if (changes.hostKey !== undefined) current = await pinHostKey(deps, current, changes.hostKey);
   if (changes.env) {
     const [updated] = await deps.db
       .update(apps)
@@ -81,6 +91,26 @@ export async function updateApp(
     current = await queueDeploy(deps, current, "redeploy", origin);
   }
   return current;
+}
+
+/** Pins the SSH host key an ssh Git app's deploys require (the one seen keeps its type). */
+async function pinHostKey(deps: Deps, row: AppRow, fingerprint: string): Promise<AppRow> {
+  const s = row.source;
+  if (s.type !== "git" || s.url.startsWith("https://"))
+    throw new ApiError(
+      "validation_failed",
+      "Invalid request body: hostKey is for apps from an ssh repository URL",
+      {
+        fields: [{ path: "hostKey", message: "is for apps from an ssh repository URL" }],
+      },
+    );
+  const keyType = s.hostKey?.fingerprint === fingerprint ? s.hostKey.keyType : null;
+  const [updated] = await deps.db
+    .update(apps)
+    .set({ source: { ...s, hostKey: { fingerprint, keyType, pinned: true } }, updatedAt: deps.now() })
+    .where(eq(apps.id, row.id))
+    .returning();
+  return updated ?? row;
 }
 
 /** Destroys the guest, removes the route and frees the ports (when the agent reports done). */

@@ -1,7 +1,7 @@
 // What a finished app job means for its app. Called once per job when it reaches a final state.
-import { appDeployResultSchema } from "@pylon/shared";
-import { eq } from "drizzle-orm";
-import { apps, type JobRow } from "../db/schema/index.ts";
+import { appDeployResultSchema, type StepFacts } from "@pylon/shared";
+import { and, eq } from "drizzle-orm";
+import { apps, type JobRow, jobs } from "../db/schema/index.ts";
 import type { AppDeps } from "../deps.ts";
 import { deleteAppMetrics } from "./app-metrics.ts";
 import { freePorts } from "./ports.ts";
@@ -13,6 +13,29 @@ function guestGone(job: JobRow): boolean {
   if (job.status !== "failed" && job.status !== "cancelled") return false;
   if (job.startedAt === null) return true;
   return (job.result as { undone?: unknown } | null)?.undone === true;
+}
+
+/** Whether a deploy job makes its app's guest (create, clone) rather than redeploying into it. */
+function makesGuest(job: JobRow): boolean {
+  return (job.params as { mode?: string }).mode !== "redeploy";
+}
+
+/**
+ * What a running deploy learnt about its guest (its id once reserved, its address once known),
+ * shown on the app at once instead of when the deploy ends. Only while the app is deploying, and
+ * only for the job that is the app's latest.
+ */
+export async function applyStepFacts(deps: Deps, jobId: string, facts: StepFacts): Promise<void> {
+  const [job] = await deps.db.select().from(jobs).where(eq(jobs.id, jobId));
+  if (job?.kind !== "app.deploy" || !job.appId || !makesGuest(job)) return;
+  const set: Partial<typeof apps.$inferInsert> = {};
+  if (facts.vmid !== undefined) set.vmid = facts.vmid;
+  if (facts.address !== undefined) set.address = facts.address;
+  if (Object.keys(set).length === 0) return;
+  await deps.db
+    .update(apps)
+    .set({ ...set, updatedAt: deps.now() })
+    .where(and(eq(apps.id, job.appId), eq(apps.lastJobId, job.id), eq(apps.status, "deploying")));
 }
 
 /** Updates the app a finished job belongs to. */
@@ -34,6 +57,13 @@ export async function applyAppJobResult(deps: Deps, job: JobRow): Promise<void> 
           address: result.data.address,
           commit: result.data.commit,
         });
+        // The Git host's key this deploy trusted is the one later deploys require.
+        const seen = result.data.hostKey;
+        if (seen && app.source.type === "git") {
+          const had = app.source.hostKey;
+          if (!had || (had.fingerprint === seen.fingerprint && had.keyType === null))
+            set.source = { ...app.source, hostKey: { ...seen, pinned: had?.pinned ?? false } };
+        }
       } else if (result.success && result.data.rolledBack) {
         // A redeploy that failed its health check and went back to the snapshot: still running.
         Object.assign(set, {
@@ -42,13 +72,16 @@ export async function applyAppJobResult(deps: Deps, job: JobRow): Promise<void> 
         });
       } else {
         // A failed or cancelled first deploy leaves no guest when the agent undid its steps (or
-        // never started); a failed or cancelled redeploy keeps the guest (rolled back).
+        // never started); a failed or cancelled redeploy keeps the guest (rolled back). The guest
+        // a first deploy showed while it ran (step facts) is forgotten: a retry starts afresh.
         const cancelled = job.status === "cancelled";
-        Object.assign(set, { status: app.vmid === null ? "failed" : "running" });
-        if (app.vmid !== null)
+        const first = makesGuest(job);
+        Object.assign(set, { status: first ? "failed" : "running" });
+        if (first) Object.assign(set, { vmid: null, address: null });
+        if (!first)
           set.lastError = `Redeploy ${cancelled ? "cancelled" : "failed"}: ${job.error ?? "unknown error"}`;
         else if (cancelled) set.lastError = `Deploy cancelled: ${job.error ?? "cancelled"}`;
-        if (app.vmid === null && guestGone(job)) await freePorts(deps, app.nodeId, app.id);
+        if (first && guestGone(job)) await freePorts(deps, app.nodeId, app.id);
       }
       break;
     }

@@ -25,7 +25,13 @@ export function toApp(
     resources: { cores: row.cores, memoryMb: row.memoryMb, diskGb: row.diskGb, storage: row.storage },
     source:
       s.type === "catalog"
-        ? { type: "catalog", catalogId: s.catalogId, version: s.version, parameters: s.parameters }
+        ? {
+            type: "catalog",
+            catalogId: s.catalogId,
+            name: s.name ?? s.catalogId,
+            version: s.version,
+            parameters: s.parameters,
+          }
         : {
             type: "git",
             url: s.url,
@@ -33,6 +39,7 @@ export function toApp(
             subdirectory: s.subdirectory,
             buildMode: s.buildMode,
             hasDeployKey: row.secretNames.includes("__deploy_key"),
+            hostKey: s.hostKey ?? null,
           },
     domain: row.domain,
     env: row.env,

@@ -114,7 +114,7 @@ export async function createApp(deps: Deps, body: CreateAppBody, origin: JobOrig
       else parameters[k] = v;
     }
     secrets.catalogSecrets = generateSecrets(entry);
-    source = { type: "catalog", catalogId: entry.id, version: entry.version, parameters };
+    source = { type: "catalog", catalogId: entry.id, name: entry.name, version: entry.version, parameters };
     minimum = {
       cores: entry.minResources.cores,
       memoryMb: entry.minResources.memoryMiB,
@@ -126,6 +126,8 @@ export async function createApp(deps: Deps, body: CreateAppBody, origin: JobOrig
     if (g.deployKey) secrets.deployKey = g.deployKey;
     if (!g.url.startsWith("https://") && !g.deployKey)
       throw invalid("source.deployKey", "is required for an ssh repository URL");
+    if (g.hostKey && g.url.startsWith("https://"))
+      throw invalid("source.hostKey", "is for an ssh repository URL (https is checked by its certificate)");
     source = {
       type: "git",
       url: g.url,
@@ -133,6 +135,7 @@ export async function createApp(deps: Deps, body: CreateAppBody, origin: JobOrig
       subdirectory: g.subdirectory ?? null,
       buildMode: g.buildMode,
       port: g.port ?? null,
+      ...(g.hostKey ? { hostKey: { fingerprint: g.hostKey, keyType: null, pinned: true } } : {}),
     };
     portNames = ["http"];
   }

@@ -5,8 +5,9 @@ import {
   type JobKind,
   type JobStatus,
   jobParamsSchemas,
+  VIEW_JOB_KINDS,
 } from "@pylon/shared";
-import { and, desc, eq, gt, inArray, lt, type SQL } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, lt, notInArray, type SQL } from "drizzle-orm";
 import { type JobEventRow, type JobRow, jobEvents, jobs } from "../db/schema/index.ts";
 import type { AppDeps } from "../deps.ts";
 import { ApiError, notFound } from "../errors.ts";
@@ -123,12 +124,24 @@ export async function getJob(deps: Pick<AppDeps, "db">, id: string): Promise<Job
   return row;
 }
 
-/** Jobs newest first, filtered, paged by id. */
+/**
+ * Jobs newest first, filtered, paged by id. Log views and diagnostics are left out unless
+ * `views` is "true" or one of their kinds is asked for: they are reads, not work on the node.
+ */
 export async function listJobs(
   deps: Pick<AppDeps, "db">,
-  f: { node?: string; status?: JobStatus; kind?: JobKind; app?: string; cursor?: string; limit: number },
+  f: {
+    node?: string;
+    status?: JobStatus;
+    kind?: JobKind;
+    app?: string;
+    views?: "true" | "false";
+    cursor?: string;
+    limit: number;
+  },
 ): Promise<{ rows: JobRow[]; nextCursor: string | null }> {
   const conds: SQL[] = [];
+  if (f.views !== "true" && !f.kind) conds.push(notInArray(jobs.kind, [...VIEW_JOB_KINDS]));
   if (f.node) conds.push(eq(jobs.nodeId, f.node));
   if (f.app) conds.push(eq(jobs.appId, f.app));
   if (f.status) conds.push(eq(jobs.status, f.status));

@@ -35,6 +35,15 @@ export const gitUrlSchema = z
     "must be an https:// URL, an ssh:// URL or user@host:path (with a deploy key)",
   );
 
+/** An SSH host key fingerprint as `ssh-keygen -lf` and Git hosts print it: SHA256:<43 base64 chars>. */
+export const sshHostKeyFingerprintSchema = z
+  .string()
+  .trim()
+  .regex(
+    /^SHA256:[A-Za-z0-9+/]{43}$/,
+    "must be an SSH host key fingerprint like SHA256:… (43 characters after SHA256:)",
+  );
+
 /** Branch, tag or commit: what `git check-ref-format` allows, minus anything that looks like an option. */
 export const gitRefSchema = z
   .string()
@@ -82,6 +91,10 @@ export const appSourceInputSchema = z.discriminatedUnion("type", [
         .max(20_000)
         .optional()
         .meta({ description: "SSH private key for ssh URLs; never shown again" }),
+      hostKey: sshHostKeyFingerprintSchema.optional().meta({
+        description:
+          "For ssh URLs: the Git host's SSH host key fingerprint to require. Without it the key seen on the first deploy is trusted, shown on the app, and required from then on",
+      }),
     })
     .strict(),
 ]);
@@ -167,6 +180,7 @@ export const appSchema = z
       z.object({
         type: z.literal("catalog"),
         catalogId: z.string(),
+        name: z.string().meta({ description: "The catalog entry's display name, e.g. Uptime Kuma" }),
         version: z.string(),
         parameters: z.record(z.string(), z.unknown()),
       }),
@@ -177,6 +191,16 @@ export const appSchema = z
         subdirectory: z.string().nullable(),
         buildMode: z.string(),
         hasDeployKey: z.boolean(),
+        hostKey: z
+          .object({
+            fingerprint: z.string(),
+            keyType: z.string().nullable().meta({ description: "e.g. ssh-ed25519; null until first seen" }),
+            pinned: z
+              .boolean()
+              .meta({ description: "Set by the user (at deploy or later), not trusted on first use" }),
+          })
+          .nullable()
+          .meta({ description: "The SSH host key deploys require (ssh URLs), once known" }),
       }),
     ]),
     domain: z.string(),

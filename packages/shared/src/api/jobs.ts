@@ -3,6 +3,8 @@ import { eventFrame, GUEST_TYPES, JOB_KINDS, JOB_STATUSES, POWER_ACTIONS } from 
 import { idSchema, pageOf, pageQuerySchema, timestampSchema } from "./common.ts";
 import { ROLES, SCOPES } from "./roles.ts";
 
+export { VIEW_JOB_KINDS } from "../values.ts";
+
 export const jobSchema = z
   .object({
     id: idSchema,
@@ -44,6 +46,10 @@ export const jobQuerySchema = pageQuerySchema.extend({
   status: z.enum(JOB_STATUSES).optional(),
   kind: z.enum(JOB_KINDS).optional(),
   app: idSchema.optional().meta({ description: "Only the jobs of this app" }),
+  views: z.enum(["true", "false"]).default("false").meta({
+    description:
+      "Include log views and diagnostics (app.logs, app.diagnostics jobs; hidden by default, kept a day). Asking for one of those kinds includes them too",
+  }),
 });
 export const jobPageSchema = pageOf(jobSchema).meta({ id: "JobPage" });
 

@@ -56,6 +56,10 @@ export const enrollmentSchema = z
     token: z.string().meta({ description: "One-time enrollment token; shown once" }),
     expiresAt: timestampSchema,
     installCommand: z.string().meta({ description: "Run as root on the Proxmox host" }),
+    warning: z.string().nullable().meta({
+      description:
+        "Set when PYLON_PUBLIC_URL is not configured: the command then uses the address this request came to, which the Proxmox host may not reach; says what to set",
+    }),
   })
   .meta({ id: "Enrollment" });
 

@@ -74,8 +74,10 @@ export type CatalogPort = z.infer<typeof catalogPortSchema>;
 export const catalogResourcesSchema = z
   .object({
     cores: z.number().int().min(1).max(64),
-    memoryMiB: z.number().int().min(64).max(262144),
-    diskGiB: z.number().int().min(1).max(4096),
+    // No lower than a deploy may ask for (the target's 256 MiB and 2 GiB), so the catalog's
+    // "needs at least" and the wizard's minimum say the same.
+    memoryMiB: z.number().int().min(256).max(262144),
+    diskGiB: z.number().int().min(2).max(4096),
   })
   .strict()
   .meta({ id: "CatalogResources" });

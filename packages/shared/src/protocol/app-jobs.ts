@@ -24,6 +24,8 @@ export const deploySourceSchema = z.discriminatedUnion("type", [
     buildMode: z.enum(["auto", "dockerfile", "compose"]),
     /** The port the app listens on inside its container, when known (else detected). */
     containerPort: z.number().int().min(1).max(65_535).optional(),
+    /** ssh URLs: the SHA256 fingerprint the Git host's key must have (else trusted on first use). */
+    hostKey: z.string().max(100).optional(),
   }),
 ]);
 export type DeploySource = z.infer<typeof deploySourceSchema>;
@@ -97,6 +99,8 @@ export const appDeployResultSchema = z.object({
   commit: z.string().nullable(),
   snapshot: z.string().nullable(),
   rolledBack: z.boolean().optional(),
+  /** ssh Git sources: the host key the clone trusted (pinned, or seen on first use). */
+  hostKey: z.object({ fingerprint: z.string().max(100), keyType: z.string().max(100) }).optional(),
 });
 export type AppDeployResult = z.infer<typeof appDeployResultSchema>;
 
@@ -165,8 +169,11 @@ export const appLogsParamsSchema = z
 /** What a finished app.logs job returns. */
 export const appLogsResultSchema = z.object({
   lines: z.array(z.string()),
-  /** Why a followed stream ended by itself: the command exited or the time limit was reached. */
-  ended: z.enum(["exited", "time_limit"]).optional(),
+  /**
+   * Why a followed stream ended: the command exited, the time limit was reached, or the reader
+   * closed it (not a failure: the job succeeds; agents before `closed` end such a job cancelled).
+   */
+  ended: z.enum(["exited", "time_limit", "closed"]).optional(),
   /** Lines dropped because the app wrote faster than the rate limit (follow only). */
   dropped: z.number().int().min(0).optional(),
 });

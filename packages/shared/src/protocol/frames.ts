@@ -57,6 +57,19 @@ export const rejectFrame = z.object({
   message: z.string().max(2000),
 });
 
+/**
+ * What a deploy has learnt about its guest so far, sent with the step that learnt it, so the app
+ * shows its guest while the job still runs (added after v1 without a version bump: optional, and
+ * a control plane that predates it strips it). `null` says the guest is gone again (undone).
+ */
+export const stepFactsSchema = z
+  .object({
+    vmid: z.number().int().min(1).nullable().optional(),
+    address: z.string().max(100).nullable().optional(),
+  })
+  .strict();
+export type StepFacts = z.infer<typeof stepFactsSchema>;
+
 /** agent -> cp: one event of a running job. `seq` counts from 1 per job; resent until acked. */
 export const eventFrame = z.object({
   v,
@@ -80,6 +93,7 @@ export const eventFrame = z.object({
       step: z.string().max(100),
       status: z.enum(["started", "succeeded", "failed", "undone"]),
       message: z.string().max(2000).optional(),
+      facts: stepFactsSchema.optional(),
     }),
     z.object({
       kind: z.literal("result"),

@@ -110,6 +110,11 @@ export type NodeMetrics = z.infer<typeof nodeMetricsSchema>;
  */
 export const guestMetricsSchema = z.object({
   vmid: z.number().int().min(1),
+  // Added later, optional (older agents send figures only): with them the control plane keeps
+  // the node's guest list current between inventory jobs.
+  type: z.enum(GUEST_TYPES).optional(),
+  name: z.string().max(100).optional(),
+  lock: z.string().max(50).nullable().optional(),
   status: z.string().max(50),
   cpu: z.number().min(0).meta({ description: "CPU load, 0..1 of the guest's cores" }),
   cpus: z.number().min(0),

@@ -30,7 +30,12 @@ export const createToken = (body: { name: string; scopes: Scope[]; expiresInDays
 export const revokeToken = (id: string) =>
   request<void>("DELETE", `/api/v1/tokens/${encodeURIComponent(id)}`);
 
-export type Enrollment = { token: string; expiresAt: string; installCommand: string };
+export type Enrollment = {
+  token: string;
+  expiresAt: string;
+  installCommand: string;
+  warning?: string | null;
+};
 export type GuestType = "lxc" | "qemu";
 export type PowerAction = "start" | "stop" | "shutdown" | "reboot";
 
@@ -85,7 +90,14 @@ export const cloneApp = (id: string, name: string) =>
     "app" in r ? r.app : r,
   );
 
-export type AppPatch = { cores?: number; memoryMb?: number; diskGb?: number; env?: Record<string, string> };
+export type AppPatch = {
+  cores?: number;
+  memoryMb?: number;
+  diskGb?: number;
+  env?: Record<string, string>;
+  /** Pins the Git host's SSH key fingerprint (ssh URLs). */
+  hostKey?: string;
+};
 
 export const updateApp = (id: string, patch: AppPatch) => request<App>("PATCH", appPath(id), { body: patch });
 

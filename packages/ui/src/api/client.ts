@@ -84,7 +84,32 @@ export interface RequestOptions {
 
 /** Calls the API and returns the parsed JSON (undefined for 204), or throws an ApiError. */
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: "application/json" };
+  const res = await send(method, path, opts, "application/json");
+  // Success bodies are trusted to match the shared types: validating them would need zod in the
+  // bundle (issue 6 budget); the API validates its own answers against the same schemas in tests.
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+/**
+ * Calls the API for a streamed answer (Server-Sent Events from a POST, which an EventSource
+ * cannot send) and returns the response, whose body the caller reads; errors as `request`.
+ */
+export function requestStream(
+  method: string,
+  path: string,
+  opts: RequestOptions & { signal?: AbortSignal } = {},
+): Promise<Response> {
+  return send(method, path, opts, "text/event-stream");
+}
+
+async function send(
+  method: string,
+  path: string,
+  opts: RequestOptions & { signal?: AbortSignal },
+  accept: string,
+): Promise<Response> {
+  const headers: Record<string, string> = { accept };
   if (opts.body !== undefined) headers["content-type"] = "application/json";
   if (method !== "GET" && method !== "HEAD") {
     const token = csrfToken();
@@ -105,6 +130,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
       headers,
       credentials: "same-origin",
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: opts.signal,
     });
   } catch {
     throw new ApiError(0, "network_error", "Cannot reach the Pylon server; check your connection and retry");
@@ -114,10 +140,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     if (res.status === 401 && !opts.expect401) unauthorizedHandler?.(err);
     throw err;
   }
-  // Success bodies are trusted to match the shared types: validating them would need zod in the
-  // bundle (issue 6 budget); the API validates its own answers against the same schemas in tests.
-  if (res.status === 204) return undefined as T;
-  return (await res.json()) as T;
+  return res;
 }
 
 /** Turns anything thrown into an ApiError, so screens have one thing to show. */

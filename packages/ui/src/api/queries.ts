@@ -86,12 +86,16 @@ export interface JobFilter {
   status?: JobStatus;
   kind?: JobKind;
   app?: string;
+  /** Include log views and diagnostics (the API leaves them out by default). */
+  views?: boolean;
 }
 
 export type JobPage = { items: Job[]; nextCursor: string | null };
 
 export const listJobs = (filter: JobFilter, cursor?: string | null, limit = 50) =>
-  request<JobPage>("GET", "/api/v1/jobs", { query: { ...filter, cursor, limit } });
+  request<JobPage>("GET", "/api/v1/jobs", {
+    query: { ...filter, views: filter.views ? "true" : undefined, cursor, limit },
+  });
 
 export const getJob = (id: string) => request<Job>("GET", `/api/v1/jobs/${encodeURIComponent(id)}`);
 
@@ -114,10 +118,13 @@ export const getAppWebhook = (id: string) => request<AppWebhook>("GET", appPath(
 
 export type Diagnostic = { name: DiagnosticName; jobId: string; output: string };
 
-/** Runs one named read-only diagnostic in the app's guest and returns its output. */
-export const getDiagnostic = (id: string, name: DiagnosticName) =>
-  request<Diagnostic>("GET", appPath(id, `/diagnostics/${name}`));
+/**
+ * Runs one named read-only diagnostic in the app's guest and returns its output. A POST: it
+ * starts a job on the node (a read nonetheless, so it lives with the queries).
+ */
+export const runDiagnostic = (id: string, name: DiagnosticName) =>
+  request<Diagnostic>("POST", appPath(id, `/diagnostics/${name}`));
 
-/** The app's jobs, newest first (the last 100). */
+/** The app's jobs, newest first (the last 100; log views and diagnostics left out). */
 export const listAppJobs = (app: Pick<App, "id">) =>
   listJobs({ app: app.id }, null, 100).then((p) => p.items);

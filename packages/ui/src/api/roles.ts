@@ -25,10 +25,10 @@ export function grantableScopes(role: Role): Scope[] {
 }
 
 export const SCOPE_HELP: Record<Scope, string> = {
-  read: "Read everything you can see",
+  read: "Read everything your role can see (for an admin, users and the audit log too)",
   deploy: "Read, and deploy and run actions on apps",
   write: "Deploy, and change resources",
-  admin: "Everything, including users and the audit log",
+  admin: "Everything, including managing users and other people's tokens",
 };
 
 export const ROLE_HELP: Record<Role, string> = {

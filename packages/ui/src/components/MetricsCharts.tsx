@@ -4,6 +4,7 @@ import type { MetricsPoint } from "../api/queries.ts";
 import { latest } from "../lib/latest.ts";
 import { createPoll } from "../lib/poll.ts";
 import { ErrorMessage } from "./ErrorMessage.tsx";
+import type { ChartWindow } from "./metrics-plot.ts";
 
 const HOURS = 24;
 
@@ -15,10 +16,15 @@ export function MetricsCharts(props: {
   id: string;
   load: (id: string, since: string) => Promise<MetricsPoint[]>;
 }) {
-  const since = () => new Date(Date.now() - HOURS * 3600_000).toISOString();
+  // The window is the one the title names, taken when the samples are asked for.
+  let window: ChartWindow = { from: 0, to: 0 };
   const [points, { refetch }] = createResource(
     () => props.id,
-    (id) => props.load(id, since()),
+    (id) => {
+      const to = Date.now();
+      window = { from: to - HOURS * 3600_000, to };
+      return props.load(id, new Date(window.from).toISOString());
+    },
   );
   createPoll(
     () => void refetch(),
@@ -38,7 +44,7 @@ export function MetricsCharts(props: {
     const { drawMetrics } = await import("./metrics-plot.ts");
     if (mine !== drawn) return;
     dispose?.();
-    dispose = drawMetrics(el, items);
+    dispose = drawMetrics(el, items, window);
   };
   createEffect(() => {
     const el = box();

@@ -23,6 +23,15 @@ it("checks the confirmation before asking the API", () => {
   expect(calls).toHaveLength(0);
 });
 
+it("flags a too-short new password even when the confirmation does not match", () => {
+  const calls = mockApi({});
+  render(() => <PasswordForm />);
+  fill("old password", "short", "other");
+  expect(screen.getByText("does not match the new password")).toBeTruthy();
+  expect(screen.getByText("must be at least 12 characters")).toBeTruthy();
+  expect(calls).toHaveLength(0);
+});
+
 it("shows a wrong current password under its field, then succeeds and clears the form", async () => {
   let wrong = true;
   const calls = mockApi({

@@ -5,6 +5,7 @@ import { Button } from "../components/Button.tsx";
 import { ErrorMessage } from "../components/ErrorMessage.tsx";
 import { Field } from "../components/Field.tsx";
 import { Notice } from "../components/Notice.tsx";
+import { passwordProblem } from "../lib/password.ts";
 
 /** Changes one's own password; the API signs out every other session. */
 export function PasswordForm() {
@@ -12,6 +13,7 @@ export function PasswordForm() {
   const [next, setNext] = createSignal("");
   const [confirm, setConfirm] = createSignal("");
   const [mismatch, setMismatch] = createSignal(false);
+  const [tooShort, setTooShort] = createSignal<string | undefined>();
   const [done, setDone] = createSignal(false);
   const action = createAction(changePassword);
 
@@ -19,7 +21,8 @@ export function PasswordForm() {
     e.preventDefault();
     setDone(false);
     setMismatch(next() !== confirm());
-    if (mismatch()) return;
+    setTooShort(passwordProblem(next()));
+    if (mismatch() || tooShort()) return;
     await action.run(current(), next());
     if (!action.error()) {
       setDone(true);
@@ -52,7 +55,7 @@ export function PasswordForm() {
           required
           value={next()}
           onValue={setNext}
-          error={action.error()?.field("newPassword")}
+          error={tooShort() ?? action.error()?.field("newPassword")}
         />
         <Field
           label="Confirm new password"

@@ -51,6 +51,18 @@ it("checks the confirmation, and shows the API's reasons under the fields and fo
   await screen.findByText("This setup link is invalid or has expired; restart Pylon for a new one");
 });
 
+it("flags a too-short password together with a mismatched confirmation, before asking the API", async () => {
+  history.replaceState(null, "", "/setup#token=t");
+  const calls = mockApi({ "GET /api/v1/setup": { body: { needed: true } } });
+  render(() => <Setup />);
+  await screen.findByLabelText("Name");
+  fill("short", "shorter");
+  expect(screen.getByText("does not match the password")).toBeTruthy();
+  expect(screen.getByText("must be at least 12 characters")).toBeTruthy();
+  expect(screen.getByLabelText("Password").getAttribute("aria-invalid")).toBe("true");
+  expect(calls.filter((c) => c.method === "POST")).toHaveLength(0);
+});
+
 it("explains what to do without a link, and when setup is done", async () => {
   history.replaceState(null, "", "/setup");
   mockApi({ "GET /api/v1/setup": { body: { needed: true } } });

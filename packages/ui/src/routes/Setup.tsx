@@ -8,6 +8,7 @@ import { ErrorMessage } from "../components/ErrorMessage.tsx";
 import { Field } from "../components/Field.tsx";
 import { Notice } from "../components/Notice.tsx";
 import { signedIn } from "../context/session.ts";
+import { passwordProblem } from "../lib/password.ts";
 import { Link, navigate } from "../router/router.tsx";
 import { AuthLayout } from "./AuthLayout.tsx";
 import { HOME } from "./table.ts";
@@ -28,6 +29,7 @@ export function Setup() {
   const [password, setPassword] = createSignal("");
   const [confirm, setConfirm] = createSignal("");
   const [mismatch, setMismatch] = createSignal(false);
+  const [tooShort, setTooShort] = createSignal<string | undefined>();
   const action = createAction(completeSetup);
   // Pasting another link into the same tab changes only the fragment: no reload, so listen.
   const onHash = () => {
@@ -42,8 +44,10 @@ export function Setup() {
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
+    // Both checked before either stops the form: each field shows what is wrong with it.
     setMismatch(password() !== confirm());
-    if (mismatch()) return;
+    setTooShort(passwordProblem(password()));
+    if (mismatch() || tooShort()) return;
     const me = await action.run({
       token: token(),
       name: name().trim(),
@@ -104,7 +108,7 @@ export function Setup() {
                   required
                   value={password()}
                   onValue={setPassword}
-                  error={action.error()?.field("password")}
+                  error={tooShort() ?? action.error()?.field("password")}
                 />
                 <Field
                   label="Confirm password"

@@ -12,7 +12,7 @@ export function app(over: Partial<App> = {}): App {
     nodeId: "node_pve1",
     guest: { type: "lxc", vmid: 120, address: "10.0.0.20" },
     resources: { cores: 1, memoryMb: 512, diskGb: 4, storage: "local-lvm" },
-    source: { type: "catalog", catalogId: "nginx", version: "1.27.3", parameters: {} },
+    source: { type: "catalog", catalogId: "nginx", name: "nginx", version: "1.27.3", parameters: {} },
     domain: "web.apps.example.com",
     env: { GREETING: "hello" },
     secretNames: [],

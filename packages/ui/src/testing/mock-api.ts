@@ -7,12 +7,39 @@ export interface Call {
   url: URL;
   body: unknown;
   headers: Record<string, string>;
+  /** The request's abort signal (a stream the page stops is aborted). */
+  signal: AbortSignal | null;
 }
 
 export interface Reply {
   status?: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** An event stream answered instead of JSON (see `sseStream`). */
+  stream?: ReadableStream<Uint8Array>;
+}
+
+/** A server-sent event stream a test writes to, for `Reply.stream`. */
+export function sseStream() {
+  let ctl: ReadableStreamDefaultController<Uint8Array> | undefined;
+  const stream = new ReadableStream<Uint8Array>({
+    start(c) {
+      ctl = c;
+    },
+  });
+  const enc = new TextEncoder();
+  return {
+    stream,
+    /** Sends `event: name` with the data as is (a string) or as JSON. */
+    send(event: string, data: unknown) {
+      const text = typeof data === "string" ? data : JSON.stringify(data);
+      ctl?.enqueue(enc.encode(`event: ${event}\ndata: ${text}\n\n`));
+    },
+    /** The server ends the response. */
+    close: () => ctl?.close(),
+    /** The connection breaks. */
+    fail: () => ctl?.error(new TypeError("network error")),
+  };
 }
 
 type Handler = Reply | ((call: Call) => Reply | Promise<Reply>);
@@ -31,11 +58,14 @@ export function mockApi(routes: Record<string, Handler>): Call[] {
         url,
         headers,
         body: init?.body ? JSON.parse(String(init.body)) : undefined,
+        signal: init?.signal ?? null,
       };
       calls.push(call);
       const h = routes[`${method} ${url.pathname}`];
       const reply = typeof h === "function" ? await h(call) : (h ?? apiError(404, "not_found", "Not found"));
       const status = reply.status ?? 200;
+      if (reply.stream)
+        return new Response(reply.stream, { status, headers: { "content-type": "text/event-stream" } });
       return new Response(status === 204 ? null : JSON.stringify(reply.body ?? {}), {
         status,
         headers: { "content-type": "application/json", ...reply.headers },

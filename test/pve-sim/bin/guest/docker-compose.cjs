@@ -161,7 +161,7 @@ function compose(args) {
         file: path.join(lib.LOGS, `${c.name}.log`),
         prefix: `${c.name}  | `,
       }));
-      return printLogs(logs, tail, !!o["--follow"]);
+      return printLogs(logs, tail, !!(o["--follow"] || o["-f"]), !!(o["--timestamps"] || o["-t"]));
     }
     case "pull":
       for (const name of Object.keys(ctx.doc.services)) err(` ${name} Pulled\n`);

@@ -97,6 +97,12 @@ function appArgv(c) {
 
 function startProcesses(c) {
   const log = fs.openSync(path.join(LOGS, `${c.name}.log`), "a");
+  // Each process writes through log-stamp.cjs, which records when each line was written.
+  const stamped = (argv) => [
+    path.join(__dirname, "log-stamp.cjs"),
+    path.join(LOGS, `${c.name}.log`),
+    ...argv,
+  ];
   c.pids = [];
   const ports = c.ports.length ? c.ports : [];
   const app = appArgv(c);
@@ -109,7 +115,7 @@ function startProcesses(c) {
       SERVICE_NAME: c.service || c.name,
     };
     const child = app
-      ? spawn(app.argv[0], app.argv.slice(1), {
+      ? spawn(process.execPath, stamped(app.argv), {
           cwd: app.cwd,
           env,
           detached: true,
@@ -117,7 +123,13 @@ function startProcesses(c) {
         })
       : spawn(
           process.execPath,
-          [path.join(__dirname, "http-service.cjs"), IP, String(p.host), c.service || c.name],
+          stamped([
+            process.execPath,
+            path.join(__dirname, "http-service.cjs"),
+            IP,
+            String(p.host),
+            c.service || c.name,
+          ]),
           { env, detached: true, stdio: ["ignore", log, log] },
         );
     child.unref();

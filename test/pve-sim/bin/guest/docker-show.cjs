@@ -98,9 +98,13 @@ function tailOf(text, tail) {
 
 /**
  * Prints each log's tail, then (follow) new lines as they are written, like `docker logs -f`:
- * runs until killed. `logs` is a list of { file, prefix }.
+ * runs until killed. `logs` is a list of { file, prefix }. Lines are stored with the time they
+ * were written (log-stamp.cjs); it is shown only with `timestamps`, after the prefix, like
+ * `docker compose logs --timestamps` shows it.
  */
-function printLogs(logs, tail, follow) {
+function printLogs(logs, tail, follow, timestamps = false) {
+  const show = (text, prefix) =>
+    text.replace(/^(?=.)(\d{4}-\d\d-\d\dT\S+Z )?/gm, (_m, at) => `${prefix}${timestamps && at ? at : ""}`);
   const offsets = new Map();
   const read = (file) => {
     try {
@@ -112,8 +116,7 @@ function printLogs(logs, tail, follow) {
   for (const { file, prefix } of logs) {
     const buf = read(file);
     offsets.set(file, buf.length);
-    const text = tailOf(buf.toString("utf8"), tail);
-    out(prefix ? text.replace(/^(?=.)/gm, prefix) : text);
+    out(show(tailOf(buf.toString("utf8"), tail), prefix));
   }
   if (!follow) return;
   setInterval(() => {
@@ -122,8 +125,7 @@ function printLogs(logs, tail, follow) {
       const from = offsets.get(file) ?? 0;
       if (buf.length <= from) continue;
       offsets.set(file, buf.length);
-      const text = buf.subarray(from).toString("utf8");
-      out(prefix ? text.replace(/^(?=.)/gm, prefix) : text);
+      out(show(buf.subarray(from).toString("utf8"), prefix));
     }
   }, 100);
 }
@@ -133,7 +135,12 @@ function logs(args) {
   const c = lib.find(o._[0] || "");
   if (!c) die(`Error response from daemon: No such container: ${o._[0]}`);
   const tail = (o.multi["--tail"] || o.multi["-n"] || [])[0];
-  printLogs([{ file: path.join(lib.LOGS, `${c.name}.log`), prefix: "" }], tail, !!(o["-f"] || o["--follow"]));
+  printLogs(
+    [{ file: path.join(lib.LOGS, `${c.name}.log`), prefix: "" }],
+    tail,
+    !!(o["-f"] || o["--follow"]),
+    !!(o["-t"] || o["--timestamps"]),
+  );
 }
 
 module.exports = { inspect, logs, printLogs, ps };

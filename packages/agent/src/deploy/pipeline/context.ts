@@ -27,6 +27,8 @@ export const deployStateSchema = z.object({
   snapshot: z.string().nullable(),
   /** The snapshot a redeploy took first, to roll back to. */
   preSnapshot: z.string().nullable(),
+  /** ssh Git sources: the Git host's key the clone trusted (optional: older checkpoints lack it). */
+  gitHostKey: z.object({ fingerprint: z.string(), keyType: z.string() }).nullable().optional(),
 });
 export type DeployState = z.infer<typeof deployStateSchema>;
 
@@ -43,6 +45,7 @@ export function freshState(vmid: number | null): DeployState {
     containerPort: null,
     snapshot: null,
     preSnapshot: null,
+    gitHostKey: null,
   };
 }
 

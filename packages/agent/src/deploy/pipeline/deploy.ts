@@ -196,17 +196,27 @@ export const appDeploy: JobHandler<"app.deploy"> = {
     const run = makeRun(ctx, deps, params, state);
     const steps = params.mode === "redeploy" ? REDEPLOY_STEPS : CREATE_STEPS;
     try {
-      await runSteps(ctx, KEY, steps, run, before?.done ?? [], async (_failed, _message, undoErrors) => {
-        if (params.mode !== "redeploy" || !state.preSnapshot) return undefined;
-        const ok = !undoErrors.some((e) => e.startsWith("snapshot:"));
-        return ok
-          ? `rolled back to snapshot ${state.preSnapshot}; the previous deploy runs again`
-          : `rolling back to snapshot ${state.preSnapshot} failed too`;
-      });
+      await runSteps(
+        ctx,
+        KEY,
+        steps,
+        run,
+        before?.done ?? [],
+        async (_failed, _message, undoErrors) => {
+          if (params.mode !== "redeploy" || !state.preSnapshot) return undefined;
+          const ok = !undoErrors.some((e) => e.startsWith("snapshot:"));
+          return ok
+            ? `rolled back to snapshot ${state.preSnapshot}; the previous deploy runs again`
+            : `rolling back to snapshot ${state.preSnapshot} failed too`;
+        },
+        // The app shows its guest as soon as it exists, not only when the deploy is done.
+        (r) => ({ vmid: r.state.vmid, address: r.state.address }),
+      );
     } finally {
       await run.close();
     }
     return {
+      ...(state.gitHostKey ? { hostKey: state.gitHostKey } : {}),
       vmid: vmidOf(run),
       address: state.address ?? "",
       commit: state.commit,

@@ -24,9 +24,13 @@ const FLUSH_MS = 200;
  */
 export const MAX_LOG_BYTES = 512 * 1024;
 
-/** The fixed argv that prints (and with follow, keeps printing) the app's container logs. */
+/**
+ * The fixed argv that prints (and with follow, keeps printing) the app's container logs, each
+ * line with the time Docker recorded it (`--timestamps`: "<RFC 3339 nano> <line>", after
+ * compose's "<container>  | " prefix), so a reader sees when a line was written, not received.
+ */
 export function logsCommand(target: Target, tail: number, follow: boolean): string[] {
-  const opts = ["--tail", String(tail), ...(follow ? ["--follow"] : [])];
+  const opts = ["--timestamps", "--tail", String(tail), ...(follow ? ["--follow"] : [])];
   return "compose" in target
     ? [...target.compose, "logs", "--no-color", ...opts]
     : ["docker", "logs", ...opts, target.container];
@@ -186,8 +190,9 @@ async function followLogs(
     split.end();
     await relay.close();
   }
-  // A cancel (the client went away) kills the command in the guest and ends the job `cancelled`.
-  if (wasCancelled(ctx.signal)) throw new JobError("log stream closed", "logs");
+  // A cancel (the reader went away) kills the command in the guest. Closing a log view is not a
+  // failure, nor a cancelled piece of work: the job succeeds, saying the reader closed it.
+  if (wasCancelled(ctx.signal)) return { lines: [], ended: "closed" };
   if (relay.dropped) await ctx.log("warn", `${relay.dropped} lines were dropped in all`);
   return { lines: [], ended, ...(relay.dropped ? { dropped: relay.dropped } : {}) };
 }

@@ -1,6 +1,7 @@
 import { shellJoin } from "@pylon/shared/shell/quote";
 import { parse } from "yaml";
 import { appDir, type DeployRun, exec } from "./context.ts";
+import { sshTargetOf, trustGitHost } from "./git-host-key.ts";
 import { secretsOf } from "./inputs.ts";
 import { StepFailure } from "./steps.ts";
 
@@ -30,6 +31,8 @@ export function composeServices(text: string): string[] {
  * <apps>/<name>/compose.yaml (0600: it may hold generated secrets), or a `git clone` at the
  * ref, recording the commit. A deploy key is written to a 0600 file and named in
  * GIT_SSH_COMMAND (quoted by shellJoin), never put on a command line, and removed afterwards.
+ * Over ssh the Git host's key is checked strictly: the pinned one, or the one seen first
+ * (reported, and required by later deploys); see git-host-key.ts.
  */
 export async function fetchSource(run: DeployRun): Promise<string> {
   const runner = await run.runner();
@@ -49,19 +52,32 @@ export async function fetchSource(run: DeployRun): Promise<string> {
   const env: Record<string, string> = { GIT_TERMINAL_PROMPT: "0" };
   const key = secretsOf(run.params).deployKey;
   const keyFile = `${pylonDir(run)}/deploy_key`;
+  const knownHosts = `${pylonDir(run)}/known_hosts`;
+  const target = sshTargetOf(source.url);
+  let hostNote = "";
   if (key) {
     await runner.push(key.endsWith("\n") ? key : `${key}\n`, keyFile, 0o600);
-    env.GIT_SSH_COMMAND = shellJoin([
-      "ssh",
-      "-i",
-      keyFile,
-      "-o",
-      "IdentitiesOnly=yes",
-      "-o",
-      "StrictHostKeyChecking=accept-new",
-      "-o",
-      "BatchMode=yes",
-    ]);
+    const ssh = ["ssh", "-i", keyFile, "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes"];
+    if (target) {
+      const trusted = await trustGitHost(runner, target, source.hostKey, run.ctx.signal);
+      await runner.push(trusted.knownHostsLine, knownHosts, 0o600);
+      ssh.push(
+        ...["-o", "StrictHostKeyChecking=yes", "-o", `UserKnownHostsFile=${knownHosts}`],
+        ...["-o", `HostKeyAlgorithms=${trusted.hostKeyAlgorithms}`],
+      );
+      const { fingerprint, keyType } = trusted.key;
+      run.state.gitHostKey = { fingerprint, keyType };
+      hostNote = trusted.firstUse
+        ? `; ${target.host}'s SSH host key ${fingerprint} (${keyType}) trusted on first use`
+        : `; ${target.host}'s SSH host key matches the pinned ${fingerprint}`;
+      await run.ctx.log(
+        trusted.firstUse ? "warn" : "info",
+        trusted.firstUse
+          ? `${target.host}'s SSH host key is ${fingerprint} (${keyType}); trusted on first use and required from now on. Compare it with the fingerprint your Git host publishes, and pin it in the app's settings.`
+          : `${target.host}'s SSH host key matches the pinned ${fingerprint} (${keyType})`,
+      );
+    }
+    env.GIT_SSH_COMMAND = shellJoin(ssh);
   }
   try {
     const opts = { env, timeoutMs: 900_000, signal: run.ctx.signal };
@@ -79,9 +95,9 @@ export async function fetchSource(run: DeployRun): Promise<string> {
     const head = await exec(runner, ["git", "-C", checkout, "rev-parse", "HEAD"], "git rev-parse HEAD");
     run.state.commit = head.stdout.trim();
   } finally {
-    if (key) await runner.run(["rm", "-f", "--", keyFile]);
+    if (key) await runner.run(["rm", "-f", "--", keyFile, knownHosts]);
   }
-  return `${source.ref} at ${run.state.commit}`;
+  return `${source.ref} at ${run.state.commit}${hostNote}`;
 }
 
 /** The commit a ref names: a branch or tag of origin, or a commit id. */

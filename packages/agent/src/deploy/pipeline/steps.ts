@@ -1,3 +1,4 @@
+import type { StepFacts } from "@pylon/shared/protocol/index";
 import { z } from "zod";
 import { type JobContext, JobError, wasCancelled } from "../../jobs/types.ts";
 import { PveError } from "../../proxmox/errors.ts";
@@ -41,7 +42,8 @@ export function recorded<S>(ctx: JobContext, key: string, state: z.ZodType<S>): 
  * failed step and every done step are undone in reverse (`undone` events), then the job fails
  * naming the step and carrying the underlying error text. A job a user cancelled is undone the
  * same way (under a signal only a shutdown fires) and ends saying so; a job stopped by an agent
- * shutdown is not undone: it resumes after the restart.
+ * shutdown is not undone: it resumes after the restart. `facts` reads what the run has learnt
+ * (its guest id, its address); a step that changed them sends them with its `succeeded` event.
  */
 export async function runSteps<R extends { state: S; ctx: JobContext }, S>(
   ctx: JobContext,
@@ -50,8 +52,10 @@ export async function runSteps<R extends { state: S; ctx: JobContext }, S>(
   run: R,
   done: string[] = [],
   onFailure?: (failed: string, message: string, undoErrors: string[]) => Promise<string | undefined>,
+  facts?: (run: R) => StepFacts,
 ): Promise<void> {
   const save = () => ctx.checkpoint(key, { state: run.state, done } satisfies Record<S>);
+  let sent = JSON.stringify(facts?.(run) ?? {});
   for (const [i, step] of steps.entries()) {
     if (done.includes(step.name)) continue;
     await ctx.step(step.name, "started");
@@ -61,7 +65,10 @@ export async function runSteps<R extends { state: S; ctx: JobContext }, S>(
       const note = await step.run(run);
       done.push(step.name);
       await save();
-      await ctx.step(step.name, "succeeded", note || undefined);
+      const now = facts?.(run);
+      const changed = now !== undefined && JSON.stringify(now) !== sent;
+      if (changed) sent = JSON.stringify(now);
+      await ctx.step(step.name, "succeeded", note || undefined, changed ? now : undefined);
     } catch (err) {
       const cancelled = wasCancelled(ctx.signal);
       const message = cancelled ? "cancelled" : failureText(err);
@@ -71,7 +78,7 @@ export async function runSteps<R extends { state: S; ctx: JobContext }, S>(
       // The steps' own waits use run.ctx.signal, which a cancel has fired: undo under one that
       // only a shutdown fires (the shutdown then leaves the job to resume; the cancel is sent again).
       if (cancelled) run.ctx = { ...run.ctx, signal: ctx.stopping ?? new AbortController().signal };
-      const undoErrors = await undoSteps(ctx, steps, run, [...done, step.name]);
+      const undoErrors = await undoSteps(ctx, steps, run, [...done, step.name], step.name);
       done.length = 0;
       await save();
       const extra = onFailure ? await onFailure(step.name, message, undoErrors) : undefined;
@@ -87,16 +94,26 @@ export async function runSteps<R extends { state: S; ctx: JobContext }, S>(
   await ctx.progress(100);
 }
 
-/** Undoes the named steps in reverse order; returns the undo failures (each also logged). */
+/**
+ * Undoes the named steps in reverse order; returns the undo failures (each also logged). Every
+ * step done is reported `undone`, also one with nothing of its own to undo (what it did went with
+ * the guest or the rollback), so no step still shows done after the job took everything back;
+ * the `failed` step stays failed unless it had something to undo.
+ */
 export async function undoSteps<R>(
   ctx: JobContext,
   steps: readonly Step<R>[],
   run: R,
   names: readonly string[],
+  failed?: string,
 ): Promise<string[]> {
   const errors: string[] = [];
   for (const step of [...steps].reverse()) {
-    if (!names.includes(step.name) || !step.undo) continue;
+    if (!names.includes(step.name)) continue;
+    if (!step.undo) {
+      if (step.name !== failed) await ctx.step(step.name, "undone");
+      continue;
+    }
     try {
       await step.undo(run);
       await ctx.step(step.name, "undone");

@@ -7,6 +7,8 @@ export type AppSource =
   | {
       type: "catalog";
       catalogId: string;
+      /** The entry's display name when deployed (rows from before it have none). */
+      name?: string;
       version: string;
       parameters: Record<string, string | number | boolean>;
     }
@@ -17,6 +19,8 @@ export type AppSource =
       subdirectory: string | null;
       buildMode: "auto" | "dockerfile" | "compose";
       port: number | null;
+      /** ssh URLs: the Git host's key deploys require, pinned by the user or seen on first use. */
+      hostKey?: { fingerprint: string; keyType: string | null; pinned: boolean };
     };
 
 /** Deployed apps. `secretsBox` is AES-GCM ciphertext (lib/secret-box.ts) of the app's secrets. */

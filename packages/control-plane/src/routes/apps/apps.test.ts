@@ -91,6 +91,8 @@ describe("deploying a catalog app", () => {
       status: "deploying",
       domain: "blog.pylon.internal",
       url: null,
+      // The entry's name, as the catalog shows it, beside its id.
+      source: { type: "catalog", catalogId: "wordpress", name: "WordPress" },
     });
     expect(app.secretNames).toContain("SMTP_PASSWORD");
     expect(JSON.stringify(app)).not.toContain("s3cret-smtp");

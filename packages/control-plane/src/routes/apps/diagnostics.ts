@@ -7,11 +7,16 @@ import { defineRoute, err, requires } from "../define.ts";
 import { json } from "../json.ts";
 import { appIdParams, requester } from "./schema.ts";
 
+// A POST, not a GET: each run starts a job on the node, so it takes the CSRF and Origin checks
+// every mutation does (issue 10).
 export const route = defineRoute(requires("operator", "read", { privateOutput: true }), null, {
-  method: "get",
+  method: "post",
   path: "/apps/{id}/diagnostics/{name}",
   tags: ["apps"],
   summary: "Run one named read-only diagnostic in the app's guest (logs, status, disk, …); audited",
+  description:
+    "Runs a fixed, read-only command set in the guest through an `app.diagnostics` job (a view: " +
+    "left out of job lists unless asked for, kept a day) and answers its output. No body.",
   request: { params: appIdParams.extend({ name: z.enum(DIAGNOSTICS) }) },
   responses: {
     200: json(z.object({ name: z.enum(DIAGNOSTICS), jobId: z.string(), output: z.string() }), "The output"),

@@ -1,4 +1,4 @@
-// GET /apps/{id}/logs: the agent's side is played by writing its frames through the same
+// POST /apps/{id}/logs: the agent's side is played by writing its frames through the same
 // services the hub uses (markAccepted, recordEvent).
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -55,49 +55,61 @@ async function agentSends(jobId: string, event: object) {
   });
 }
 
-describe("GET /apps/{id}/logs", () => {
+describe("POST /apps/{id}/logs", () => {
   it("refuses bad input naming the field, an app without a guest, and callers without access", async () => {
-    for (const [q, field] of [
-      ["tail=-1", "tail"],
-      ["tail=lots", "tail"],
-      ["tail=10001", "tail"],
-      ["follow=maybe", "follow"],
+    for (const [body, field] of [
+      [{ tail: -1 }, "tail"],
+      [{ tail: "lots" }, "tail"],
+      [{ tail: 10001 }, "tail"],
+      [{ follow: "maybe" }, "follow"],
     ] as const) {
-      const res = await h.call("GET", `/api/v1/apps/${appId}/logs?${q}`, { as: op });
-      expect(res.status, q).toBe(400);
-      const body = await res.json();
-      expect(body.error.details.fields.map((f: { path: string }) => f.path)).toContain(field);
+      const res = await h.call("POST", `/api/v1/apps/${appId}/logs`, { as: op, body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      const answer = await res.json();
+      expect(answer.error.details.fields.map((f: { path: string }) => f.path)).toContain(field);
     }
-    expect((await h.call("GET", `/api/v1/apps/${appId}/logs`)).status).toBe(401);
-    expect((await h.call("GET", `/api/v1/apps/${appId}/logs`, { as: viewer })).status).toBe(403);
-    expect((await h.call("GET", "/api/v1/apps/app_nonexistent00000/logs", { as: op })).status).toBe(404);
+    expect((await h.call("POST", `/api/v1/apps/${appId}/logs`, { body: {} })).status).toBe(401);
+    expect((await h.call("POST", `/api/v1/apps/${appId}/logs`, { as: viewer, body: {} })).status).toBe(403);
+    expect(
+      (await h.call("POST", "/api/v1/apps/app_nonexistent00000/logs", { as: op, body: {} })).status,
+    ).toBe(404);
     await h.db.update(apps).set({ vmid: null }).where(eq(apps.id, appId));
-    const noGuest = await h.call("GET", `/api/v1/apps/${appId}/logs`, { as: op });
+    const noGuest = await h.call("POST", `/api/v1/apps/${appId}/logs`, { as: op, body: {} });
     await h.db.update(apps).set({ vmid: 321 }).where(eq(apps.id, appId));
     expect(noGuest.status).toBe(409);
     expect((await noGuest.json()).error.message).toMatch(/has no guest/);
   });
 
-  it("without follow: queues an app.logs job for the app's guest and answers its lines as JSON", async () => {
-    const pending = h.call("GET", `/api/v1/apps/${appId}/logs?tail=2`, { as: op });
+  it("without follow: queues an app.logs job for the app's guest and answers its lines, with when each was written", async () => {
+    const pending = h.call("POST", `/api/v1/apps/${appId}/logs`, { as: op, body: { tail: 2 } });
     const job = await logsJob();
     expect(job.params).toEqual({ appId, vmid: 321, type: "lxc", follow: false, tail: 2 });
     await markAccepted(h.deps, nodeId, job.id);
     await agentSends(job.id, {
       kind: "result",
       status: "succeeded",
-      result: { lines: ["chatty-web-1  | GET /a", "chatty-web-1  | GET /b"] },
+      result: {
+        lines: [
+          "chatty-web-1  | 2026-01-01T09:59:58.123456789Z GET /a",
+          "chatty-web-1  | 2026-01-01T09:59:59.000000000Z GET /b",
+          "a line from an agent that sends no time",
+        ],
+      },
     });
     const res = await pending;
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       jobId: job.id,
-      lines: ["chatty-web-1  | GET /a", "chatty-web-1  | GET /b"],
+      lines: [
+        { at: "2026-01-01T09:59:58.123Z", text: "chatty-web-1  | GET /a" },
+        { at: "2026-01-01T09:59:59.000Z", text: "chatty-web-1  | GET /b" },
+        { at: null, text: "a line from an agent that sends no time" },
+      ],
     });
   });
 
   it("says why when the agent could not read the logs", async () => {
-    const pending = h.call("GET", `/api/v1/apps/${appId}/logs`, { as: op });
+    const pending = h.call("POST", `/api/v1/apps/${appId}/logs`, { as: op, body: {} });
     const job = await logsJob();
     await markAccepted(h.deps, nodeId, job.id);
     await agentSends(job.id, {
@@ -111,22 +123,30 @@ describe("GET /apps/{id}/logs", () => {
   });
 
   it("follow: streams the lines as they come and cancels the job when the reader goes away", async () => {
-    const res = await h.call("GET", `/api/v1/apps/${appId}/logs?follow=true&tail=5`, { as: op });
+    const res = await h.call("POST", `/api/v1/apps/${appId}/logs`, {
+      as: op,
+      body: { follow: true, tail: 5 },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
     const job = await logsJob();
     expect(job.params).toMatchObject({ follow: true, tail: 5 });
     await markAccepted(h.deps, nodeId, job.id);
     await agentSends(job.id, { kind: "step", step: "logs", status: "started" });
-    await agentSends(job.id, { kind: "log", level: "info", message: "old line 1\nold line 2" });
+    await agentSends(job.id, {
+      kind: "log",
+      level: "info",
+      message: "2026-01-01T09:00:00.000000001Z old line 1\n2026-01-01T09:00:01.5Z old line 2",
+    });
     const first = await readEvents(res, (e) => e.filter((x) => x.event === "line").length >= 2);
     expect(first.events[0]).toEqual({ event: "job", data: JSON.stringify({ jobId: job.id }) });
-    expect(first.events.filter((e) => e.event === "line").map((e) => e.data)).toEqual([
-      "old line 1",
-      "old line 2",
+    // Each line carries the time it was written, not the time the stream opened.
+    expect(first.events.filter((e) => e.event === "line").map((e) => JSON.parse(e.data))).toEqual([
+      { at: "2026-01-01T09:00:00.000Z", text: "old line 1" },
+      { at: "2026-01-01T09:00:01.500Z", text: "old line 2" },
     ]);
 
-    await agentSends(job.id, { kind: "log", level: "info", message: "a new line\r" });
+    await agentSends(job.id, { kind: "log", level: "info", message: "2026-01-01T10:00:00Z a new line\r" });
     await agentSends(job.id, {
       kind: "log",
       level: "warn",
@@ -139,7 +159,9 @@ describe("GET /apps/{id}/logs", () => {
       const { value } = await reader.read();
       more.push(decoder.decode(value));
     }
-    expect(more.join("")).toContain("event: line\ndata: a new line\n\n");
+    expect(more.join("")).toContain(
+      `event: line\ndata: ${JSON.stringify({ at: "2026-01-01T10:00:00.000Z", text: "a new line" })}\n\n`,
+    );
     expect(more.join("")).toContain("event: notice\ndata: 3 lines dropped");
 
     // The reader closes the connection: the job is asked to stop (the agent then kills the command).
@@ -154,7 +176,7 @@ describe("GET /apps/{id}/logs", () => {
   });
 
   it("follow: a queued job is cancelled at once when the reader leaves before the agent took it", async () => {
-    const res = await h.call("GET", `/api/v1/apps/${appId}/logs?follow=true`, { as: op });
+    const res = await h.call("POST", `/api/v1/apps/${appId}/logs`, { as: op, body: { follow: true } });
     const job = await logsJob();
     const { reader } = await readEvents(res, (e) => e.length >= 1);
     await reader.cancel();
@@ -168,7 +190,7 @@ describe("GET /apps/{id}/logs", () => {
   });
 
   it("follow: ends with an `end` event when the stream stops by itself", async () => {
-    const res = await h.call("GET", `/api/v1/apps/${appId}/logs?follow=true`, { as: op });
+    const res = await h.call("POST", `/api/v1/apps/${appId}/logs`, { as: op, body: { follow: true } });
     const job = await logsJob();
     await markAccepted(h.deps, nodeId, job.id);
     await agentSends(job.id, { kind: "log", level: "info", message: "last words" });

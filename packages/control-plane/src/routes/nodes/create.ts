@@ -5,7 +5,7 @@ import { iso } from "../../lib/time.ts";
 import { createNode, installCommand, toNode } from "../../services/nodes.ts";
 import { defineRoute, err, requires } from "../define.ts";
 import { json, jsonBody } from "../json.ts";
-import { baseUrl } from "./schema.ts";
+import { baseUrl, installWarning } from "./schema.ts";
 
 export const route = defineRoute(requires("admin", "write"), "nodes.create", {
   method: "post",
@@ -30,6 +30,7 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
         token,
         expiresAt: iso(row.enrollmentExpiresAt!),
         installCommand: installCommand(base, token),
+        warning: installWarning(c),
       },
     },
     201,

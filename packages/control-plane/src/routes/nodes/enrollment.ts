@@ -5,7 +5,7 @@ import { iso } from "../../lib/time.ts";
 import { installCommand, reissueEnrollment } from "../../services/nodes.ts";
 import { defineRoute, err, requires } from "../define.ts";
 import { json } from "../json.ts";
-import { baseUrl, nodeIdParams } from "./schema.ts";
+import { baseUrl, installWarning, nodeIdParams } from "./schema.ts";
 
 export const route = defineRoute(requires("admin", "write"), "nodes.enrollment", {
   method: "post",
@@ -23,6 +23,7 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
       token,
       expiresAt: iso(row.enrollmentExpiresAt!),
       installCommand: installCommand(baseUrl(c), token),
+      warning: installWarning(c),
     },
     201,
   );

@@ -7,6 +7,6 @@ import type { Handler } from "hono";
 export const docsPage: Handler = (c) =>
   c.html(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Pylon API</title><link rel="stylesheet" href="/api-docs/swagger-ui.css"></head>
+<title>Pylon API</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="/api-docs/swagger-ui.css"></head>
 <body><div id="swagger-ui"></div>
 <script src="/api-docs/swagger-ui-bundle.js"></script><script src="/api-docs/init.js"></script></body></html>`);

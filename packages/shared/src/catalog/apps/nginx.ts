@@ -29,7 +29,7 @@ volumes:
   ports: [
     { name: "http", service: "web", containerPort: 80, protocol: "tcp", http: true, description: "Web" },
   ],
-  minResources: { cores: 1, memoryMiB: 128, diskGiB: 2 },
+  minResources: { cores: 1, memoryMiB: 256, diskGiB: 2 },
   healthCheck: { type: "http", port: "http", path: "/", expectedStatus: [200] },
   notes: "The html volume starts with nginx's welcome page; replace its contents with your site.",
 };

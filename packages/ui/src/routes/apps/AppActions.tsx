@@ -5,6 +5,8 @@ import { type AppActionName, runAppAction } from "../../api/actions.ts";
 import { isBusy } from "../../api/app-values.ts";
 import { Button } from "../../components/Button.tsx";
 import { ErrorMessage } from "../../components/ErrorMessage.tsx";
+import { flash } from "../../lib/flash.ts";
+import { navigate } from "../../router/router.tsx";
 import { CloneDialog } from "./CloneDialog.tsx";
 import { DeleteAppDialog } from "./DeleteAppDialog.tsx";
 import { ResizeDialog } from "./ResizeDialog.tsx";
@@ -53,7 +55,8 @@ export function AppActions(props: { app: App; onChanged: (a: App) => void }) {
         <Act name="stop" label="Stop" show={hasGuest() && status() === "running"} />
         <Act name="restart" label="Restart" show={hasGuest() && status() === "running"} />
         <Act name="redeploy" label="Redeploy" show={status() !== "deleting"} />
-        <Button onClick={() => setDialog("clone")} disabled={status() === "deleting"}>
+        {/* The API clones only a guest that exists and is not busy. */}
+        <Button onClick={() => setDialog("clone")} disabled={busy() || !hasGuest()}>
           Clone
         </Button>
         <Button onClick={() => setDialog("resize")} disabled={busy() || !hasGuest()}>
@@ -82,8 +85,10 @@ export function AppActions(props: { app: App; onChanged: (a: App) => void }) {
           app={props.app}
           onClose={() => setDialog(null)}
           onDone={(a) => {
+            // The page of an app being deleted has nothing left to show: the list says how it goes.
             setDialog(null);
-            props.onChanged(a);
+            flash({ path: "/apps", kind: "deleting", appId: a.id, appName: a.name });
+            navigate("/apps");
           }}
         />
       </Show>

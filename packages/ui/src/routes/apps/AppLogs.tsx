@@ -1,5 +1,6 @@
 import type { App } from "@pylon/shared";
 import { createSignal, Match, onCleanup, onMount, Show, Switch } from "solid-js";
+import type { ApiError } from "../../api/client.ts";
 import { followAppLogs } from "../../api/log-stream.ts";
 import { Button } from "../../components/Button.tsx";
 import { JobLog } from "../jobs/JobLog.tsx";
@@ -21,24 +22,38 @@ export function AppLogs(props: { app: App }) {
   const [lines, setLines] = createSignal<LogLine[]>([]);
   const [state, setState] = createSignal<State>("connecting");
   const [why, setWhy] = createSignal<string | null>(null);
+  const [refused, setRefused] = createSignal<ApiError | null>(null);
   let seq = 0;
   let stop: (() => void) | undefined;
-  const add = (message: string, level: LogLine["level"]) =>
-    setLines((l) => [...l.slice(-(KEEP - 1)), { seq: ++seq, at: new Date().toISOString(), level, message }]);
+  // A line carries the time it was written (Docker's); a notice, or a line from an agent that
+  // sends no time, the time it arrived.
+  const add = (message: string, level: LogLine["level"], at: string | null = null) =>
+    setLines((l) => [
+      ...l.slice(-(KEEP - 1)),
+      { seq: ++seq, at: at ?? new Date().toISOString(), level, message },
+    ]);
   const open = () => {
     stop?.();
     setLines([]);
     setWhy(null);
+    setRefused(null);
     setState("connecting");
     stop = followAppLogs(props.app.id, TAIL, {
       onOpen: () => setState("live"),
-      onLine: (l) => add(l, "info"),
+      onLine: (l) => add(l.text, "info", l.at),
       onNotice: (t) => add(t, "warn"),
       onEnd: (error) => {
         setWhy(error);
         setState("ended");
       },
-      onError: (opened) => setState(opened ? "lost" : "unavailable"),
+      onError: (opened, error) => {
+        // The API refused (e.g. no guest, no right): say so. A server that cannot stream at all
+        // gets the one-off reading instead.
+        if (!opened && error && error.status >= 400 && error.status < 500 && error.status !== 404) {
+          setRefused(error);
+          setState("lost");
+        } else setState(opened ? "lost" : "unavailable");
+      },
     });
   };
   const pause = () => {
@@ -77,6 +92,7 @@ export function AppLogs(props: { app: App }) {
             <Match when={state() === "paused"}>
               Paused. Following again starts from the last {TAIL} lines.
             </Match>
+            <Match when={state() === "lost" && refused()}>{(e) => e().message}</Match>
             <Match when={state() === "lost"}>The connection was lost.</Match>
             <Match when={state() === "ended"}>The stream ended{why() ? `: ${why()}` : "."}</Match>
           </Switch>

@@ -96,7 +96,7 @@ it("gives an operator the actions and tabs, and follows the deploy job live to i
   expect(await screen.findByText("pulling nginx:1.27.3-alpine")).toBeTruthy();
   const failing = document.querySelector(".step-failing");
   expect(failing?.getAttribute("data-step")).toBe("health");
-  expect(failing?.textContent).toContain("health check timed out");
+  expect(screen.getByRole("alert").textContent).toContain("health check timed out");
   expect(screen.getByRole("heading", { name: /Last job: App deploy: web/ })).toBeTruthy();
 
   // Stop: the answer names a new job, which the page then follows.
@@ -125,7 +125,16 @@ it("shows the app guest's CPU and memory over time in the Metrics tab", async ()
   fireEvent.click(screen.getByRole("tab", { name: "Metrics" }));
   expect(await screen.findByRole("heading", { name: /Usage over the last 24 hours/ })).toBeTruthy();
   const chart = await screen.findByRole("img", { name: /CPU, memory and storage use over time/ });
-  await waitFor(() => expect(drawMetrics).toHaveBeenCalledWith(chart, items));
+  // The chart spans the 24 hours its title names, whatever the samples span.
+  await waitFor(() =>
+    expect(drawMetrics).toHaveBeenCalledWith(chart, items, {
+      from: expect.any(Number),
+      to: expect.any(Number),
+    }),
+  );
+  const window = vi.mocked(drawMetrics).mock.calls.at(-1)?.[2];
+  expect((window?.to ?? 0) - (window?.from ?? 0)).toBe(24 * 3600_000);
+  expect(Math.abs((window?.to ?? 0) - Date.now())).toBeLessThan(60_000);
   const asked = calls.find((c) => c.url.pathname === "/api/v1/apps/app_web/metrics");
   expect(asked?.url.searchParams.get("since")).toMatch(/^\d{4}-\d\d-\d\dT/);
 });

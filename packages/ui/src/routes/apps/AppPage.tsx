@@ -32,9 +32,12 @@ export function AppPage(props: { params: Record<string, string> }) {
     () => latest(app)?.nodeId,
     (nodeId) => getNode(nodeId).catch(() => null),
   );
+  const gone = () => !!app.error && asApiError(app.error).status === 404;
   createPoll(
     () => void refetch(),
     () => {
+      // A deleted app is not asked for again and again.
+      if (gone()) return null;
       const a = latest(app);
       return a && isBusy(a.status) ? FAST_POLL_MS : 15_000;
     },
@@ -50,7 +53,13 @@ export function AppPage(props: { params: Record<string, string> }) {
           keyed
           fallback={<p class="card empty">No job has run for this app yet.</p>}
         >
-          {(jobId) => <LiveJob jobId={jobId} onEnd={() => void refetch()} />}
+          {(jobId) => (
+            <LiveJob
+              jobId={jobId}
+              onEnd={() => void refetch()}
+              shownError={a().status === "failed" ? a().lastError : null}
+            />
+          )}
         </Show>
       ),
     },
@@ -72,7 +81,7 @@ export function AppPage(props: { params: Record<string, string> }) {
         <Link href="/apps">← Apps</Link>
       </p>
       <Show
-        when={!(app.error && asApiError(app.error).status === 404)}
+        when={!gone()}
         fallback={
           <PageHeader title="App not found" description="It may have been deleted.">
             <Link href="/apps">All apps</Link>

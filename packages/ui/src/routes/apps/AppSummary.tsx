@@ -8,6 +8,11 @@ import { AppLink } from "./AppLink.tsx";
 /** The app's facts: URL, node and guest, resources, source and last deploy. */
 export function AppSummary(props: { app: App; node: Node | null }) {
   const a = () => props.app;
+  const noGuest = () => (a().status === "deploying" ? "not created yet" : "none");
+  const gitHostKey = () => {
+    const s = a().source;
+    return s.type === "git" ? s.hostKey : null;
+  };
   return (
     <section class="card" aria-label="App details">
       <Show when={a().status === "failed" && a().lastError}>
@@ -15,6 +20,15 @@ export function AppSummary(props: { app: App; node: Node | null }) {
           <p>
             <strong>Failed: </strong>
             {a().lastError}
+          </p>
+        </div>
+      </Show>
+      <Show when={props.node?.simulated}>
+        <div class="alert alert-info" role="note">
+          <p>
+            <strong>Simulated node: apps answer with a placeholder.</strong> The Proxmox simulator stands in
+            for the guest and for Docker: a catalog app's containers are a small placeholder web server, not
+            the app's image; a Git app runs its own start command where the simulator can.
           </p>
         </div>
       </Show>
@@ -30,10 +44,13 @@ export function AppSummary(props: { app: App; node: Node | null }) {
         <dt>Guest</dt>
         <dd data-testid="guest">
           {a().guest.type === "lxc" ? "LXC container" : "Virtual machine"}
-          <Show when={a().guest.vmid} fallback={<span class="muted"> (not created yet)</span>}>
-            {(v) => ` ${v()}`}
+          <Show when={a().guest.vmid} fallback={<span class="muted"> ({noGuest()})</span>}>
+            {(v) => <> {v()}</>}
           </Show>
           <Show when={a().guest.address}>{(ip) => <span class="muted"> at {ip()}</span>}</Show>
+          <Show when={a().guest.vmid && a().status === "deploying"}>
+            <span class="muted"> (being set up)</span>
+          </Show>
         </dd>
         <dt>Resources</dt>
         <dd data-testid="resources">
@@ -41,12 +58,12 @@ export function AppSummary(props: { app: App; node: Node | null }) {
           GiB disk on {a().resources.storage}
         </dd>
         <dt>Source</dt>
-        <dd>
+        <dd data-testid="source">
           {(() => {
             const s = a().source;
             return s.type === "catalog" ? (
               <>
-                Catalog: {s.catalogId} {s.version}
+                Catalog: {s.name} {s.version}
               </>
             ) : (
               <>
@@ -56,6 +73,20 @@ export function AppSummary(props: { app: App; node: Node | null }) {
             );
           })()}
         </dd>
+        <Show when={gitHostKey()}>
+          {(k) => (
+            <>
+              <dt>Git host key</dt>
+              <dd data-testid="git-host-key">
+                <code>{k().fingerprint}</code>
+                <span class="muted">
+                  {k().keyType ? ` ${k().keyType}` : ""}
+                  {k().pinned ? ", pinned" : ", trusted on first use (pin it in Settings)"}
+                </span>
+              </dd>
+            </>
+          )}
+        </Show>
         <dt>Commit</dt>
         <dd>
           <Show when={a().commit} fallback={<span class="muted">—</span>}>

@@ -30,7 +30,7 @@ export function AppTable(props: { apps: App[]; nodes: Node[] }) {
                     <strong>{a.name}</strong>
                   </Link>
                   <div class="muted small">
-                    {a.source.type === "catalog" ? `${a.source.catalogId} ${a.source.version}` : "from Git"}
+                    {a.source.type === "catalog" ? `${a.source.name} ${a.source.version}` : "from Git"}
                   </div>
                 </td>
                 <td data-label="Status">
@@ -44,7 +44,7 @@ export function AppTable(props: { apps: App[]; nodes: Node[] }) {
                 </td>
                 <td data-label="Guest" class="small">
                   {a.guest.type === "lxc" ? "LXC" : "VM"}
-                  <Show when={a.guest.vmid}>{(v) => ` ${v()}`}</Show>
+                  <Show when={a.guest.vmid}>{(v) => <> {v()}</>}</Show>
                 </td>
                 <td data-label="Updated">
                   <Time at={a.updatedAt} />

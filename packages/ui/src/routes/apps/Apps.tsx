@@ -5,17 +5,20 @@ import { roleAtLeast } from "../../api/roles.ts";
 import { Async } from "../../components/Async.tsx";
 import { PageHeader } from "../../components/PageHeader.tsx";
 import { currentUser } from "../../context/session.ts";
+import { takeFlash } from "../../lib/flash.ts";
 import { latest } from "../../lib/latest.ts";
 import { createPoll } from "../../lib/poll.ts";
 import { Link } from "../../router/router.tsx";
 import { FAST_POLL_MS } from "../nodes/Nodes.tsx";
 import { AppTable } from "./AppTable.tsx";
+import { DeletionNotice } from "./DeletionNotice.tsx";
 
 /** Every app with its state and URL; operators deploy new ones from here. */
 export function Apps() {
   const [apps, { refetch }] = createResource(listApps);
   const [nodes] = createResource(() => listNodes().catch(() => []));
   const canDeploy = () => roleAtLeast(currentUser()?.role ?? "viewer", "operator");
+  const deleting = takeFlash("/apps");
   createPoll(
     () => void refetch(),
     () => (latest(apps)?.some((a) => isBusy(a.status)) ? FAST_POLL_MS : 15_000),
@@ -29,6 +32,9 @@ export function Apps() {
           </Link>
         </Show>
       </PageHeader>
+      <Show when={deleting?.appId}>
+        {(id) => <DeletionNotice appId={id()} name={deleting?.appName ?? id()} apps={latest(apps)} />}
+      </Show>
       <section class="card" aria-label="Apps">
         <Async resource={apps} onRetry={refetch} what="apps">
           {(list) => (

@@ -2,7 +2,7 @@ import type { App, DiagnosticName } from "@pylon/shared";
 import { createSignal, Show } from "solid-js";
 import { createAction } from "../../api/action.ts";
 import { DIAGNOSTIC_NAMES, isDiagnostic } from "../../api/app-values.ts";
-import { getDiagnostic } from "../../api/queries.ts";
+import { runDiagnostic } from "../../api/queries.ts";
 import { Button } from "../../components/Button.tsx";
 import { ErrorMessage } from "../../components/ErrorMessage.tsx";
 import { SelectField } from "../../components/SelectField.tsx";
@@ -25,7 +25,7 @@ const HELP: Record<DiagnosticName, string> = {
 /** Runs one of the fixed, read-only diagnostics in the app's guest and shows its output. */
 export function Diagnostics(props: { app: App }) {
   const [name, setName] = createSignal<DiagnosticName>("status");
-  const run = createAction(getDiagnostic);
+  const run = createAction(runDiagnostic);
   const [result, setResult] = createSignal<{ name: DiagnosticName; output: string; jobId: string } | null>(
     null,
   );

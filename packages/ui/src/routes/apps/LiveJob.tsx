@@ -11,8 +11,11 @@ import { JobStatusBadge } from "../jobs/JobStatusBadge.tsx";
 import { JobSteps } from "../jobs/JobSteps.tsx";
 import { createJobView } from "../jobs/job-view.ts";
 
-/** The app's current or last job, live: progress, steps (the failing one with its error) and log. */
-export function LiveJob(props: { jobId: string; onEnd: () => void }) {
+/**
+ * The app's current or last job, live: progress, steps (the failing one highlighted), its error
+ * once (not at all when `shownError`, already on the page, contains it) and log.
+ */
+export function LiveJob(props: { jobId: string; onEnd: () => void; shownError?: string | null }) {
   const [job, setJob] = createSignal<Job | null>(null);
   const [failure, setFailure] = createSignal<unknown>(null);
   const [connection, setConnection] = createSignal<"open" | "reconnecting">("open");
@@ -29,6 +32,10 @@ export function LiveJob(props: { jobId: string; onEnd: () => void }) {
   });
   onCleanup(stop);
   const errorText = () => view.result()?.error?.message ?? job()?.error ?? null;
+  const shownAbove = () => {
+    const e = errorText();
+    return !!e && !!props.shownError?.includes(e);
+  };
   return (
     <section class="card" aria-labelledby="live-job-title">
       <Show when={failure()}>{(f) => <ErrorMessage error={asApiError(f())} />}</Show>
@@ -58,18 +65,12 @@ export function LiveJob(props: { jobId: string; onEnd: () => void }) {
               </p>
             </Show>
             <JobProgress progress={view.progress()} status={j().status} />
-            <JobSteps steps={view.steps()} failedStep={view.failedStep()} error={errorText()} />
-            <Show
-              when={
-                errorText() &&
-                (j().status === "failed" || j().status === "lost") &&
-                !view.steps().some((s) => s.step === view.failedStep())
-              }
-            >
+            <Show when={errorText() && (j().status === "failed" || j().status === "lost") && !shownAbove()}>
               <div class="alert alert-error" role="alert">
                 <p>{errorText()}</p>
               </div>
             </Show>
+            <JobSteps steps={view.steps()} failedStep={view.failedStep()} shown={errorText()} />
             <h3>Log</h3>
             <JobLog lines={view.logs()} />
           </>

@@ -1,7 +1,7 @@
 import type { App } from "@pylon/shared";
 import { createSignal, onMount, Show } from "solid-js";
 import { createAction } from "../../api/action.ts";
-import { getDiagnostic } from "../../api/queries.ts";
+import { runDiagnostic } from "../../api/queries.ts";
 import { Button } from "../../components/Button.tsx";
 import { ErrorMessage } from "../../components/ErrorMessage.tsx";
 import { Time } from "../../components/Time.tsx";
@@ -9,7 +9,7 @@ import { OutputPane } from "./OutputPane.tsx";
 
 /** The container logs read once through the `logs` diagnostic; Refresh reads them again. */
 export function LogSnapshot(props: { app: App }) {
-  const read = createAction(getDiagnostic);
+  const read = createAction(runDiagnostic);
   const [output, setOutput] = createSignal<string | null>(null);
   const [at, setAt] = createSignal<string | null>(null);
   const refresh = async () => {

@@ -5,7 +5,7 @@ import { Async } from "../../components/Async.tsx";
 import { CopyButton } from "../../components/CopyButton.tsx";
 
 /** The push-to-deploy webhook: its URL, and its secret masked until revealed, each with a copy button. */
-export function WebhookCard(props: { app: App; note?: string }) {
+export function WebhookCard(props: { app: App }) {
   const [hook, { refetch }] = createResource(() => props.app.id, getAppWebhook);
   const [shown, setShown] = createSignal(false);
   return (
@@ -15,9 +15,6 @@ export function WebhookCard(props: { app: App; note?: string }) {
         Add it to the repository (GitHub: Settings → Webhooks, content type application/json) with this
         secret; a push to the tracked branch redeploys the app.
       </p>
-      <Show when={props.note}>
-        <p class="hint">{props.note}</p>
-      </Show>
       <Async resource={hook} onRetry={refetch} what="the webhook">
         {(h) => (
           <>

@@ -98,7 +98,9 @@ it("highlights the failing step with its error and stops offering cancel", async
     return el;
   });
   expect(failing.getAttribute("data-step")).toBe("start guest");
-  expect(failing.textContent).toContain("CT 101 is locked");
+  // The error once, at the top of the page.
+  expect(screen.getByRole("alert").textContent).toBe("Failed: CT 101 is locked");
+  expect(document.body.textContent?.split("CT 101 is locked")).toHaveLength(2);
   expect(document.querySelector('[data-step="check guest"]')?.classList.contains("step-failing")).toBe(false);
   expect(screen.queryByRole("button", { name: "Cancel job" })).toBeNull();
   expect(es.readyState).toBe(FakeEventSource.CLOSED);

@@ -118,7 +118,7 @@ export function Job(props: { params: Record<string, string> }) {
                   </p>
                 </div>
               </Show>
-              <JobSteps steps={view.steps()} failedStep={view.failedStep()} error={errorText()} />
+              <JobSteps steps={view.steps()} failedStep={view.failedStep()} shown={errorText()} />
             </section>
             <section class="card" aria-labelledby="log-title">
               <h2 id="log-title">Log</h2>

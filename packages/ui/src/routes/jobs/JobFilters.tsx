@@ -15,17 +15,19 @@ interface JobFiltersProps {
   onApply: (f: JobFilter) => void;
 }
 
-/** Filters for the job list: node, state and kind. */
+/** Filters for the job list: node, state and kind; log views and diagnostics on request. */
 export function JobFilters(props: JobFiltersProps) {
   const [node, setNode] = createSignal(props.initial.node ?? "");
   const [status, setStatus] = createSignal<string>(props.initial.status ?? "");
   const [kind, setKind] = createSignal<string>(props.initial.kind ?? "");
+  const [views, setViews] = createSignal(props.initial.views ?? false);
   const apply = (e: SubmitEvent) => {
     e.preventDefault();
     props.onApply({
       node: node() || undefined,
       status: (status() || undefined) as JobStatus | undefined,
       kind: (kind() || undefined) as JobKind | undefined,
+      views: views() || undefined,
     });
   };
   return (
@@ -64,6 +66,15 @@ export function JobFilters(props: JobFiltersProps) {
       </div>
       <ErrorMessage error={props.error} fields={["node", "status", "kind"]} />
       <div class="actions">
+        <label class="check filters-views">
+          <input
+            type="checkbox"
+            name="views"
+            checked={views()}
+            onChange={(e) => setViews(e.currentTarget.checked)}
+          />
+          <span>Show log views and diagnostics</span>
+        </label>
         <Button type="submit" variant="primary" busy={props.busy} busyLabel="Filtering…">
           Apply filters
         </Button>

@@ -12,7 +12,12 @@ export function JobProgress(props: {
       <div class="progress-wrap">
         <div
           class="progress"
-          classList={{ "progress-indeterminate": !props.progress && active() }}
+          classList={{
+            "progress-indeterminate": !props.progress && active(),
+            "progress-failed": props.status === "failed" || props.status === "lost",
+            "progress-cancelled": props.status === "cancelled",
+            "progress-succeeded": props.status === "succeeded",
+          }}
           role="progressbar"
           aria-label="Progress"
           aria-valuemin={0}
@@ -27,7 +32,7 @@ export function JobProgress(props: {
             : props.status === "running"
               ? "running"
               : "waiting for the agent"}
-          <Show when={props.progress?.message}>{(m) => ` · ${m()}`}</Show>
+          <Show when={props.progress?.message}>{(m) => <> · {m()}</>}</Show>
         </span>
       </div>
     </Show>

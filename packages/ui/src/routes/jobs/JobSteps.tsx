@@ -3,8 +3,15 @@ import type { StepStatus, StepView } from "./job-view.ts";
 
 const ICON: Record<StepStatus, string> = { started: "◌", succeeded: "✓", failed: "✗", undone: "↺" };
 
-/** The job's steps with their state; the failing one is highlighted with the error. */
-export function JobSteps(props: { steps: StepView[]; failedStep: string | null; error: string | null }) {
+/**
+ * The job's steps with their state; the failing one is highlighted. `shown` is the error text
+ * the page already shows elsewhere: a step message it contains is not repeated under the step.
+ */
+export function JobSteps(props: { steps: StepView[]; failedStep: string | null; shown: string | null }) {
+  const message = (s: StepView) => {
+    if (!s.message) return null;
+    return s.step === props.failedStep && props.shown?.includes(s.message) ? null : s.message;
+  };
   return (
     <Show when={props.steps.length > 0}>
       <ol class="steps" aria-label="Steps">
@@ -21,15 +28,11 @@ export function JobSteps(props: { steps: StepView[]; failedStep: string | null; 
                 </Show>
               </span>
               <span class="step-name">{s.step}</span>
-              <span class="step-status muted">{s.status}</span>
-              <Show when={s.message}>
-                <span class="step-message">{s.message}</span>
-              </Show>
-              <Show when={s.step === props.failedStep && props.error}>
-                <p class="step-error" role="alert">
-                  {props.error}
-                </p>
-              </Show>
+              <span class="step-status muted">
+                {s.status}
+                {s.undone ? ", undone" : ""}
+              </span>
+              <Show when={message(s)}>{(m) => <span class="step-message">{m()}</span>}</Show>
             </li>
           )}
         </For>

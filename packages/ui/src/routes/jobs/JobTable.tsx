@@ -1,5 +1,5 @@
 import type { Job, Node } from "@pylon/shared";
-import { For, Show } from "solid-js";
+import { For, type JSX, Show } from "solid-js";
 import { Time } from "../../components/Time.tsx";
 import { formatDuration } from "../../lib/format.ts";
 import { Link } from "../../router/router.tsx";
@@ -12,10 +12,10 @@ function took(j: Job): string {
 }
 
 /** Jobs with their node, state, age and duration; each opens its live page. */
-export function JobTable(props: { jobs: Job[]; nodes: Node[]; showNode?: boolean }) {
+export function JobTable(props: { jobs: Job[]; nodes: Node[]; showNode?: boolean; empty?: JSX.Element }) {
   const nodeName = (id: string) => props.nodes.find((n) => n.id === id)?.name ?? id;
   return (
-    <Show when={props.jobs.length > 0} fallback={<p class="empty">No jobs match.</p>}>
+    <Show when={props.jobs.length > 0} fallback={<p class="empty">{props.empty ?? "No jobs match."}</p>}>
       <div class="table-wrap">
         <table class="jobs">
           <thead>
@@ -34,8 +34,10 @@ export function JobTable(props: { jobs: Job[]; nodes: Node[]; showNode?: boolean
               {(j) => (
                 <tr data-job={j.id}>
                   <td data-label="Job">
-                    <Link href={`/jobs/${j.id}`}>{describeJob(j)}</Link>
-                    <Show when={j.error}>{(e) => <div class="field-error small">{e()}</div>}</Show>
+                    <div>
+                      <Link href={`/jobs/${j.id}`}>{describeJob(j)}</Link>
+                      <Show when={j.error}>{(e) => <div class="field-error small">{e()}</div>}</Show>
+                    </div>
                   </td>
                   <Show when={props.showNode !== false}>
                     <td data-label="Node">

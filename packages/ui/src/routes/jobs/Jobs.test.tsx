@@ -47,3 +47,29 @@ it("lists jobs with their node, pages with the cursor and sends the filters", as
   expect(q?.get("kind")).toBe("guest.power");
   expect(q?.get("cursor")).toBeNull();
 });
+
+it("tells a fresh install that no jobs exist yet, and a filtered view that none match", async () => {
+  mockApi({
+    "GET /api/v1/nodes": { body: { items: [node()] } },
+    "GET /api/v1/jobs": { body: { items: [], nextCursor: null } },
+  });
+  render(() => <Jobs />);
+  await screen.findByText(/^No jobs yet\./);
+  fireEvent.change(screen.getByLabelText("Status"), { target: { value: "failed" } });
+  fireEvent.click(screen.getByRole("button", { name: "Apply filters" }));
+  await screen.findByText("No jobs match these filters.");
+});
+
+it("asks for log views and diagnostics only when the user wants them", async () => {
+  const calls = mockApi({
+    "GET /api/v1/nodes": { body: { items: [node()] } },
+    "GET /api/v1/jobs": { body: { items: [], nextCursor: null } },
+  });
+  render(() => <Jobs />);
+  await screen.findByText(/^No jobs yet\./);
+  const asked = () => calls.filter((c) => c.url.pathname === "/api/v1/jobs").at(-1)?.url.searchParams;
+  expect(asked()?.get("views")).toBeNull();
+  fireEvent.click(screen.getByLabelText("Show log views and diagnostics"));
+  fireEvent.click(screen.getByRole("button", { name: "Apply filters" }));
+  await waitFor(() => expect(asked()?.get("views")).toBe("true"));
+});

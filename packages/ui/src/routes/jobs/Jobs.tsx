@@ -13,6 +13,7 @@ export function Jobs() {
   const [items, setItems] = createSignal<Job[]>([]);
   const [cursor, setCursor] = createSignal<string | null>(null);
   const [loaded, setLoaded] = createSignal(false);
+  const [filtered, setFiltered] = createSignal(false);
   // A link from elsewhere may preselect the node (/jobs?node=…).
   const initial: JobFilter = { node: new URLSearchParams(location.search).get("node") ?? undefined };
   let filter: JobFilter = initial;
@@ -23,6 +24,7 @@ export function Jobs() {
     if (!p) return;
     setItems(more ? [...items(), ...p.items] : p.items);
     setCursor(p.nextCursor);
+    setFiltered(Object.values(filter).some((v) => v !== undefined && v !== ""));
     setLoaded(true);
   };
   onMount(() => void load(false));
@@ -52,7 +54,15 @@ export function Jobs() {
             </Show>
           }
         >
-          <JobTable jobs={items()} nodes={nodes() ?? []} />
+          <JobTable
+            jobs={items()}
+            nodes={nodes() ?? []}
+            empty={
+              filtered()
+                ? "No jobs match these filters."
+                : "No jobs yet. Agents record their work here: a node's first inventory, each deploy and action."
+            }
+          />
         </Show>
         <Show when={cursor()}>
           <div class="actions">

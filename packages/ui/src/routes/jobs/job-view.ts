@@ -11,6 +11,8 @@ export interface StepView {
   step: string;
   status: StepStatus;
   message?: string;
+  /** A failed step whose work was then undone: it still shows as the one that failed. */
+  undone?: boolean;
 }
 
 export interface LogLine {
@@ -41,8 +43,13 @@ export function createJobView() {
         break;
       case "step":
         setSteps((list) => {
-          const next = { step: ev.step, status: ev.status, message: ev.message };
           const i = list.findIndex((s) => s.step === ev.step);
+          const prev = list[i];
+          // Undoing a failed step keeps it failed (with its error), marked undone.
+          const next: StepView =
+            prev?.status === "failed" && ev.status === "undone"
+              ? { ...prev, undone: true }
+              : { step: ev.step, status: ev.status, message: ev.message ?? prev?.message };
           return i < 0 ? [...list, next] : list.map((s, j) => (j === i ? next : s));
         });
         break;

@@ -25,6 +25,13 @@ export function EnrollmentCard(props: EnrollmentCardProps) {
         works once. It expires <Time at={props.enrollment.expiresAt} /> (
         {formatDateTime(props.enrollment.expiresAt)}).
       </p>
+      <Show when={props.enrollment.warning}>
+        {(w) => (
+          <div class="alert alert-warning" role="note">
+            <p>{w()}</p>
+          </div>
+        )}
+      </Show>
       <div class="secret-row">
         <textarea
           class="secret command"

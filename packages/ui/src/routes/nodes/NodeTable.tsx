@@ -6,9 +6,19 @@ import { NodeStatus } from "./NodeStatus.tsx";
 import { NodeUsage } from "./NodeUsage.tsx";
 
 /** Nodes with their state, usage bars, last contact and versions. */
-export function NodeTable(props: { nodes: Node[] }) {
+export function NodeTable(props: { nodes: Node[]; canAdd?: boolean }) {
   return (
-    <Show when={props.nodes.length > 0} fallback={<p class="empty">No nodes yet.</p>}>
+    <Show
+      when={props.nodes.length > 0}
+      fallback={
+        <p class="empty">
+          No nodes yet.{" "}
+          {props.canAdd
+            ? "Add node gives you a command that installs the agent on a Proxmox VE host; the node appears here when it connects."
+            : "An admin adds them: Proxmox VE hosts running the Pylon agent."}
+        </p>
+      }
+    >
       <div class="table-wrap">
         <table class="nodes">
           <thead>

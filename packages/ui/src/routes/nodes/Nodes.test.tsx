@@ -83,3 +83,25 @@ it("shows state, the simulated badge and usage; a viewer cannot add nodes", asyn
   expect(within(pve1).getByText(/490 GiB of 500 GiB/)).toBeTruthy();
   expect(screen.queryByRole("button", { name: "Add node" })).toBeNull();
 });
+
+it("shows the API's warning beside an install command that a Proxmox host may not reach", async () => {
+  signedIn({ user: user(), via: "session" });
+  const warning =
+    "PYLON_PUBLIC_URL is not set, so this command uses http://127.0.0.1:8787, the address you opened Pylon at: a Proxmox host cannot reach that.";
+  mockApi({
+    "GET /api/v1/nodes": { body: { items: [] } },
+    "POST /api/v1/nodes": {
+      status: 201,
+      body: {
+        node: node({ id: "node_new", name: "pve2", status: "pending" }),
+        enrollment: { ...ENROLLMENT, warning },
+      },
+    },
+  });
+  render(() => <Nodes />);
+  fireEvent.click(await screen.findByRole("button", { name: "Add node" }));
+  fireEvent.input(screen.getByLabelText("Node name"), { target: { value: "pve2" } });
+  fireEvent.click(screen.getByRole("button", { name: "Add node" }));
+  await screen.findByLabelText("Install command");
+  expect(screen.getByRole("note").textContent).toBe(warning);
+});

@@ -63,7 +63,7 @@ export function Nodes() {
       </Show>
       <section class="card" aria-label="Nodes">
         <Async resource={nodes} onRetry={refetch} what="nodes">
-          {(list) => <NodeTable nodes={list()} />}
+          {(list) => <NodeTable nodes={list()} canAdd={isAdmin()} />}
         </Async>
       </section>
     </>

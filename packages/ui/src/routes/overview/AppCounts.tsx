@@ -4,7 +4,7 @@ import { APP_STATUS_VALUES } from "../../api/app-values.ts";
 import { Link } from "../../router/router.tsx";
 
 /** How many apps are in each state (states with none are left out). */
-export function AppCounts(props: { apps: App[] }) {
+export function AppCounts(props: { apps: App[]; noNodes?: boolean }) {
   const counts = () =>
     APP_STATUS_VALUES.map((s) => ({ status: s, n: props.apps.filter((a) => a.status === s).length })).filter(
       (c) => c.n > 0,
@@ -14,7 +14,12 @@ export function AppCounts(props: { apps: App[] }) {
       when={props.apps.length > 0}
       fallback={
         <p class="card empty">
-          No apps yet. <Link href="/catalog">Browse the catalog</Link> to deploy one.
+          <Show
+            when={!props.noNodes}
+            fallback="No apps yet. They need a node to run on: add one first (see Get started above)."
+          >
+            No apps yet. <Link href="/catalog">Browse the catalog</Link> to deploy one.
+          </Show>
         </p>
       }
     >

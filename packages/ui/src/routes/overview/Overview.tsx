@@ -13,6 +13,7 @@ import { anyWaiting, FAST_POLL_MS } from "../nodes/Nodes.tsx";
 import { NodeUsage } from "../nodes/NodeUsage.tsx";
 import { AppCounts } from "./AppCounts.tsx";
 import { AppUsage } from "./AppUsage.tsx";
+import { GettingStarted } from "./GettingStarted.tsx";
 
 const RECENT_JOBS = 8;
 
@@ -36,6 +37,9 @@ export function Overview() {
   return (
     <>
       <PageHeader title="Overview" description="Your apps, your nodes and what they have been doing." />
+      <Show when={latest(nodes) !== undefined && latest(apps) !== undefined && !latest(apps)?.length}>
+        <GettingStarted nodes={latest(nodes)?.length ?? 0} apps={latest(apps)?.length ?? 0} />
+      </Show>
       <section aria-labelledby="ov-apps">
         <div class="card-head">
           <h2 id="ov-apps">Apps</h2>
@@ -44,7 +48,7 @@ export function Overview() {
         <Async resource={apps} onRetry={appsCtl.refetch} what="apps">
           {(list) => (
             <>
-              <AppCounts apps={list()} />
+              <AppCounts apps={list()} noNodes={latest(nodes)?.length === 0} />
               <AppUsage apps={list()} />
             </>
           )}
@@ -61,7 +65,8 @@ export function Overview() {
               when={list().length > 0}
               fallback={
                 <p class="card empty">
-                  No nodes yet. <Link href="/nodes">Add one</Link> to get started.
+                  No nodes yet: apps run on a Proxmox VE host with the Pylon agent.{" "}
+                  <Link href="/nodes">Nodes</Link> shows how to add one.
                 </p>
               }
             >
@@ -93,7 +98,13 @@ export function Overview() {
           <Link href="/jobs">All jobs</Link>
         </div>
         <Async resource={jobs} onRetry={jobsCtl.refetch} what="jobs">
-          {(list) => <JobTable jobs={list()} nodes={latest(nodes) ?? []} />}
+          {(list) => (
+            <JobTable
+              jobs={list()}
+              nodes={latest(nodes) ?? []}
+              empty="No jobs yet. Agents record their work here: a node's first inventory, each deploy and action."
+            />
+          )}
         </Async>
       </section>
     </>

@@ -40,6 +40,19 @@ it.each([
   expect(screen.queryByText("Show every user's tokens") !== null).toBe(role === "admin");
 });
 
+it("describes tokens and scopes as the API has them: no CLI, and read tokens read what the role reads", async () => {
+  as("admin");
+  mockApi({ "GET /api/v1/tokens": { body: { items: [] } } });
+  render(() => <Tokens />);
+  await screen.findByText("No tokens yet.");
+  expect(document.body.textContent).not.toMatch(/\bCLI\b/);
+  const scopeText = (value: string) =>
+    (screen.getAllByRole("radio") as HTMLInputElement[]).find((r) => r.value === value)?.closest("label")
+      ?.textContent ?? "";
+  expect(scopeText("read")).toMatch(/users and the audit log too/);
+  expect(scopeText("admin")).not.toMatch(/audit log/);
+});
+
 it("shows the new secret once, with a warning and a copy button", async () => {
   as("operator");
   const writeText = vi.fn(async () => {});

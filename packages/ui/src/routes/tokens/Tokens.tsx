@@ -27,7 +27,7 @@ export function Tokens() {
     <>
       <PageHeader
         title="API tokens"
-        description="Tokens let scripts and the CLI use the API as you, limited to the scope you choose."
+        description="Tokens let scripts use the API as you (Authorization: Bearer pyl_…), limited to the scope you choose."
       />
       <Show when={created()}>{(c) => <TokenSecret created={c()} onDone={() => setCreated(null)} />}</Show>
       <TokenCreateForm

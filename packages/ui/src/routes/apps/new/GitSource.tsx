@@ -1,13 +1,15 @@
+import { Show } from "solid-js";
 import { Field } from "../../../components/Field.tsx";
 import { SecretField } from "../../../components/SecretField.tsx";
 import { SelectField } from "../../../components/SelectField.tsx";
-import { type BuildMode, nameFromRepo } from "./draft.ts";
+import { type BuildMode, isSshUrl, nameFromRepo } from "./draft.ts";
 import type { StepProps } from "./step-props.ts";
 
+// Short labels: the select shares a row with three fields and must not cut its text off.
 const BUILD_MODES: { value: BuildMode; label: string }[] = [
-  { value: "auto", label: "Detect (compose file, else Dockerfile)" },
+  { value: "auto", label: "Detect" },
   { value: "dockerfile", label: "Dockerfile" },
-  { value: "compose", label: "docker compose file" },
+  { value: "compose", label: "Compose file" },
 ];
 
 /** A Git repository to build: URL, ref, subdirectory, build mode, port and deploy key. */
@@ -52,6 +54,7 @@ export function GitSource(props: StepProps) {
           value={g().buildMode}
           onValue={(v) => props.setDraft("git", "buildMode", v as BuildMode)}
           options={BUILD_MODES}
+          hint="Detect: the compose file if there is one, else the Dockerfile."
           error={props.error("source.buildMode")}
         />
         <Field
@@ -73,6 +76,19 @@ export function GitSource(props: StepProps) {
         onValue={(v) => props.setDraft("git", "deployKey", v)}
         error={props.error("source.deployKey")}
       />
+      <Show when={isSshUrl(g().url)}>
+        <Field
+          label="SSH host key fingerprint"
+          name="hostKey"
+          placeholder="SHA256:…"
+          autocomplete="off"
+          spellcheck={false}
+          hint="Optional: the Git host's key as it publishes it (ssh-keygen -lf prints it). Without it, the key seen on the first deploy is trusted, shown on the app and required from then on."
+          value={g().hostKey}
+          onValue={(v) => props.setDraft("git", "hostKey", v)}
+          error={props.error("source.hostKey")}
+        />
+      </Show>
     </>
   );
 }

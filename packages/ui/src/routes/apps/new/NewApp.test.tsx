@@ -7,6 +7,7 @@ import { apiError, mockApi, node, user } from "../../../testing/mock-api.ts";
 import { NewApp } from "./NewApp.tsx";
 
 const GiB = 1024 ** 3;
+const GITHUB_ED25519 = "SHA256:+DiY3wvvV6TuJJhbpZisF/zLDA0zPMSvHdkr4UvCOqU";
 
 beforeEach(() => {
   signedIn({ user: user({ role: "operator" }), via: "session" });
@@ -183,6 +184,19 @@ it("shows the API's field errors next to their fields, on the step that has them
   expect(describedBy(input("Memory (MiB)"))).toContain("must fit the node's free memory (300 MiB free)");
 });
 
+it("says an http:// repository URL is wrong, without asking for a deploy key", async () => {
+  navigate("/apps/new?source=git", { replace: true });
+  api({ status: 202, body: app() });
+  render(() => <NewApp />);
+  type("Repository URL *", "http://git.example.com/acme/site.git");
+  next();
+  expect(describedBy(input("Repository URL *")).join(" ")).toContain("must be an https:// URL");
+  expect(describedBy(screen.getByLabelText("Deploy key")).join(" ")).not.toContain("required");
+  expect(screen.queryByText(/is required for an ssh repository URL/)).toBeNull();
+  // No host key to pin for a URL that is not ssh.
+  expect(screen.queryByLabelText("SSH host key fingerprint")).toBeNull();
+});
+
 it("deploys from a Git repository with a masked deploy key", async () => {
   navigate("/apps/new?source=git", { replace: true });
   const calls = api({ status: 202, body: app({ id: "app_git" }) });
@@ -198,6 +212,13 @@ it("deploys from a Git repository with a masked deploy key", async () => {
   // An ssh URL needs the key.
   expect(describedBy(screen.getByLabelText("Deploy key"))).toContain("is required for an ssh repository URL");
   fireEvent.input(screen.getByLabelText("Deploy key"), { target: { value: "-----BEGIN KEY-----" } });
+  // The Git host's key can be pinned with the deploy key; a malformed one is flagged here.
+  type("SSH host key fingerprint", "SHA256:nope");
+  next();
+  expect(describedBy(input("SSH host key fingerprint")).join(" ")).toContain(
+    "must be an SSH host key fingerprint",
+  );
+  type("SSH host key fingerprint", GITHUB_ED25519);
   next();
   await screen.findByTestId("capacity");
   next();
@@ -214,6 +235,7 @@ it("deploys from a Git repository with a masked deploy key", async () => {
       buildMode: "dockerfile",
       port: 8080,
       deployKey: "-----BEGIN KEY-----",
+      hostKey: GITHUB_ED25519,
     },
     target: { cores: 1, memoryMb: 1024, diskGb: 8 },
   });

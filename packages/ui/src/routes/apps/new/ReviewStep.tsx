@@ -4,7 +4,7 @@ import { For, type JSX, Show } from "solid-js";
 import { mapOf } from "../../../components/KeyValueRows.tsx";
 import { plural } from "../../../lib/format.ts";
 import { defaultDomain } from "./DomainStep.tsx";
-import type { Draft, StepId } from "./draft.ts";
+import { type Draft, isSshUrl, type StepId } from "./draft.ts";
 
 interface ReviewStepProps {
   draft: Draft;
@@ -63,6 +63,16 @@ export function ReviewStep(props: ReviewStepProps) {
               </dd>
               <dt>Deploy key</dt>
               <dd>{d().git.deployKey ? "•••••••• (set)" : "none"}</dd>
+              <Show when={isSshUrl(d().git.url)}>
+                <dt>Host key</dt>
+                <dd>
+                  {d().git.hostKey.trim() ? (
+                    <code>{d().git.hostKey.trim()}</code>
+                  ) : (
+                    "trusted on first use (shown on the app after the deploy)"
+                  )}
+                </dd>
+              </Show>
             </>
           }
         >

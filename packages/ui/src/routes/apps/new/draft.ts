@@ -18,6 +18,8 @@ export interface Draft {
     buildMode: BuildMode;
     port: string;
     deployKey: string;
+    /** The Git host's SSH key fingerprint to pin (ssh URLs; else trusted on first use). */
+    hostKey: string;
   };
   name: string;
   /** The user typed a name (so picking an app no longer replaces it). */
@@ -43,7 +45,7 @@ export function emptyDraft(catalogId = ""): Draft {
     kind: "catalog",
     catalogId,
     params: {},
-    git: { url: "", ref: "main", subdirectory: "", buildMode: "auto", port: "", deployKey: "" },
+    git: { url: "", ref: "main", subdirectory: "", buildMode: "auto", port: "", deployKey: "", hostKey: "" },
     name: catalogId,
     nameEdited: false,
     nodeId: "",
@@ -168,6 +170,11 @@ const wholeIn = (raw: string, min: number, max: number, unit = ""): string | und
   return undefined;
 };
 
+/** An ssh:// or user@host:path repository URL (cloned with a deploy key). */
+export function isSshUrl(url: string): boolean {
+  return /^(ssh:\/\/|[A-Za-z0-9._-]+@)/.test(url.trim());
+}
+
 /** Problems on the source step, keyed by the API's field paths. */
 export function sourceProblems(d: Draft, entry: CatalogEntry | undefined): Problems {
   const out: Problems = {};
@@ -190,8 +197,13 @@ export function sourceProblems(d: Draft, entry: CatalogEntry | undefined): Probl
       const p = wholeIn(d.git.port, 1, 65535);
       if (p) out["source.port"] = p;
     }
-    if (url && !url.startsWith("https://") && !d.git.deployKey.trim())
+    // Only an ssh URL needs a key: an http:// URL is simply wrong, and says so above.
+    if (isSshUrl(url) && !d.git.deployKey.trim())
       out["source.deployKey"] = "is required for an ssh repository URL";
+    const fp = d.git.hostKey.trim();
+    if (fp && isSshUrl(url) && !/^SHA256:[A-Za-z0-9+/]{43}$/.test(fp))
+      out["source.hostKey"] =
+        "must be an SSH host key fingerprint like SHA256:… (43 characters after SHA256:)";
   }
   return out;
 }
@@ -262,6 +274,7 @@ export function buildBody(d: Draft, entry: CatalogEntry | undefined): CreateAppR
           ...(g.subdirectory.trim() ? { subdirectory: g.subdirectory.trim() } : {}),
           ...(g.port.trim() ? { port: Number(g.port) } : {}),
           ...(g.deployKey.trim() ? { deployKey: g.deployKey } : {}),
+          ...(g.hostKey.trim() && isSshUrl(g.url) ? { hostKey: g.hostKey.trim() } : {}),
         };
   return {
     name: d.name.trim(),
