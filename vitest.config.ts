@@ -7,6 +7,7 @@ export default defineConfig({
       { test: { name: "unit", include: ["packages/{shared,control-plane,agent}/src/**/*.test.ts"] } },
       "packages/ui",
       { test: { name: "pve-sim", include: ["test/pve-sim/**/*.test.ts"], testTimeout: 30_000 } },
+      { test: { name: "libsql-server", include: ["test/libsql-server/**/*.test.ts"], testTimeout: 30_000 } },
       {
         test: {
           name: "e2e",
