@@ -58,3 +58,5 @@ export async function startLibsqlServer(opts: LibsqlServerOptions): Promise<Libs
       }),
   };
 }
+
+export { type LibsqlServerProcess, spawnLibsqlServer } from "./process.ts";

@@ -8,9 +8,6 @@ import type { BatchCond, BatchResult, SqlValue, Stmt, StmtResult } from "./proto
 import { splitStatements } from "./sql-text.ts";
 import type { Stream, StreamRegistry } from "./streams.ts";
 
-/** How long a statement waits for another stream's lock before failing with SQLITE_BUSY. */
-const BUSY_TIMEOUT_MS = 5_000;
-
 /** Hrana's version of the endpoint a request came in on. */
 export type Version = 2 | 3;
 
@@ -159,11 +156,11 @@ export async function runProgram(
 
 /**
  * Runs `fn`; while SQLite answers SQLITE_BUSY (another stream holds the lock), waits and tries
- * again, up to BUSY_TIMEOUT_MS. A stale snapshot (SQLITE_BUSY_SNAPSHOT) cannot succeed later
+ * again, up to the registry's busy timeout (5 s). A stale snapshot (SQLITE_BUSY_SNAPSHOT) cannot succeed later
  * and fails at once, as with a busy handler in SQLite.
  */
 async function waitingForLocks<T>(registry: StreamRegistry, stream: Stream, fn: () => T): Promise<T> {
-  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  const deadline = Date.now() + registry.busyTimeoutMs;
   for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
     try {
       return fn();

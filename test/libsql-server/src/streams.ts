@@ -14,6 +14,8 @@ export interface StreamOptions {
   forgetMs?: number;
   /** A transaction open this long loses its lock when another stream needs it. */
   txnTimeoutMs?: number;
+  /** A statement waits this long for another stream's lock before failing with SQLITE_BUSY. */
+  busyTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -60,6 +62,7 @@ export class StreamRegistry {
   private readonly expireMs: number;
   private readonly forgetMs: number;
   private readonly txnTimeoutMs: number;
+  readonly busyTimeoutMs: number;
   private readonly now: () => number;
   private readonly timer: ReturnType<typeof setInterval>;
 
@@ -70,6 +73,7 @@ export class StreamRegistry {
     this.expireMs = opts.expireMs ?? 10_000;
     this.forgetMs = opts.forgetMs ?? 300_000;
     this.txnTimeoutMs = opts.txnTimeoutMs ?? 5_000;
+    this.busyTimeoutMs = opts.busyTimeoutMs ?? 5_000;
     this.now = opts.now ?? Date.now;
     this.timer = setInterval(() => this.sweep(), Math.min(1000, this.expireMs));
     this.timer.unref();
