@@ -12,7 +12,7 @@ import { ChangeBus } from "../hub/change-bus.ts";
 import { MemoryHub } from "../hub/memory-hub.ts";
 import { jsonLogger } from "../lib/logger.ts";
 import { bootstrapAdmin } from "./bootstrap.ts";
-import { parseConfig } from "./config.ts";
+import { nodeServerErrors, parseConfig } from "./config.ts";
 import { findMigrations, openDatabase } from "./database.ts";
 import { LazyWebSocketServer } from "./lazy-ws.ts";
 import { loadSecretKey } from "./secret-key.ts";
@@ -52,9 +52,10 @@ function clientIp(trustProxy: boolean) {
 async function main(): Promise<void> {
   if (existsSync(".env")) process.loadEnvFile(".env");
   const parsed = parseConfig(process.env);
-  if ("errors" in parsed) {
+  const errors = "errors" in parsed ? parsed.errors : nodeServerErrors(parsed.config);
+  if ("errors" in parsed || errors.length > 0) {
     process.stderr.write(
-      `Pylon cannot start; fix these settings:\n${parsed.errors.map((e) => `  ${e}`).join("\n")}\n`,
+      `Pylon cannot start; fix these settings:\n${errors.map((e) => `  ${e}`).join("\n")}\n`,
     );
     process.exit(2);
   }
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
     clientIp: clientIp(config.PYLON_TRUST_PROXY),
     serveUi: existsSync(uiDir) ? uiHandler(uiDir) : undefined,
     version: VERSION,
+    runtime: "node",
   });
 
   const wss = new LazyWebSocketServer(1024 * 1024);

@@ -48,6 +48,7 @@ export async function makeHarness(overrides: Partial<AppDeps> = {}) {
     secretKey: "test-secret-key-test-secret-key-0123456789",
     clientIp: (c) => c.req.header("x-test-ip") ?? "127.0.0.1",
     version: "test",
+    runtime: "node",
     ...overrides,
   };
   const app = createApp(deps);
