@@ -9,9 +9,10 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { type LibsqlServerProcess, spawnLibsqlServer } from "@pylon/libsql-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AppStack, startAppStack } from "./support/app-stack.ts";
 import { FakeAgent } from "./support/fake-agent.ts";
 import { Client, ROOT, type RunningServer, runToExit, scratchDir, startServer } from "./support/server.ts";
-import { ADMIN } from "./support/stack.ts";
+import { ADMIN, jobFinished } from "./support/stack.ts";
 
 const run = promisify(execFile);
 const TOKEN = randomBytes(18).toString("base64url");
@@ -29,6 +30,7 @@ let libsql: LibsqlServerProcess;
 let env: Record<string, string>;
 let a: RunningServer | undefined;
 let b: RunningServer | undefined;
+let stack: AppStack | undefined;
 const agents: FakeAgent[] = [];
 
 beforeAll(async () => {
@@ -45,7 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const ag of agents) ag.close();
-  await Promise.all([a?.stop(), b?.stop()]);
+  await Promise.all([a?.stop(), b?.stop(), stack?.stop()]);
   await libsql?.stop();
   for (const d of dirs) d.cleanup();
 });
@@ -163,6 +165,31 @@ describe("two Node processes on one remote database", () => {
   it("keep nothing on their own disks", () => {
     for (const d of dirs.slice(1)) expect(readdirSync(d.dir)).toEqual([]);
   });
+});
+
+describe("a deploy on the remote database", () => {
+  it("deploys a catalog app through a third process (real agent, simulator, Caddy) and every process sees it", async () => {
+    stack = await startAppStack({
+      env: {
+        PYLON_DATABASE_URL: env.PYLON_DATABASE_URL!,
+        PYLON_DATABASE_AUTH_TOKEN: TOKEN,
+        PYLON_SECRET_KEY: env.PYLON_SECRET_KEY!,
+      },
+    });
+    const res = await stack.api.call("POST", "/api/v1/apps", {
+      name: "remote-web",
+      source: { type: "catalog", catalogId: "nginx", parameters: {} },
+      target: { nodeId: stack.nodeId, type: "lxc" },
+    });
+    expect(res.status, JSON.stringify(res.json)).toBe(202);
+    const job = await jobFinished(stack.api, res.json.lastJobId, 90_000);
+    expect(job.error ?? null).toBeNull();
+    expect(job.status).toBe("succeeded");
+    const onA = await new Client(a!.url, stack.api.bearer).call("GET", `/api/v1/apps/${res.json.id}`);
+    expect(onA.json).toMatchObject({ status: "running", guest: { type: "lxc" } });
+    const page = await stack.fetchApp("remote-web.apps.test");
+    expect(page.status).toBe(200);
+  }, 180_000);
 });
 
 describe("pnpm db:migrate", () => {

@@ -148,31 +148,17 @@ export async function recordEvent(deps: Deps, nodeId: string, frame: EventFrame)
 
   const ev = frame.event;
   const final = ev.kind === "result" && !isFinal(job.status);
-  await deps.db.batch([
-    deps.db
-      .insert(jobEvents)
-      .values({ jobId: job.id, seq: frame.seq, at: frame.at, event: ev })
-      .onConflictDoNothing(),
-    deps.db
-      .update(jobs)
-      .set({
-        lastSeq,
-        updatedAt: now,
-        ...(final
-          ? {
-              status: ev.status,
-              finishedAt: now,
-              result: ev.result ?? null,
-              error: ev.error
-                ? ev.error.step
-                  ? `${ev.error.step}: ${ev.error.message}`
-                  : ev.error.message
-                : null,
-            }
-          : {}),
-      })
-      .where(eq(jobs.id, job.id)),
-  ]);
+  const outcome = final
+    ? {
+        status: ev.status,
+        finishedAt: now,
+        result: ev.result ?? null,
+        error: ev.error ? (ev.error.step ? `${ev.error.step}: ${ev.error.message}` : ev.error.message) : null,
+      }
+    : {};
+  // The node and the app take the outcome before the job shows it: whoever sees the job finished
+  // then reads them updated (over a remote database the gap between the writes is several round
+  // trips). Applying it twice, if the event comes again after a crash, changes nothing.
   if (final && ev.status === "succeeded" && job.kind === "node.inventory") {
     const inv = inventorySchema.safeParse(ev.result);
     if (inv.success) {
@@ -184,8 +170,18 @@ export async function recordEvent(deps: Deps, nodeId: string, frame: EventFrame)
   }
   if (final) {
     const [row] = await deps.db.select().from(jobs).where(eq(jobs.id, job.id));
-    if (row) await applyAppJobResult(deps, row);
+    if (row) await applyAppJobResult(deps, { ...row, ...outcome });
   }
+  await deps.db.batch([
+    deps.db
+      .insert(jobEvents)
+      .values({ jobId: job.id, seq: frame.seq, at: frame.at, event: ev })
+      .onConflictDoNothing(),
+    deps.db
+      .update(jobs)
+      .set({ lastSeq, updatedAt: now, ...outcome })
+      .where(eq(jobs.id, job.id)),
+  ]);
   await deps.bus.publish({ topic: "job.event", nodeId, jobId: job.id });
   return lastSeq;
 }
