@@ -30,10 +30,11 @@ export interface LibsqlServer {
 export async function startLibsqlServer(opts: LibsqlServerOptions): Promise<LibsqlServer> {
   const dbPath = resolve(opts.dbPath);
   mkdirSync(dirname(dbPath), { recursive: true });
-  // WAL, as sqld runs: readers never wait for the writer.
-  const setup = openEngine(dbPath);
-  setup.exec("PRAGMA journal_mode = WAL");
-  setup.close();
+  // WAL, as sqld runs: readers never wait for the writer. This connection stays open while the
+  // server runs: when the last connection to a WAL database closes, SQLite checkpoints and removes
+  // the WAL, which every one-request stream would otherwise pay for.
+  const anchor = openEngine(dbPath);
+  anchor.exec("PRAGMA journal_mode = WAL");
 
   const registry = new StreamRegistry(dbPath, opts);
   const server = hranaServer(registry, { authToken: opts.authToken, log: opts.log });
@@ -55,6 +56,7 @@ export async function startLibsqlServer(opts: LibsqlServerOptions): Promise<Libs
         server.close(() => ok());
         server.closeAllConnections();
         registry.closeAll();
+        anchor.close();
       }),
   };
 }
