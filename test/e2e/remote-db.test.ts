@@ -162,8 +162,9 @@ describe("two Node processes on one remote database", () => {
     expect((await viaB.call("GET", `/api/v1/jobs/${job.id}`)).json.status).toBe("succeeded");
   });
 
-  it("keep nothing on their own disks", () => {
+  it("keep nothing on their own disks and never log the database token", () => {
     for (const d of dirs.slice(1)) expect(readdirSync(d.dir)).toEqual([]);
+    expect(a!.output() + b!.output() + libsql.output()).not.toContain(TOKEN);
   });
 });
 
