@@ -83,7 +83,7 @@ export function hranaServer(registry: StreamRegistry, opts: HttpOptions = {}): S
     return sendJson(res, 200, await runPipeline(registry, parsePipelineBody(text), version));
   }
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     route(req, res).catch((err: unknown) => {
       if (res.headersSent) return res.destroy();
       if (err instanceof HttpError) return send(res, err.status, "text/plain", err.message);
@@ -96,4 +96,9 @@ export function hranaServer(registry: StreamRegistry, opts: HttpOptions = {}): S
       send(res, 500, "text/plain", "Internal server error");
     });
   });
+  // Idle keep-alive connections stay open (as sqld's HTTP server keeps them): with Node's 5 s
+  // default, a client reusing a connection just as the server drops it sees "other side closed".
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 130_000;
+  return server;
 }
