@@ -23,6 +23,14 @@ export default defineConfig({
       { test: { name: "pve-sim", include: ["test/pve-sim/**/*.test.ts"], testTimeout: 60_000, expect } },
       {
         test: {
+          name: "libsql-server",
+          include: ["test/libsql-server/**/*.test.ts"],
+          testTimeout: 60_000,
+          expect,
+        },
+      },
+      {
+        test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
           testTimeout: 60_000,

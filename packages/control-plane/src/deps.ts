@@ -37,6 +37,8 @@ export interface AppDeps {
   /** Serves the dashboard's static files (Node); on Workers the platform serves assets. */
   serveUi?: MiddlewareHandler;
   version?: string;
+  /** Which runtime serves the app (reported by /healthz). */
+  runtime: "node" | "workers";
   /** Where apps are served: `<name>.<domain>` on the nodes' Caddy HTTPS port. */
   apps?: { domain: string; httpsPort: number };
   /** Cross-process change feed (jobs queued, cancels, revocations, new events). */

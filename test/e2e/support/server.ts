@@ -40,10 +40,11 @@ function waitExit(child: ChildProcess): Promise<number | null> {
   return new Promise((r) => child.once("exit", (code) => r(code)));
 }
 
-/** Runs the server until it exits by itself (for start-up failures). */
+/** Runs the server until it exits by itself (for start-up failures); SIGKILL after `timeoutMs`. */
 export async function runToExit(
   cwd: string,
   env: Record<string, string>,
+  timeoutMs = 10_000,
 ): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER_ENTRY], {
     cwd,
@@ -54,7 +55,7 @@ export async function runToExit(
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += d));
   child.stderr.on("data", (d) => (stderr += d));
-  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
   const code = await waitExit(child);
   clearTimeout(timer);
   return { code, stdout, stderr };

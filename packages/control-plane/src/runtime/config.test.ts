@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig, retentionOf } from "./config.ts";
+import { nodeServerErrors, parseConfig, retentionOf } from "./config.ts";
 
 describe("configuration", () => {
   it("has working defaults", () => {
@@ -71,5 +71,20 @@ describe("configuration", () => {
 
   it("ignores empty values and non-Pylon variables", () => {
     expect(parseConfig({ PYLON_PORT: "", HOME: "/root" })).toHaveProperty("config.PYLON_PORT", 8787);
+  });
+
+  it("asks the Node server for a shared secret key when the database is a libSQL server", () => {
+    const remote = parseConfig({ PYLON_DATABASE_URL: "libsql://db.turso.io" });
+    if (!("config" in remote)) throw new Error("remote URL refused");
+    expect(nodeServerErrors(remote.config)).toEqual([
+      expect.stringMatching(/^PYLON_SECRET_KEY: must be set when/),
+    ]);
+    const keyed = parseConfig({
+      PYLON_DATABASE_URL: "libsql://db.turso.io",
+      PYLON_SECRET_KEY: "k".repeat(32),
+    });
+    expect("config" in keyed && nodeServerErrors(keyed.config)).toEqual([]);
+    const file = parseConfig({});
+    expect("config" in file && nodeServerErrors(file.config)).toEqual([]);
   });
 });

@@ -76,6 +76,19 @@ export function retentionOf(config: Config) {
 
 export type Config = z.infer<typeof configSchema>;
 
+/**
+ * What the Node server needs beyond `parseConfig`: with a libSQL server as the database, the
+ * processes serving it share no data directory, so each must be given the same secret key (a key
+ * generated per process would make one process's sessions and sealed secrets unreadable to the
+ * others).
+ */
+export function nodeServerErrors(config: Config): string[] {
+  if (config.PYLON_DATABASE_URL.startsWith("file:") || config.PYLON_SECRET_KEY) return [];
+  return [
+    "PYLON_SECRET_KEY: must be set when PYLON_DATABASE_URL is a libSQL server (every process serving that database needs the same key)",
+  ];
+}
+
 /** Parses the environment; on error returns one line per bad variable, naming it. */
 export function parseConfig(
   env: Record<string, string | undefined>,

@@ -13,7 +13,7 @@ import { jsonLogger } from "../lib/logger.ts";
 import { bootstrapAdmin } from "./bootstrap.ts";
 import { onClientError } from "./client-error.ts";
 import { clientIp } from "./client-ip.ts";
-import { parseConfig, retentionOf } from "./config.ts";
+import { nodeServerErrors, parseConfig, retentionOf } from "./config.ts";
 import { findMigrations, openDatabase } from "./database.ts";
 import { secureDataFiles } from "./file-modes.ts";
 import { LazyWebSocketServer } from "./lazy-ws.ts";
@@ -37,9 +37,10 @@ async function main(): Promise<void> {
   process.umask(0o077);
   if (existsSync(".env")) process.loadEnvFile(".env");
   const parsed = parseConfig(process.env);
-  if ("errors" in parsed) {
+  const errors = "errors" in parsed ? parsed.errors : nodeServerErrors(parsed.config);
+  if ("errors" in parsed || errors.length > 0) {
     process.stderr.write(
-      `Pylon cannot start; fix these settings:\n${parsed.errors.map((e) => `  ${e}`).join("\n")}\n`,
+      `Pylon cannot start; fix these settings:\n${errors.map((e) => `  ${e}`).join("\n")}\n`,
     );
     process.exit(2);
   }
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
     pending: () => pending,
     serveUi: existsSync(uiDir) ? uiHandler(uiDir) : undefined,
     version: VERSION,
+    runtime: "node",
   });
 
   // Above the protocol's frame limit, so an oversized frame is refused by the protocol (an error

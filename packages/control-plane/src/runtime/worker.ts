@@ -42,6 +42,7 @@ function build(env: Env) {
     },
     clientIp: (c) => c.req.header("cf-connecting-ip") ?? null,
     version: "0.1.0",
+    runtime: "workers",
   });
   // There is no console to print a setup link to: the first admin comes from PYLON_ADMIN_* secrets.
   const ready = config.PYLON_ADMIN_EMAIL

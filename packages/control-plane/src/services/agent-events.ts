@@ -104,6 +104,30 @@ export async function recordEvent(
     const now = deps.now();
     const error =
       final && ev.error ? (ev.error.step ? `${ev.error.step}: ${ev.error.message}` : ev.error.message) : null;
+    // The node and the app take the outcome before the job shows it: whoever sees the job finished
+    // then reads them updated (over a remote database the gap between the writes is several round
+    // trips). Applying it twice (the same event stored by another process, or sent again after a
+    // crash) changes nothing.
+    if (final && ev.status === "succeeded" && job.kind === "node.inventory") {
+      const inv = inventorySchema.safeParse(ev.result);
+      if (inv.success) {
+        await deps.db
+          .update(nodes)
+          .set({ inventory: inv.data, inventoryAt: now, pveVersion: inv.data.pveVersion })
+          .where(eq(nodes.id, nodeId));
+      }
+    }
+    if (final) {
+      const [row] = await deps.db.select().from(jobs).where(eq(jobs.id, job.id));
+      if (row)
+        await applyAppJobResult(deps, {
+          ...row,
+          status: ev.status,
+          finishedAt: now,
+          result: ev.result ?? null,
+          error,
+        });
+    }
     // One conditional write: the job moves on only from the state read above (another process
     // may be storing the same seq), and the event row is written only if it did (changes()).
     const [moved] = await deps.db.batch([
@@ -129,22 +153,9 @@ export async function recordEvent(
       if (tries < 2) continue;
       return refused(`job ${job.id} changed while its event ${frame.seq} was stored; send it again`, true);
     }
-    if (final && ev.status === "succeeded" && job.kind === "node.inventory") {
-      const inv = inventorySchema.safeParse(ev.result);
-      if (inv.success) {
-        await deps.db
-          .update(nodes)
-          .set({ inventory: inv.data, inventoryAt: now, pveVersion: inv.data.pveVersion })
-          .where(eq(nodes.id, nodeId));
-      }
-    }
     // What a deploy step learnt (the guest's id, its address) shows on the app while it runs.
     if (ev.kind === "step" && ev.facts && job.kind === "app.deploy")
       await applyStepFacts(deps, job.id, ev.facts);
-    if (final) {
-      const [row] = await deps.db.select().from(jobs).where(eq(jobs.id, job.id));
-      if (row) await applyAppJobResult(deps, row);
-    }
     await deps.bus.publish({ topic: "job.event", nodeId, jobId: job.id });
     return { stored: true, ack: frame.seq, final };
   }

@@ -57,6 +57,7 @@ export async function makeHarness(overrides: Partial<AppDeps> = {}) {
     clientIp: (c) => c.req.header("x-test-ip") ?? "127.0.0.1",
     version: "test",
     passwords: new PasswordHasher({ cost: TEST_PASSWORD_COST, maxWaiting: 64 }),
+    runtime: "node",
     ...overrides,
   };
   const app = createApp(deps);

@@ -5,7 +5,13 @@ import { ApiError } from "../../errors.ts";
 import { defineRoute, err, PUBLIC } from "../define.ts";
 import { json } from "../json.ts";
 
-const status = z.object({ status: z.string(), version: z.string().optional() }).meta({ id: "Health" });
+const status = z
+  .object({
+    status: z.string(),
+    version: z.string().optional(),
+    runtime: z.enum(["node", "workers"]).optional().meta({ description: "The runtime that answered" }),
+  })
+  .meta({ id: "Health" });
 
 export const healthz = defineRoute(PUBLIC, null, {
   method: "get",
@@ -16,7 +22,7 @@ export const healthz = defineRoute(PUBLIC, null, {
 });
 
 export const healthzHandler: RouteHandler<typeof healthz, AppEnv> = (c) =>
-  c.json({ status: "ok", version: c.get("deps").version }, 200);
+  c.json({ status: "ok", version: c.get("deps").version, runtime: c.get("deps").runtime }, 200);
 
 export const readyz = defineRoute(PUBLIC, null, {
   method: "get",
