@@ -44,7 +44,7 @@ const INSERT_APP_SAMPLES = `insert into app_metrics (app_id, at, cpu, mem_used, 
   from json_each(?) g join apps a on a.node_id = ? and a.vmid = json_extract(g.value, '$[0]')`;
 const METRICS_RETAIN_MS = 7 * 24 * 3600_000;
 const READ_JOBS_RETAIN_MS = 24 * 3600_000;
-const READ_JOB_KINDS = "('app.logs', 'app.diagnostics')";
+const READ_JOB_KINDS = "('app.logs', 'app.diagnostics', 'app.plan')";
 const DELETE_READ_JOB_EVENTS = `delete from job_events where job_id in (select id from jobs where kind in ${READ_JOB_KINDS} and finished_at <= ?)`;
 const DELETE_READ_JOBS = `delete from jobs where kind in ${READ_JOB_KINDS} and finished_at <= ?`;
 

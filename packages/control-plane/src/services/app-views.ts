@@ -32,6 +32,8 @@ export function toApp(
             ref: s.ref,
             subdirectory: s.subdirectory,
             buildMode: s.buildMode,
+            port: s.port,
+            plan: s.plan ?? null,
             hasDeployKey: row.secretNames.includes("__deploy_key"),
           },
     domain: row.domain,

@@ -137,6 +137,7 @@ export async function createApp(
       subdirectory: g.subdirectory ?? null,
       buildMode: g.buildMode,
       port: g.port ?? null,
+      ...(g.plan && Object.keys(g.plan).length ? { plan: g.plan } : {}),
     };
     portNames = ["http"];
   }
@@ -179,7 +180,11 @@ export async function createApp(
     createdAt: now,
     updatedAt: now,
   };
-  return insertAndDeploy(deps, row, portNames, requestedBy, { mode: "create" });
+  const commit = body.source.type === "git" ? body.source.commit : undefined;
+  return insertAndDeploy(deps, row, portNames, requestedBy, {
+    mode: "create",
+    ...(commit ? { commit } : {}),
+  });
 }
 
 /**
@@ -191,7 +196,7 @@ export async function insertAndDeploy(
   row: AppRow,
   portNames: string[],
   requestedBy: string | null,
-  how: { mode: "create" } | { mode: "clone"; cloneFrom: number },
+  how: { mode: "create"; commit?: string } | { mode: "clone"; cloneFrom: number },
 ): Promise<AppRow> {
   const inserted = await deps.db.insert(apps).values(row).onConflictDoNothing().returning({ id: apps.id });
   if (inserted.length === 0)
@@ -204,6 +209,7 @@ export async function insertAndDeploy(
       how.mode,
       requestedBy,
       how.mode === "clone" ? how.cloneFrom : undefined,
+      how.mode === "create" ? how.commit : undefined,
     );
   } catch (err) {
     await freePorts(deps, row.nodeId, row.id);
@@ -241,6 +247,7 @@ export async function queueDeploy(
   mode: "create" | "redeploy" | "clone",
   requestedBy: string | null,
   cloneFrom?: number,
+  reviewedCommit?: string,
 ): Promise<AppRow> {
   const ports = await portsOf(deps, row.id);
   const secrets = await appSecrets(deps, row);
@@ -251,6 +258,7 @@ export async function queueDeploy(
     mode,
     appUrl(row.domain, appsConfig(deps).httpsPort),
     cloneFrom,
+    reviewedCommit,
   );
   return queueAppJob(deps, row, "app.deploy", params, requestedBy, sealed, "deploying");
 }

@@ -1,4 +1,4 @@
-import { APP_STATUSES, GUEST_TYPES } from "@pylon/shared";
+import { APP_STATUSES, GUEST_TYPES, type PlanSettings } from "@pylon/shared";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { nodes } from "./nodes.ts";
 
@@ -15,8 +15,10 @@ export type AppSource =
       url: string;
       ref: string;
       subdirectory: string | null;
-      buildMode: "auto" | "dockerfile" | "compose";
+      buildMode: "auto" | "generated" | "dockerfile" | "compose";
       port: number | null;
+      /** The user's changes to the reviewed plan (absent on apps made before plans). */
+      plan?: PlanSettings | null;
     };
 
 /** Deployed apps. `secretsBox` is AES-GCM ciphertext (lib/secret-box.ts) of the app's secrets. */
