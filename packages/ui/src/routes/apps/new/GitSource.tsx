@@ -5,7 +5,8 @@ import { type BuildMode, nameFromRepo } from "./draft.ts";
 import type { StepProps } from "./step-props.ts";
 
 const BUILD_MODES: { value: BuildMode; label: string }[] = [
-  { value: "auto", label: "Detect (compose file, else Dockerfile)" },
+  { value: "auto", label: "Detect (the repository's Dockerfile, compose file, else generated)" },
+  { value: "generated", label: "A Dockerfile Pylon generates" },
   { value: "dockerfile", label: "Dockerfile" },
   { value: "compose", label: "docker compose file" },
 ];

@@ -3,8 +3,11 @@
 import type { CatalogEntry, CatalogParameter } from "@pylon/shared/catalog/schema";
 import type { CreateAppRequest } from "../../../api/actions.ts";
 import { type KeyValueRow, mapOf, nameProblem } from "../../../components/KeyValueRows.tsx";
+import { type PlanInputs, planKey, planSettingsOf } from "./plan-draft.ts";
 
-export type BuildMode = "auto" | "dockerfile" | "compose";
+export type { PlanInputs } from "./plan-draft.ts";
+
+export type BuildMode = "auto" | "generated" | "dockerfile" | "compose";
 
 export interface Draft {
   kind: "catalog" | "git";
@@ -18,6 +21,9 @@ export interface Draft {
     buildMode: BuildMode;
     port: string;
     deployKey: string;
+    plan: PlanInputs;
+    /** The last plan the user saw: for which inputs, at which commit, and whether it was refused. */
+    reviewed: { key: string; commit: string; refused: boolean } | null;
   };
   name: string;
   /** The user typed a name (so picking an app no longer replaces it). */
@@ -43,7 +49,23 @@ export function emptyDraft(catalogId = ""): Draft {
     kind: "catalog",
     catalogId,
     params: {},
-    git: { url: "", ref: "main", subdirectory: "", buildMode: "auto", port: "", deployKey: "" },
+    git: {
+      url: "",
+      ref: "main",
+      subdirectory: "",
+      buildMode: "auto",
+      port: "",
+      deployKey: "",
+      plan: {
+        installCommand: "",
+        buildCommand: "",
+        startCommand: "",
+        nodeVersion: "",
+        pythonVersion: "",
+        composeService: "",
+      },
+      reviewed: null,
+    },
     name: catalogId,
     nameEdited: false,
     nodeId: "",
@@ -262,6 +284,9 @@ export function buildBody(d: Draft, entry: CatalogEntry | undefined): CreateAppR
           ...(g.subdirectory.trim() ? { subdirectory: g.subdirectory.trim() } : {}),
           ...(g.port.trim() ? { port: Number(g.port) } : {}),
           ...(g.deployKey.trim() ? { deployKey: g.deployKey } : {}),
+          ...(Object.keys(planSettingsOf(d)).length ? { plan: planSettingsOf(d) } : {}),
+          // The commit the shown plan was made at: the deploy builds exactly what was reviewed.
+          ...(g.reviewed && g.reviewed.key === planKey(d) ? { commit: g.reviewed.commit } : {}),
         };
   return {
     name: d.name.trim(),
