@@ -8,6 +8,15 @@ export default defineConfig({
       "packages/ui",
       { test: { name: "pve-sim", include: ["test/pve-sim/**/*.test.ts"], testTimeout: 30_000 } },
       {
+        // Real Docker (scripts/test.sh caches the base images first; skipped without them or root).
+        test: {
+          name: "docker",
+          include: ["test/docker/**/*.test.ts"],
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
+        },
+      },
+      {
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],

@@ -3,7 +3,7 @@ import type { RepoFiles } from "./repo-files.ts";
 /** How code names its port: `.listen(8080)`, `PORT || 8080`, `port: 8080`, `port = 8080`. */
 const PORT_HINTS = [
   /\.listen\(\s*(\d{2,5})\b/,
-  /PORT\s*(?:\|\||\?\?|,)\s*["']?(\d{2,5})\b/,
+  /PORT\)?\s*(?:\|\||\?\?|,)\s*["']?(\d{2,5})\b/,
   /\bport\s*[:=]\s*(\d{2,5})\b/i,
 ];
 

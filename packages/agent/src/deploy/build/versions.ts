@@ -8,9 +8,10 @@ import type { PlanRuntime } from "./types.ts";
  */
 export const NODE_LINES = [
   { version: "18.20.8", eol: true },
-  { version: "20.19.6", eol: true },
-  { version: "22.21.1", eol: false },
-  { version: "24.11.1", eol: false },
+  { version: "20.20.2", eol: true },
+  { version: "22.23.5", eol: false },
+  { version: "24.22.3", eol: false },
+  { version: "26.12.1", eol: false },
 ] as const;
 export const DEFAULT_NODE = "24";
 
