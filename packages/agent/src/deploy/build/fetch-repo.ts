@@ -107,7 +107,7 @@ export async function planRepository(
   const work = await mkdtemp(join(opts.workDir ?? tmpdir(), "pylon-plan-"));
   try {
     const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
+      ...process.env,
       HOME: work,
       GIT_TERMINAL_PROMPT: "0",
       GIT_CONFIG_NOSYSTEM: "1",

@@ -30,7 +30,6 @@ describe.skipIf(!caddyInstalled())("app.deploy of a compose app into an LXC", { 
     expect(result.snapshot).toMatch(/^pylon_\d{8}_\d{6}$/);
     expect(ctx.steps().filter((s) => s.endsWith("succeeded"))).toEqual(
       [
-        "plan",
         "reserve",
         "create",
         "start",

@@ -199,7 +199,10 @@ export const appDeploy: JobHandler<"app.deploy"> = {
     const state = before?.state ?? freshState(params.mode === "redeploy" ? (params.vmid ?? null) : null);
     if (state.vmid === null && reserved.success) state.vmid = reserved.data.vmid;
     const run = makeRun(ctx, deps, params, state);
-    const steps = params.mode === "redeploy" ? REDEPLOY_STEPS : CREATE_STEPS;
+    // A catalog app's compose file is given: only a Git source has a build to plan.
+    const steps = (params.mode === "redeploy" ? REDEPLOY_STEPS : CREATE_STEPS).filter(
+      (s) => s.name !== "plan" || params.source.type === "git",
+    );
     try {
       await runSteps(ctx, KEY, steps, run, before?.done ?? [], async (_failed, _message, undoErrors) => {
         if (params.mode !== "redeploy" || !state.preSnapshot) return undefined;

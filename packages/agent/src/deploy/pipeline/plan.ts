@@ -28,7 +28,7 @@ export function overridesOf(source: {
  */
 export async function planStep(run: DeployRun): Promise<string> {
   const source = run.params.source;
-  if (source.type !== "git") return "catalog app: its compose file is given";
+  if (source.type !== "git") return "nothing to plan: the compose file is given";
   try {
     const { commit, plan } = await planRepository(
       {
