@@ -23,8 +23,8 @@ export const PYTHON_SERVERS = {
 
 /** Python package managers installed in the build when the project uses them. */
 export const PYTHON_TOOLS = {
-  poetry: "poetry==2.1.3",
-  pipenv: "pipenv==2025.0.3",
+  poetry: "poetry==2.1.2",
+  pipenv: "pipenv==2024.0.1",
   uv: "uv==0.8.22",
   pdm: "pdm==2.25.4",
 } as const;
