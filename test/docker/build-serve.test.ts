@@ -3,7 +3,7 @@
 // the deploy pipeline would. Base images come from test/docker/base-images.sh (a cached step of
 // scripts/test.sh), tagged as the real ones; generated Dockerfiles stay valid for the real images.
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planBuild } from "../../packages/agent/src/deploy/build/detect.ts";
 import { directoryRepoFiles } from "../../packages/agent/src/deploy/build/repo-files.ts";
 import { DOCKERD, type Dockerd, removeDockerdDir, startDockerd } from "./dockerd.ts";
+
+/** This machine's own CA certificates (its TLS-inspecting egress): builds reach the npm registry through it. */
+const HOST_CAS = "/usr/local/share/ca-certificates";
 
 const CACHE = process.env.PYLON_DOCKER_CACHE ?? "/var/cache/pylon-test/docker-tier";
 const FIXTURES = fileURLToPath(new URL("../fixtures/repos/", import.meta.url));
@@ -106,6 +109,20 @@ beforeAll(async () => {
     if (r.code !== 0) throw new Error(`docker import ${base.tar}: ${r.stderr}`);
     for (const tag of more) await engine.docker(["tag", first!, tag]);
   }
+  // Like any machine behind such a proxy, the images that fetch packages trust its CA too.
+  const cas = existsSync(HOST_CAS) ? readdirSync(HOST_CAS).filter((f) => f.endsWith(".crt")) : [];
+  if (cas.length === 0) return;
+  const ctx = join(dir, "host-ca");
+  mkdirSync(ctx, { recursive: true });
+  for (const f of cas) cpSync(join(HOST_CAS, f), join(ctx, f));
+  for (const tag of ["node:24-bookworm-slim", "node:22-bookworm-slim", "python:3.13-slim"]) {
+    writeFileSync(
+      join(ctx, "Dockerfile"),
+      `FROM ${tag}\nCOPY *.crt /usr/local/share/ca-certificates/\nRUN update-ca-certificates\nENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt\n`,
+    );
+    const r = await engine.docker(["build", "-t", tag, ctx]);
+    if (r.code !== 0) throw new Error(`adding the host's CA to ${tag}: ${r.stderr}`);
+  }
 }, 900_000);
 
 afterAll(async () => {
@@ -114,7 +131,7 @@ afterAll(async () => {
   const ids = ps.stdout.split("\n").filter(Boolean);
   if (ids.length) await engine.docker(["rm", "-f", ...ids]);
   await engine.stop();
-  removeDockerdDir(dir);
+  await removeDockerdDir(dir);
   // The figure the issue asks for, in the run's output.
   console.log(
     `docker tier: ${results.filter((r) => r.endsWith("serves")).length} of ${CASES.length} fixtures build and serve\n${results.join("\n")}`,

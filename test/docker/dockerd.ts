@@ -77,7 +77,10 @@ export async function startDockerd(dir: string): Promise<Dockerd> {
   throw new Error("dockerd did not answer within a minute");
 }
 
-/** Removes a stopped engine's folder (its data root is plain files once dockerd has unmounted). */
-export function removeDockerdDir(dir: string): void {
+/** Removes a stopped engine's folder; dockerd leaves its default netns bind mount behind. */
+export async function removeDockerdDir(dir: string): Promise<void> {
+  await new Promise<void>((resolve) =>
+    execFile("umount", ["-l", join(dir, "engine", "exec", "netns", "default")], () => resolve()),
+  );
   rmSync(dir, { recursive: true, force: true });
 }
