@@ -20,9 +20,15 @@ describe("health-check failures explain themselves", () => {
   });
 
   it("errors, missing pages and auth say so; a plain 200-ish answer has no hint", () => {
-    expect(healthHint(run("flask"), { status: 502, head: "" })).toBe("the app fails while answering; see its logs");
-    expect(healthHint(run("flask"), { status: 404, head: "" })).toBe("the app has no page at the checked path");
-    expect(healthHint(run("flask"), { status: 401, head: "" })).toBe("the app asks for authentication at the checked path");
+    expect(healthHint(run("flask"), { status: 502, head: "" })).toBe(
+      "the app fails while answering; see its logs",
+    );
+    expect(healthHint(run("flask"), { status: 404, head: "" })).toBe(
+      "the app has no page at the checked path",
+    );
+    expect(healthHint(run("flask"), { status: 401, head: "" })).toBe(
+      "the app asks for authentication at the checked path",
+    );
     expect(healthHint(run("flask"), { status: 418, head: "" })).toBeNull();
   });
 });
