@@ -30,6 +30,15 @@ export default defineConfig({
         },
       },
       {
+        // Real Docker (scripts/test.sh caches the base images first; skipped without them or root).
+        test: {
+          name: "docker",
+          include: ["test/docker/**/*.test.ts"],
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
+        },
+      },
+      {
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real servers and tools the tests drive, from Debian's packages, when missing:
 # Chromium (browser tests), OpenSSH (real SSH), Caddy (routes), docker-compose (checks rendered
-# catalog compose files; no engine needed), openssl and git.
+# catalog compose files), openssl and git; Debian's docker.io, debootstrap and curl for the
+# real-Docker tier (test/docker).
 set -euo pipefail
 need=()
 command -v openssl >/dev/null || need+=(openssl)
@@ -11,6 +12,9 @@ command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 command -v caddy >/dev/null || need+=(caddy)
 command -v docker-compose >/dev/null || need+=(docker-compose)
 command -v unshare >/dev/null || need+=(util-linux)
+command -v curl >/dev/null || need+=(curl)
+[ -x /usr/sbin/dockerd ] || need+=(docker.io)
+command -v debootstrap >/dev/null || [ -x /usr/sbin/debootstrap ] || need+=(debootstrap)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "installing from Debian: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -10,6 +10,8 @@ echo "== lint";       pnpm exec biome check .
 echo "== typecheck";  pnpm -r --workspace-concurrency=1 run typecheck && pnpm exec tsc -p tsconfig.json
 echo "== build";      pnpm run build
 echo "== workers bundle"; pnpm --filter @pylon/control-plane run bundle:worker
+# Cached under /var/cache/pylon-test/docker-tier: several minutes the first time, nothing after.
+echo "== docker tier base images"; bash test/docker/base-images.sh
 echo "== tests"
 status=0
 pnpm exec vitest run --reporter=default --reporter=json --outputFile=.tmp/vitest.json || status=$?

@@ -3,6 +3,7 @@ import { startAgent } from "./agent.ts";
 import { DEFAULT_CONFIG_PATH, loadConfig } from "./config.ts";
 import { enroll } from "./enroll.ts";
 import { createLogger } from "./log.ts";
+import { PLAN_USAGE, planCommand } from "./plan-command.ts";
 import { errorMessage } from "./util/errors.ts";
 import { AGENT_VERSION } from "./version.ts";
 
@@ -12,6 +13,7 @@ const USAGE = `pylon-agent ${AGENT_VERSION}
          [--config FILE] [--ca-file PEM] [--node-name NAME]
          --pve-token-id USER@REALM!ID [--pve-token-secret-file F] [--pve-url URL] [--pve-ca-file PEM]
          (the token may come from PYLON_AGENT_ENROLL_TOKEN instead of argv)
+${PLAN_USAGE}
   version`;
 
 /** `run`: start the agent and stop it cleanly on SIGTERM/SIGINT. */
@@ -43,6 +45,26 @@ async function run(configPath: string, env: NodeJS.ProcessEnv): Promise<void> {
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const command = argv[0] && !argv[0].startsWith("-") ? argv[0] : "run";
   const rest = command === argv[0] ? argv.slice(1) : argv;
+  if (command === "plan") {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        json: { type: "boolean" },
+        source: { type: "string" },
+        port: { type: "string" },
+        install: { type: "string" },
+        build: { type: "string" },
+        start: { type: "string" },
+        node: { type: "string" },
+        python: { type: "string" },
+        go: { type: "string" },
+        service: { type: "string" },
+      },
+      strict: true,
+    });
+    return planCommand(positionals[0], values, (s) => process.stdout.write(s));
+  }
   const { values } = parseArgs({
     args: rest,
     options: {

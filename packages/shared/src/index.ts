@@ -4,6 +4,7 @@ export * from "./api/auth.ts";
 export * from "./api/common.ts";
 export * from "./api/jobs.ts";
 export * from "./api/nodes.ts";
+export * from "./api/plan.ts";
 export * from "./api/roles.ts";
 export * from "./api/tokens.ts";
 export * from "./api/users.ts";

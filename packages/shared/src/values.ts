@@ -20,10 +20,11 @@ export const DIAGNOSTICS = [
 export type DiagnosticName = (typeof DIAGNOSTICS)[number];
 
 /**
- * Job kinds that only read (a log view, a diagnostic): hidden from job lists unless asked for,
- * kept a day. They are jobs because the agent runs them and their output is audited.
+ * Job kinds that only read (a log view, a diagnostic, a build plan): hidden from job lists unless
+ * asked for, kept a day (services/retention.ts). They are jobs because the agent runs them and
+ * their output is audited.
  */
-export const VIEW_JOB_KINDS = ["app.logs", "app.diagnostics"] as const;
+export const VIEW_JOB_KINDS = ["app.logs", "app.diagnostics", "app.plan"] as const;
 
 export const CATALOG_CATEGORIES = [
   "web",

@@ -91,6 +91,8 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
       // The simulator's guests run sshd on 2222 when 22 cannot be bound (not root).
       PYLON_AGENT_SSH_PORTS: "22,2222",
       PYLON_AGENT_PCT_PATH: join(sim.pctBinDir, "pct"),
+      // The agent fetches Git repositories on the host to plan them: trust the test Git server too.
+      ...(opts.guestCaFile ? { GIT_SSL_CAINFO: opts.guestCaFile } : {}),
       ...opts.agentEnv,
     });
     parts.agent = agent;

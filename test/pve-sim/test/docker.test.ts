@@ -143,6 +143,64 @@ describe("docker shim in a guest", () => {
     expect(await eventually(`http://${ip}:9090/`)).toBe("my app");
   });
 
+  it("builds multi-stage images: COPY --from an earlier stage, a package.json build script, WORKDIR, ENV and CMD", async () => {
+    const dir = join(app(), "multi");
+    mkdirSync(join(dir, "src"), { recursive: true });
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({
+        scripts: { build: "mkdir -p dist && cp src/server.js dist/server.js", start: "node dist/server.js" },
+      }),
+    );
+    writeFileSync(
+      join(dir, "src", "server.js"),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the app's own source, with its template literal
+      "require('http').createServer((q,s)=>s.end(`${process.env.GREETING} from ${process.env.NODE_ENV} ${process.env.SECRET}`)).listen(Number(process.env.PORT), process.env.HOST);\n",
+    );
+    writeFileSync(
+      join(dir, "Dockerfile"),
+      [
+        "FROM node:24-bookworm-slim AS build",
+        "WORKDIR /app",
+        "COPY package.json ./",
+        "RUN npm ci",
+        "COPY . .",
+        "RUN npm run build",
+        "",
+        "FROM node:24-bookworm-slim",
+        "WORKDIR /app",
+        'ENV NODE_ENV=production GREETING="hello there"',
+        "COPY --from=build /app/dist ./dist",
+        "COPY --from=build /app/package.json ./",
+        'CMD ["npm", "start"]',
+      ].join("\n"),
+    );
+    writeFileSync(join(dir, "app.env"), "# secrets\nSECRET=s3 cr=et\n");
+    const built = await sh('cd "$PVE_SIM_GUEST_ROOT/opt/app/multi" && docker build -t multi:1 .');
+    expect(built.code, built.err).toBe(0);
+    const r = await sh(
+      'cd "$PVE_SIM_GUEST_ROOT/opt/app/multi" && docker run -d --name multi --env-file app.env -p 9191:3000 multi:1',
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(await eventually(`http://${ip}:9191/`)).toBe("hello there from production s3 cr=et");
+    expect((await sh("docker rm -f multi")).code).toBe(0);
+  });
+
+  it("refuses COPY --from a path the stage does not have, and an ENV before the first FROM", async () => {
+    const dir = join(app(), "bad-multi");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, "Dockerfile"),
+      "FROM node:24 AS build\nWORKDIR /app\n\nFROM node:24\nCOPY --from=build /app/.next/standalone ./\n",
+    );
+    const r = await sh('cd "$PVE_SIM_GUEST_ROOT/opt/app/bad-multi" && docker build -t bad-multi .');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('"/app/.next/standalone": not found');
+    writeFileSync(join(dir, "Dockerfile"), "ENV A=1\nFROM node:24\n");
+    const env = await sh('cd "$PVE_SIM_GUEST_ROOT/opt/app/bad-multi" && docker build -t bad-multi .');
+    expect(env.err).toContain("no build stage in current context");
+  });
+
   it("kills container processes when the guest stops, and nothing is left after", async () => {
     const before = await control(sim, "GET", "/state");
     expect(before.processes.filter((p: { kind: string }) => p.kind === "container")).toHaveLength(1);

@@ -129,9 +129,14 @@ uninstall() {
   fi
   nodejs_added=0
   if marker_has "nodejs=installed"; then nodejs_added=1; fi
+  git_added=0
+  if marker_has "git=installed"; then git_added=1; fi
   rm -rf "$ETC_DIR" "$STATE_DIR" "$LIB_DIR"
   if [ "$nodejs_added" = 1 ]; then
     apt-get remove -y nodejs || say "could not remove nodejs"
+  fi
+  if [ "$git_added" = 1 ]; then
+    apt-get remove -y git || say "could not remove git"
   fi
   say "removed"
 }
@@ -183,6 +188,13 @@ if ! command -v node >/dev/null 2>&1 || [ "$(node_major)" -lt 18 ]; then
   [ "$(node_major)" -ge 18 ] || die "Node.js >= 18 is required; found $(node --version 2>/dev/null || echo none)"
 fi
 NODE_BIN="$(command -v node)"
+
+# The agent plans Git deploys on the host (a shallow fetch of the repository) before any guest.
+if ! command -v git >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  say "installing Debian's git"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq git && remember "git=installed"
+fi
 
 say "downloading the agent from $URL/install/agent.mjs"
 if command -v curl >/dev/null 2>&1; then

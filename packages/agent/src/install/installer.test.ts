@@ -327,6 +327,9 @@ describe("install/agent.sh in a throwaway root", () => {
     const before = await listTree(root);
     await installer(root, ["--url", url, "--token", MORE_TOKENS[2] ?? "", "--caddy"], { PATH });
     expect((await calls(root)).filter((c) => !c.startsWith("pve"))).toEqual([
+      // This PATH has no git, which the agent needs to plan Git deploys on the host.
+      "apt-get update -qq",
+      "apt-get install -y -qq git",
       "apt-get update -qq",
       "apt-get install -y -qq caddy",
       "systemctl is-enabled --quiet caddy.service",
@@ -342,6 +345,7 @@ describe("install/agent.sh in a throwaway root", () => {
       "systemctl daemon-reload",
       "systemctl disable --now caddy-api.service",
       "apt-get purge -y caddy",
+      "apt-get remove -y git",
     ]);
     await rm(join(root, "calls.log"));
     expect(await listTree(root)).toEqual(before);

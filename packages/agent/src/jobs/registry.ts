@@ -57,6 +57,7 @@ export const HANDLERS: { [K in JobKind]?: JobHandler<K> } = {
   "app.resize": lazy("app.resize", () => pipeline().then((m) => m.appResize)),
   "app.diagnostics": lazy("app.diagnostics", () => pipeline().then((m) => m.appDiagnostics)),
   "app.logs": lazy("app.logs", () => pipeline().then((m) => m.appLogs)),
+  "app.plan": lazy("app.plan", () => pipeline().then((m) => m.appPlan)),
 };
 
 /** Each kind's params schema, typed per kind so a generic lookup keeps the kind/params link. */

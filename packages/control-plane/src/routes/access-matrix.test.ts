@@ -133,6 +133,7 @@ describe("access matrix", () => {
       "GET /api/v1/apps": "viewer/read",
       "GET /api/v1/apps/{id}": "viewer/read",
       "POST /api/v1/apps": "operator/deploy",
+      "POST /api/v1/apps/plan": "operator/deploy",
       "POST /api/v1/apps/{id}/actions": "operator/deploy",
       "POST /api/v1/apps/{id}/clone": "operator/deploy",
       "PATCH /api/v1/apps/{id}": "operator/write",

@@ -49,6 +49,7 @@ export async function deployJob(
   mode: "create" | "redeploy" | "clone",
   url: string,
   cloneFrom?: number,
+  reviewedCommit?: string,
 ): Promise<{
   params: AppDeployParams;
   sealed: { secrets: Record<string, string>; deployKey?: string; compose?: string; mask?: string[] };
@@ -117,6 +118,9 @@ export async function deployJob(
         buildMode: s.buildMode,
         ...(s.port ? { containerPort: s.port } : {}),
         ...(s.hostKey ? { hostKey: s.hostKey.fingerprint } : {}),
+        ...(s.plan && Object.keys(s.plan).length ? { plan: s.plan } : {}),
+        // The first deploy builds the commit the user reviewed the plan at; later ones the ref's head.
+        ...(reviewedCommit ? { commit: reviewedCommit } : {}),
       },
       http: { port: portOf("http") ?? 0, path: "/", timeoutSeconds: 300 },
     },

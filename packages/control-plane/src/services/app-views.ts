@@ -38,6 +38,8 @@ export function toApp(
             ref: s.ref,
             subdirectory: s.subdirectory,
             buildMode: s.buildMode,
+            port: s.port,
+            plan: s.plan ?? null,
             hasDeployKey: row.secretNames.includes("__deploy_key"),
             hostKey: s.hostKey ?? null,
           },

@@ -136,6 +136,7 @@ export async function createApp(deps: Deps, body: CreateAppBody, origin: JobOrig
       buildMode: g.buildMode,
       port: g.port ?? null,
       ...(g.hostKey ? { hostKey: { fingerprint: g.hostKey, keyType: null, pinned: true } } : {}),
+      ...(g.plan && Object.keys(g.plan).length ? { plan: g.plan } : {}),
     };
     portNames = ["http"];
   }
@@ -178,7 +179,11 @@ export async function createApp(deps: Deps, body: CreateAppBody, origin: JobOrig
     createdAt: now,
     updatedAt: now,
   };
-  return insertAndDeploy(deps, row, portNames, origin, { mode: "create" });
+  const commit = body.source.type === "git" ? body.source.commit : undefined;
+  return insertAndDeploy(deps, row, portNames, origin, {
+    mode: "create",
+    ...(commit ? { commit } : {}),
+  });
 }
 
 /**
@@ -190,14 +195,21 @@ export async function insertAndDeploy(
   row: AppRow,
   portNames: string[],
   origin: JobOrigin,
-  how: { mode: "create" } | { mode: "clone"; cloneFrom: number },
+  how: { mode: "create"; commit?: string } | { mode: "clone"; cloneFrom: number },
 ): Promise<AppRow> {
   const inserted = await deps.db.insert(apps).values(row).onConflictDoNothing().returning({ id: apps.id });
   if (inserted.length === 0)
     throw new ApiError("conflict", `An app named '${row.name}' or served at '${row.domain}' already exists`);
   try {
     for (const name of portNames) await allocatePort(deps, row.nodeId, row.id, name);
-    return await queueDeploy(deps, row, how.mode, origin, how.mode === "clone" ? how.cloneFrom : undefined);
+    return await queueDeploy(
+      deps,
+      row,
+      how.mode,
+      origin,
+      how.mode === "clone" ? how.cloneFrom : undefined,
+      how.mode === "create" ? how.commit : undefined,
+    );
   } catch (err) {
     await freePorts(deps, row.nodeId, row.id);
     await deps.db.delete(apps).where(eq(apps.id, row.id));
@@ -234,6 +246,7 @@ export async function queueDeploy(
   mode: "create" | "redeploy" | "clone",
   origin: JobOrigin,
   cloneFrom?: number,
+  reviewedCommit?: string,
 ): Promise<AppRow> {
   const ports = await portsOf(deps, row.id);
   const secrets = await appSecrets(deps, row);
@@ -244,6 +257,7 @@ export async function queueDeploy(
     mode,
     appUrl(row.domain, appsConfig(deps).httpsPort),
     cloneFrom,
+    reviewedCommit,
   );
   return queueAppJob(deps, row, "app.deploy", params, origin, sealed, "deploying");
 }

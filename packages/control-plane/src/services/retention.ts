@@ -26,7 +26,7 @@ const FINAL = sql.join(
 /** Finished jobs of a pass: old reads, and old jobs that are neither an app's latest nor among its last deploys. */
 function expiredJobs(now: number, p: RetentionPolicy): SQL {
   return sql`select j.id from jobs j where j.status in (${FINAL}) and (
-    (j.kind in ('app.logs', 'app.diagnostics') and j.finished_at <= ${now - READ_JOB_DAYS * DAY_MS})
+    (j.kind in ('app.logs', 'app.diagnostics', 'app.plan') and j.finished_at <= ${now - READ_JOB_DAYS * DAY_MS})
     or (j.finished_at <= ${now - p.jobDays * DAY_MS}
       and j.id not in (select last_job_id from apps where last_job_id is not null)
       and not (j.kind = 'app.deploy' and j.app_id in (select id from apps) and j.id in (

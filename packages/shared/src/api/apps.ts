@@ -3,6 +3,7 @@ import { GUEST_TYPES } from "../protocol/guests.ts";
 import { APP_STATUSES } from "../values.ts";
 import { idSchema, timestampSchema } from "./common.ts";
 import { dnsNameSchema } from "./nodes.ts";
+import { buildPlanSchema, PLAN_SOURCES, planSettingsSchema } from "./plan.ts";
 
 export { APP_STATUSES, type AppStatus } from "../values.ts";
 
@@ -77,7 +78,20 @@ export const appSourceInputSchema = z.discriminatedUnion("type", [
       url: gitUrlSchema,
       ref: gitRefSchema.default("main"),
       subdirectory: subdirectorySchema.optional(),
-      buildMode: z.enum(["auto", "dockerfile", "compose"]).default("auto"),
+      buildMode: z
+        .enum(["auto", ...PLAN_SOURCES])
+        .default("auto")
+        .meta({ description: "auto (detected), or build from generated, dockerfile or compose" }),
+      plan: planSettingsSchema
+        .optional()
+        .meta({ description: "Changes to the plan: commands, runtime versions, the compose web service" }),
+      commit: z
+        .string()
+        .regex(/^[0-9a-f]{40}$/, "must be a full commit id")
+        .optional()
+        .meta({
+          description: "The commit the plan was reviewed at (POST /apps/plan); the first deploy builds it",
+        }),
       port: z
         .number()
         .int()
@@ -190,6 +204,8 @@ export const appSchema = z
         ref: z.string(),
         subdirectory: z.string().nullable(),
         buildMode: z.string(),
+        port: z.number().int().nullable().optional(),
+        plan: planSettingsSchema.nullable().optional(),
         hasDeployKey: z.boolean(),
         hostKey: z
           .object({
@@ -235,3 +251,24 @@ export type AppMetricsPoint = z.infer<typeof appMetricsPointSchema>;
 export const appMetricsSeriesSchema = z
   .object({ items: z.array(appMetricsPointSchema) })
   .meta({ id: "AppMetricsSeries" });
+
+/** The source fields of a Git deploy, planned before anything is created (POST /apps/plan). */
+export const planAppBodySchema = z
+  .object({
+    nodeId: idSchema.meta({ description: "The node whose agent fetches and plans the repository" }),
+    source: appSourceInputSchema.options[1].omit({ commit: true }),
+  })
+  .strict()
+  .meta({ id: "PlanApp" });
+export type PlanAppBody = z.infer<typeof planAppBodySchema>;
+
+export const planAppResultSchema = z
+  .object({
+    commit: z
+      .string()
+      .meta({ description: "The commit planned; pass it as source.commit to deploy exactly this" }),
+    ref: z.string(),
+    plan: buildPlanSchema,
+  })
+  .meta({ id: "PlanAppResult" });
+export type PlanAppResult = z.infer<typeof planAppResultSchema>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { buildPlanSchema, planSettingsSchema } from "../api/plan.ts";
 import { DIAGNOSTICS } from "../values.ts";
 import { GUEST_TYPES, vmidSchema } from "./guests.ts";
 
@@ -21,11 +22,19 @@ export const deploySourceSchema = z.discriminatedUnion("type", [
     url: z.string().max(2000),
     ref: z.string().max(255),
     subdirectory: z.string().max(500).optional(),
-    buildMode: z.enum(["auto", "dockerfile", "compose"]),
+    /** Where the build comes from: auto (detected), or the one the user chose. */
+    buildMode: z.enum(["auto", "generated", "dockerfile", "compose"]),
     /** The port the app listens on inside its container, when known (else detected). */
     containerPort: z.number().int().min(1).max(65_535).optional(),
     /** ssh URLs: the SHA256 fingerprint the Git host's key must have (else trusted on first use). */
     hostKey: z.string().max(100).optional(),
+    /** The commit the user reviewed the plan at (first deploy); else the ref's head is used. */
+    commit: z
+      .string()
+      .regex(/^[0-9a-f]{40}$/)
+      .optional(),
+    /** The user's changes to the plan (commands, versions, compose service). */
+    plan: planSettingsSchema.optional(),
   }),
 ]);
 export type DeploySource = z.infer<typeof deploySourceSchema>;
@@ -103,6 +112,27 @@ export const appDeployResultSchema = z.object({
   hostKey: z.object({ fingerprint: z.string().max(100), keyType: z.string().max(100) }).optional(),
 });
 export type AppDeployResult = z.infer<typeof appDeployResultSchema>;
+
+/**
+ * app.plan: fetch a repository on the agent's host (shallow, at the ref, with submodules) and
+ * return how it would be built, before anything is created. The deploy key (wire only) is
+ * sealed like a deploy's.
+ */
+export const appPlanParamsSchema = z
+  .object({
+    url: z.string().max(2000),
+    ref: z.string().max(255),
+    subdirectory: z.string().max(500).optional(),
+    buildMode: z.enum(["auto", "generated", "dockerfile", "compose"]),
+    port: z.number().int().min(1).max(65_535).optional(),
+    plan: planSettingsSchema.optional(),
+    deployKey: z.string().max(20_000).optional(),
+  })
+  .strict();
+export type AppPlanParams = z.infer<typeof appPlanParamsSchema>;
+
+export const appPlanResultSchema = z.object({ commit: z.string(), plan: buildPlanSchema });
+export type AppPlanResult = z.infer<typeof appPlanResultSchema>;
 
 export const APP_ACTIONS = ["start", "stop", "restart"] as const;
 

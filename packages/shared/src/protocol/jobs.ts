@@ -5,6 +5,7 @@ import {
   appDeployParamsSchema,
   appDiagnosticsParamsSchema,
   appLogsParamsSchema,
+  appPlanParamsSchema,
   appResizeParamsSchema,
 } from "./app-jobs.ts";
 import { GUEST_TYPES, POWER_ACTIONS, vmidSchema } from "./guests.ts";
@@ -19,6 +20,7 @@ export const JOB_KINDS = [
   "app.resize",
   "app.diagnostics",
   "app.logs",
+  "app.plan",
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export const jobKindSchema = z.enum(JOB_KINDS);
@@ -36,6 +38,7 @@ export const jobParamsSchemas = {
   "app.resize": appResizeParamsSchema,
   "app.diagnostics": appDiagnosticsParamsSchema,
   "app.logs": appLogsParamsSchema,
+  "app.plan": appPlanParamsSchema,
 } as const satisfies Record<JobKind, z.ZodType>;
 
 export type JobParams<K extends JobKind> = z.infer<(typeof jobParamsSchemas)[K]>;

@@ -1,5 +1,16 @@
 // Writes: one function per mutation the dashboard makes.
-import type { ApiToken, App, CreateAppBody, Job, Node, Role, Scope, User } from "@pylon/shared";
+import type {
+  ApiToken,
+  App,
+  CreateAppBody,
+  Job,
+  Node,
+  PlanAppBody,
+  PlanAppResult,
+  Role,
+  Scope,
+  User,
+} from "@pylon/shared";
 import { request } from "./client.ts";
 import type { Me } from "./queries.ts";
 
@@ -75,6 +86,16 @@ export type CreateAppRequest = Optional<Omit<CreateAppBody, "source" | "target">
 };
 
 export const createApp = (body: CreateAppRequest) => request<App>("POST", "/api/v1/apps", { body });
+
+/** The body of `POST /api/v1/apps/plan`: the node and the Git source fields of a deploy. */
+export type PlanAppRequest = {
+  nodeId: string;
+  source: Optional<PlanAppBody["source"], "ref" | "buildMode">;
+};
+
+/** The agent fetches the repository and answers how it would be built (or why not). */
+export const planApp = (body: PlanAppRequest) =>
+  request<PlanAppResult>("POST", "/api/v1/apps/plan", { body });
 
 export type AppActionName = "start" | "stop" | "restart" | "redeploy";
 

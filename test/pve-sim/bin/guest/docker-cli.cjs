@@ -64,6 +64,20 @@ function run(args) {
       125,
     );
   const env = {};
+  // --env-file: NAME=VALUE lines taken literally (no quotes, no expansion), # comments skipped.
+  for (const file of o.multi["--env-file"] || []) {
+    let text;
+    try {
+      text = _fs.readFileSync(file, "utf8");
+    } catch {
+      die(`docker: open ${file}: no such file or directory.`, 125);
+    }
+    for (const line of text.split("\n")) {
+      if (!line.trim() || line.trimStart().startsWith("#")) continue;
+      const [k, v] = line.split(/=(.*)/s);
+      env[k.trim()] = v ?? process.env[k.trim()] ?? "";
+    }
+  }
   for (const e of [...(o.multi["-e"] || []), ...(o.multi["--env"] || [])]) {
     const [k, v] = e.split(/=(.*)/s);
     env[k] = v ?? process.env[k] ?? "";

@@ -82,11 +82,30 @@ function imageOf(ref) {
   return list[ref] || list[`${ref}:latest`];
 }
 
+// A program the image runs that the sandbox has: node and npm run the app's own code.
+const RUNNABLE = new Set(["node", "npm", "sh", "/bin/sh", "bash"]);
+
 // The argv a container runs: its own command when the sandbox holds the program or script
-// (a built context or compose `command:`), else the stand-in HTTP server.
+// (a built image's files, a built context or compose `command:`), else the stand-in HTTP
+// server. A built nginx image serves its html folder with the stand-in's static mode.
 function appArgv(c) {
-  const argv = c.command?.length ? c.command : imageOf(c.image)?.cmd;
-  const dir = c.context || imageOf(c.image)?.context;
+  const image = imageOf(c.image);
+  const argv = c.command?.length ? c.command : image?.cmd;
+  if (image?.fs) {
+    const cwd = path.join(image.fs, image.workdir || "/");
+    if (argv?.length && (RUNNABLE.has(argv[0]) || fs.existsSync(path.join(image.fs, argv[0]))))
+      return {
+        argv:
+          argv[0].startsWith("/") && !RUNNABLE.has(argv[0])
+            ? [path.join(image.fs, argv[0]), ...argv.slice(1)]
+            : argv,
+        cwd,
+        env: image.env,
+      };
+    const html = path.join(image.fs, "usr", "share", "nginx", "html");
+    if (/nginx/.test(image.base || "") && fs.existsSync(html)) return { static: html, env: image.env };
+  }
+  const dir = c.context || image?.context;
   if (!argv?.length || !dir) return undefined;
   const inContext = argv.some(
     (a) =>
@@ -107,14 +126,17 @@ function startProcesses(c) {
   const ports = c.ports.length ? c.ports : [];
   const app = appArgv(c);
   for (const p of ports) {
+    // The app sees the image's ENV, then the run's, as in a container; PORT and HOST then point
+    // at the published port on the guest address, the simulator's stand-in for port mapping.
     const env = {
       ...process.env,
+      ...(app?.env || {}),
       ...c.env,
       PORT: String(p.host),
       HOST: IP,
       SERVICE_NAME: c.service || c.name,
     };
-    const child = app
+    const child = app?.argv
       ? spawn(process.execPath, stamped(app.argv), {
           cwd: app.cwd,
           env,
@@ -129,6 +151,7 @@ function startProcesses(c) {
             IP,
             String(p.host),
             c.service || c.name,
+            ...(app?.static ? [app.static] : []),
           ]),
           { env, detached: true, stdio: ["ignore", log, log] },
         );
@@ -201,6 +224,7 @@ function create(opts) {
 
 module.exports = {
   IP,
+  STATE,
   LOGS,
   all,
   create,

@@ -2,8 +2,28 @@
 // the guest's address and published port that names the service (and answers /health).
 const http = require("node:http");
 
-const [host, port, name] = process.argv.slice(2);
+const fs = require("node:fs");
+const path = require("node:path");
+
+const [host, port, name, root] = process.argv.slice(2);
+
+/** With a root folder (a built nginx image's html), serves its files, index.html for folders. */
+function serveFile(req, res) {
+  const rel = path.posix.normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
+  let file = path.join(root, rel);
+  if (!file.startsWith(root)) return false;
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
+  if (!fs.existsSync(file)) file = path.join(root, "index.html");
+  if (!fs.existsSync(file)) return false;
+  res.writeHead(200, {
+    "Content-Type": file.endsWith(".html") ? "text/html; charset=utf-8" : "application/octet-stream",
+  });
+  res.end(fs.readFileSync(file));
+  return true;
+}
+
 const server = http.createServer((req, res) => {
+  if (root && serveFile(req, res)) return;
   if (req.url === "/health" || req.url === "/healthz") {
     res.writeHead(200, { "Content-Type": "application/json" });
     res.end(JSON.stringify({ status: "ok", service: name }));

@@ -1,136 +1,250 @@
-import { parse } from "yaml";
-import { djangoPlan } from "./django.ts";
-import { nextPlan, nodeStartPlan, type PackageJson, readPackageJson, spaPlan } from "./node.ts";
-import { dependsOn, fastapiPlan, flaskPlan, readPythonProject } from "./python.ts";
+import { COMPOSE_FILES, readCompose, webService } from "./compose.ts";
+import { djangoApp } from "./django.ts";
+import { dockerfileInfo } from "./dockerfile-syntax.ts";
+import { goPlan } from "./go.ts";
+import { nodePlan } from "./node.ts";
+import { readPackageJson } from "./node-project.ts";
+import { procfileWeb } from "./procfile.ts";
+import {
+  dependsOn,
+  fastapiApp,
+  flaskApp,
+  type PythonApp,
+  pythonImagePlan,
+  readPythonProject,
+} from "./python.ts";
 import type { RepoFiles } from "./repo-files.ts";
-import { staticPlan } from "./static.ts";
-import { BuildDetectionError, type BuildMode, type BuildPlan } from "./types.ts";
+import { hugoConfig, hugoPlan, staticPlan } from "./static.ts";
+import {
+  BuildDetectionError,
+  type BuildPlan,
+  emptyPlan,
+  type PlanInput,
+  type PlanOverrides,
+  type ReadyPlan,
+} from "./types.ts";
 
-/** Compose file names in the order `docker compose` itself prefers them. */
-export const COMPOSE_FILES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
+export { COMPOSE_FILES, composePublishedPort } from "./compose.ts";
 
-const LOOKED_FOR = [
-  "a compose file (compose.yaml, docker-compose.yml)",
-  "a Dockerfile",
-  "package.json with next, vite or react-scripts, or a start script",
-  "manage.py (Django)",
-  "a FastAPI() or Flask() app with requirements.txt or pyproject.toml",
-  "index.html (static site)",
+/** Languages Pylon does not generate images for, named when a repository is refused. */
+const OTHER_STACKS: [file: string, what: string][] = [
+  ["Gemfile", "a Gemfile (Ruby)"],
+  ["composer.json", "composer.json (PHP)"],
+  ["Cargo.toml", "Cargo.toml (Rust)"],
+  ["pom.xml", "pom.xml (Java, Maven)"],
+  ["build.gradle", "build.gradle (Java, Gradle)"],
+  ["mix.exs", "mix.exs (Elixir)"],
+  ["deno.json", "deno.json (Deno)"],
+  ["_config.yml", "_config.yml (Jekyll)"],
 ];
 
-/** The first port a compose file publishes (`"8080:80"` → 8080), or null. */
-export function composePublishedPort(text: string): number | null {
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch (err) {
-    throw new BuildDetectionError(
-      `the compose file is not valid YAML: ${err instanceof Error ? err.message : err}`,
-    );
-  }
-  const services = (doc as { services?: unknown } | null)?.services;
-  if (typeof services !== "object" || services === null) {
-    throw new BuildDetectionError("the compose file has no services");
-  }
-  for (const service of Object.values(services)) {
-    const ports: unknown = (service as { ports?: unknown } | null)?.ports;
-    if (!Array.isArray(ports)) continue;
-    for (const p of ports) {
-      if (typeof p === "object" && p !== null) {
-        const published = Number((p as { published?: unknown }).published);
-        if (Number.isInteger(published) && published > 0) return published;
-        continue;
-      }
-      // "[ip:]published:target[/proto]"; a bare "target" publishes on a random port: skip it.
-      const m = /^(?:[\d.]+:)?(\d+)(?:-\d+)?:\d+(?:-\d+)?(?:\/(?:tcp|udp))?$/.exec(String(p));
-      if (m) return Number(m[1]);
-    }
-  }
-  return null;
+/** What the repository has, in words, for the plan and for a refusal. */
+async function describe(files: RepoFiles, list: Set<string>): Promise<string[]> {
+  const out: string[] = [];
+  if (list.has("Dockerfile")) out.push("a Dockerfile");
+  const compose = COMPOSE_FILES.find((f) => list.has(f));
+  if (compose) out.push(compose);
+  if (list.has("package.json")) out.push("package.json");
+  for (const f of [
+    "requirements.txt",
+    "pyproject.toml",
+    "Pipfile",
+    "manage.py",
+    "go.mod",
+    "Procfile",
+    "index.html",
+  ])
+    if (list.has(f)) out.push(f);
+  const hugo = await hugoConfig(files);
+  if (hugo) out.push(`a Hugo site (${hugo})`);
+  for (const [f, what] of OTHER_STACKS) if (list.has(f)) out.push(what);
+  if (list.has(".gitmodules")) out.push("git submodules");
+  return out;
 }
 
-/** The port a Dockerfile declares with its last EXPOSE, or null. */
-export function dockerfileExposedPort(text: string): number | null {
-  const exposes = [...text.matchAll(/^\s*EXPOSE\s+(\d+)/gim)];
-  const last = exposes.at(-1)?.[1];
-  return last ? Number(last) : null;
+/** The repository's own Dockerfile, with the port its final stage EXPOSEs. */
+async function dockerfilePlan(files: RepoFiles, reason: string, input: PlanInput): Promise<ReadyPlan> {
+  const text = (await files.read("Dockerfile")) ?? "";
+  const info = dockerfileInfo(text);
+  const port = input.overrides.port ?? info.exposed;
+  if (!port)
+    throw new BuildDetectionError("found a Dockerfile that EXPOSEs no port; set the port the app listens on");
+  for (const ignored of ["installCommand", "buildCommand", "startCommand"] as const)
+    if (input.overrides[ignored])
+      input.warnings.push(
+        `the ${ignored.replace("Command", " command")} setting applies to generated Dockerfiles only; the repository's Dockerfile is used as it is`,
+      );
+  return {
+    ...emptyPlan(),
+    source: "dockerfile",
+    reason: `${reason}; port ${port} (${input.overrides.port ? "your setting" : "EXPOSE"})`,
+    framework: "dockerfile",
+    frameworkName: "Dockerfile",
+    file: "Dockerfile",
+    commands: { install: null, build: "docker build", start: info.cmd },
+    port,
+    env: { PORT: String(port), HOST: "0.0.0.0" },
+    warnings: input.warnings,
+  };
+}
+
+/** The repository's compose file, routed to the service that serves HTTP. */
+async function composePlan(
+  files: RepoFiles,
+  name: string,
+  reason: string,
+  input: PlanInput,
+): Promise<ReadyPlan | null> {
+  const text = await files.read(name);
+  if (text === undefined) throw new BuildDetectionError(`${name} could not be read`);
+  const compose = readCompose(text);
+  const web = webService(compose, input.overrides.composeService);
+  if (!web) return null;
+  const want = input.overrides.port;
+  const mapping =
+    want !== undefined
+      ? web.ports.find((p) => p.target === want)
+      : web.ports.find((p) => p.published !== null);
+  const targetPort = want ?? mapping?.target ?? web.expose[0] ?? web.ports[0]?.target ?? null;
+  if (targetPort === null)
+    throw new BuildDetectionError(
+      `${name}: service ${web.name} publishes and exposes no port; set the port it listens on`,
+    );
+  const publishedPort = mapping?.published ?? null;
+  input.warnings.push(...compose.devSigns.map((s) => `${name} looks like a development stack: ${s}`));
+  const plan: ReadyPlan = {
+    ...emptyPlan(),
+    source: "compose",
+    reason: `${reason}; service ${web.name} serves HTTP on ${publishedPort !== null ? `published port ${publishedPort}` : `port ${targetPort} (Pylon publishes it)`}`,
+    framework: "compose",
+    frameworkName: "Docker Compose",
+    file: name,
+    commands: { install: null, build: "docker compose build", start: "docker compose up" },
+    port: publishedPort ?? targetPort,
+    compose: { service: web.name, services: compose.services.map((s) => s.name), publishedPort, targetPort },
+    env: { PORT: String(targetPort), HOST: "0.0.0.0" },
+    warnings: input.warnings,
+  };
+  return plan;
+}
+
+/** A Dockerfile generated for the framework the repository uses. */
+async function generatedPlan(
+  files: RepoFiles,
+  list: Set<string>,
+  input: PlanInput,
+): Promise<ReadyPlan | undefined> {
+  const procfile = await procfileWeb(files);
+  if (list.has("Procfile") && !procfile)
+    input.warnings.push("the Procfile has no web: process; it is not used");
+  const python = await readPythonProject(files);
+  const manage = [...list].find((f) => /^([^/]+\/)?manage\.py$/.test(f));
+  const pythonFirst =
+    python &&
+    (manage || dependsOn(python, "fastapi") || dependsOn(python, "flask") || dependsOn(python, "django"));
+  const pkg = await readPackageJson(files);
+  if (pkg && !pythonFirst) {
+    const plan = await nodePlan(files, pkg, input, procfile);
+    if (plan) return plan;
+  }
+  if (python) {
+    const source = python.source;
+    let app: PythonApp | undefined;
+    if (manage) app = await djangoApp(files, python, `found ${manage}`, input.warnings);
+    else if (dependsOn(python, "django"))
+      throw new BuildDetectionError(
+        `found django in ${source}, but no manage.py at the repository root or one folder down`,
+      );
+    else if (dependsOn(python, "fastapi"))
+      app = await fastapiApp(files, python, `found fastapi in ${source}`);
+    else if (dependsOn(python, "flask")) app = await flaskApp(files, python, `found flask in ${source}`);
+    const start = input.overrides.startCommand ?? procfile;
+    if (!app && start)
+      app = {
+        framework: "python",
+        name: "Python",
+        reason: `found ${source}${procfile ? " and a Procfile" : ""}`,
+        extra: [],
+        afterCopy: [],
+        writes: [],
+        env: {},
+        start: { shell: start },
+      };
+    if (!app)
+      throw new BuildDetectionError(
+        `found a Python project (${source}) without Django, Flask or FastAPI; add a Procfile with "web: <command>" or set the start command`,
+      );
+    if (procfile && !input.overrides.startCommand) app.start = { shell: procfile };
+    return pythonImagePlan(python, app, input);
+  }
+  if (list.has("go.mod")) return goPlan(files, input);
+  const hugo = await hugoConfig(files);
+  if (hugo) return hugoPlan(files, hugo, input);
+  if (list.has("index.html")) return staticPlan("found index.html and no application framework", input);
+  return undefined;
 }
 
 /**
- * Decides how to build a repository: its own compose file (modes auto and compose), else its
- * Dockerfile, else a generated production Dockerfile for the framework it detects. Reads the
- * project's files to decide, never guesses module names, and says why in `reason`.
+ * Decides how to build a repository and says why. Auto mode uses the repository's Dockerfile
+ * (its production image) before a compose file (often a development stack beside it), a compose
+ * file whose services include the app, else a generated Dockerfile for the detected framework.
+ * Throws BuildDetectionError naming what was found when nothing fits.
  */
-export async function detectBuild(files: RepoFiles, mode: BuildMode = "auto"): Promise<BuildPlan> {
+export async function readyPlan(files: RepoFiles, overrides: PlanOverrides = {}): Promise<ReadyPlan> {
   const list = new Set(await files.list());
+  const input: PlanInput = { overrides, warnings: [] };
+  const found = await describe(files, list);
+  const composeName = COMPOSE_FILES.find((f) => list.has(f));
+  const wanted = overrides.source;
+  const done = (plan: ReadyPlan) => ({ ...plan, found });
 
-  if (mode === "auto" || mode === "compose") {
-    const compose = COMPOSE_FILES.find((f) => list.has(f));
-    if (compose) {
-      const text = await files.read(compose);
-      if (text === undefined) throw new BuildDetectionError(`${compose} could not be read`);
-      return {
-        strategy: "compose",
-        framework: "compose",
-        file: compose,
-        reason: `found ${compose}`,
-        port: composePublishedPort(text),
-      };
-    }
-    if (mode === "compose") {
+  if (wanted === "compose") {
+    if (!composeName)
       throw new BuildDetectionError(
-        `build mode is compose, but the repository has none of ${COMPOSE_FILES.join(", ")}`,
+        `source is compose, but the repository has none of ${COMPOSE_FILES.join(", ")}`,
+      );
+    const plan = await composePlan(files, composeName, "you chose its compose file", input);
+    if (!plan)
+      throw new BuildDetectionError(
+        `${composeName} runs only backing services (no app service); choose the service that serves HTTP`,
+      );
+    return done(plan);
+  }
+  if (wanted === "dockerfile") {
+    if (!list.has("Dockerfile"))
+      throw new BuildDetectionError("source is dockerfile, but the repository has no Dockerfile");
+    return done(await dockerfilePlan(files, "you chose its Dockerfile", input));
+  }
+  if (wanted !== "generated") {
+    if (list.has("Dockerfile")) {
+      const also = composeName ? `; ${composeName} is not used (choose compose to deploy it instead)` : "";
+      return done(await dockerfilePlan(files, `found a Dockerfile${also}`, input));
+    }
+    if (composeName) {
+      const plan = await composePlan(files, composeName, `found ${composeName}`, input);
+      if (plan) return done(plan);
+      input.warnings.push(
+        `${composeName} runs only backing services (databases, tools): it is not deployed; give the app their addresses with environment variables`,
       );
     }
   }
-
-  if (list.has("Dockerfile")) {
-    const text = (await files.read("Dockerfile")) ?? "";
-    return {
-      strategy: "dockerfile",
-      framework: "dockerfile",
-      file: "Dockerfile",
-      reason: "found Dockerfile",
-      port: dockerfileExposedPort(text),
-    };
-  }
-
-  const pkg = await readPackageJson(files);
-  if (pkg) {
-    const plan = await nodeFramework(files, pkg);
-    if (plan) return plan;
-  }
-
-  const python = await readPythonProject(files);
-  if (list.has("manage.py")) {
-    if (!python)
-      throw new BuildDetectionError(
-        "found manage.py (Django), but no requirements.txt or pyproject.toml to install it from",
-      );
-    return djangoPlan(files, python, "found manage.py");
-  }
-  if (python) {
-    const source = python.source === "requirements.txt" ? "requirements.txt" : "pyproject.toml";
-    if (dependsOn(python, "fastapi")) return fastapiPlan(files, python, `found fastapi in ${source}`);
-    if (dependsOn(python, "flask")) return flaskPlan(files, python, `found flask in ${source}`);
-    if (dependsOn(python, "django")) {
-      throw new BuildDetectionError(`found django in ${source}, but no manage.py at the repository root`);
-    }
-  }
-
-  if (list.has("index.html")) return staticPlan("found index.html and no application framework");
-
-  const seen = [...list].slice(0, 8).join(", ") || "no files";
+  const plan = await generatedPlan(files, list, input);
+  if (plan) return done(plan);
   throw new BuildDetectionError(
-    `could not tell how to build this repository (it has ${seen}${list.size > 8 ? ", …" : ""}); looked for ${LOOKED_FOR.join("; ")}`,
+    `could not tell how to build this repository: it has ${found.length ? found.join(", ") : `${[...list].slice(0, 6).join(", ") || "no files"}`}; Pylon builds Node.js, Python (Django, Flask, FastAPI), Go, Hugo and static sites, a Dockerfile or a compose file; add a Dockerfile`,
   );
 }
 
-async function nodeFramework(files: RepoFiles, pkg: PackageJson): Promise<BuildPlan | undefined> {
-  const where = (dep: string) => `found ${dep} in package.json dependencies`;
-  if (pkg.deps.next) return nextPlan(files, pkg, where("next"));
-  if (pkg.deps.vite) return spaPlan(files, pkg, "vite", where("vite"));
-  if (pkg.deps["react-scripts"]) return spaPlan(files, pkg, "create-react-app", where("react-scripts"));
-  if (pkg.scripts.start) return nodeStartPlan(files, pkg, 'found a "start" script in package.json');
-  return undefined;
+/**
+ * The plan for a repository, or a plan with `refused` set saying why it cannot be built and
+ * what was found. Never throws for a repository's content; only for reading it.
+ */
+export async function planBuild(files: RepoFiles, overrides: PlanOverrides = {}): Promise<BuildPlan> {
+  try {
+    return await readyPlan(files, overrides);
+  } catch (err) {
+    if (!(err instanceof BuildDetectionError)) throw err;
+    const list = new Set(await files.list());
+    return { ...emptyPlan(), refused: err.message, found: await describe(files, list) };
+  }
 }

@@ -1,48 +1,25 @@
 import { shellJoin } from "@pylon/shared/shell/quote";
-import { BASE_IMAGES, PYTHON_SERVERS } from "./images.ts";
+import { cmdLine, commandText, envLine, header } from "./dockerfile.ts";
+import { images, PYTHON_SERVERS } from "./images.ts";
+import { dependsOn, type PythonProject } from "./python-project.ts";
 import type { RepoFiles } from "./repo-files.ts";
-import { BuildDetectionError, DEFAULT_DOCKERIGNORE, type GeneratedPlan } from "./types.ts";
+import {
+  BuildDetectionError,
+  DEFAULT_DOCKERIGNORE,
+  emptyPlan,
+  type PlanInput,
+  type ReadyPlan,
+} from "./types.ts";
+import {
+  DEFAULT_PYTHON,
+  minorLine,
+  PYTHON_LINES,
+  pythonRange,
+  resolveVersion,
+  runtimeEntry,
+} from "./versions.ts";
 
-/** How a Python project declares its dependencies, and its dependency text for name checks. */
-export interface PythonProject {
-  source: "requirements.txt" | "poetry" | "pyproject.toml";
-  /** Requirement texts (requirements.txt and pyproject together) used to look names up. */
-  text: string;
-  /** `[project].dependencies` when that is how the project declares them. */
-  projectDependencies: string[];
-}
-
-/** Finds how the project declares dependencies, or undefined when it has no Python manifest. */
-export async function readPythonProject(files: RepoFiles): Promise<PythonProject | undefined> {
-  const list = new Set(await files.list());
-  const requirements = list.has("requirements.txt")
-    ? ((await files.read("requirements.txt")) ?? "")
-    : undefined;
-  const pyproject = list.has("pyproject.toml") ? ((await files.read("pyproject.toml")) ?? "") : undefined;
-  if (requirements === undefined && pyproject === undefined) return undefined;
-  const text = `${requirements ?? ""}\n${pyproject ?? ""}`;
-  if (requirements !== undefined) return { source: "requirements.txt", text, projectDependencies: [] };
-  if (list.has("poetry.lock") && /^\[tool\.poetry/m.test(pyproject ?? "")) {
-    return { source: "poetry", text, projectDependencies: [] };
-  }
-  return { source: "pyproject.toml", text, projectDependencies: projectDependencies(pyproject ?? "") };
-}
-
-/** The strings of `[project] dependencies = [...]` in a pyproject.toml. */
-function projectDependencies(pyproject: string): string[] {
-  const section = /^\[project\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(pyproject)?.[1] ?? "";
-  // The array holds quoted strings (which may contain "]", as in "uvicorn[standard]") and comments.
-  const array = /^dependencies\s*=\s*\[((?:\s|,|#[^\n]*|"[^"\n]*"|'[^'\n]*')*)\]/m.exec(section)?.[1] ?? "";
-  return [...array.replace(/#[^\n]*/g, "").matchAll(/"([^"]+)"|'([^']+)'/g)].map((m) =>
-    (m[1] ?? m[2])!.trim(),
-  );
-}
-
-/** True when the project depends on the named distribution (case-insensitive, any extras/version). */
-export function dependsOn(project: PythonProject, name: string): boolean {
-  const escaped = name.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");
-  return new RegExp(`(^|["'\\s])${escaped}\\s*(\\[|[<>=!~;,"'\\s]|$)`, "im").test(project.text);
-}
+export { dependsOn, type PythonProject, readPythonProject } from "./python-project.ts";
 
 /** Python module path of a repository file (`app/main.py` → `app.main`). */
 export function moduleOf(path: string): string {
@@ -96,97 +73,134 @@ export async function findAppObject(
   found.sort((a, b) => rank(a.file) - rank(b.file));
   if (rank(found[0]!.file) === rank(found[1]!.file)) {
     throw new BuildDetectionError(
-      `found several ${factory}() apps (${found.map((f) => f.file).join(", ")}); add a Dockerfile to say which to run`,
+      `found several ${factory}() apps (${found.map((f) => f.file).join(", ")}); set the start command or add a Dockerfile to say which to run`,
     );
   }
   return found[0];
 }
 
-/** Lines of the Python image up to the installed dependencies and a non-root `app` user. */
-export function pythonBase(project: PythonProject, extra: string[]): string[] {
-  const lines = [
-    `FROM ${BASE_IMAGES.python}`,
-    "ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1",
-    "WORKDIR /app",
-  ];
-  if (project.source === "requirements.txt") {
-    lines.push("COPY requirements.txt ./", "RUN pip install --no-cache-dir -r requirements.txt");
-  } else if (project.source === "poetry") {
-    lines.push("COPY pyproject.toml poetry.lock ./");
-    lines.push("RUN pip install --no-cache-dir poetry==1.8.5 && poetry config virtualenvs.create false \\");
-    lines.push("    && poetry install --only main --no-root --no-interaction && pip uninstall --yes poetry");
-  } else if (project.projectDependencies.length > 0) {
-    lines.push(`RUN ${shellJoin(["pip", "install", "--no-cache-dir", ...project.projectDependencies])}`);
-  } else {
-    throw new BuildDetectionError(
-      "pyproject.toml declares no [project] dependencies and there is no requirements.txt",
-    );
-  }
-  if (extra.length > 0) lines.push(`RUN ${shellJoin(["pip", "install", "--no-cache-dir", ...extra])}`);
-  lines.push("COPY . .", "RUN useradd --system --uid 10001 --no-create-home app && chown -R app /app");
-  return lines;
+/** What a Python framework adds to the shared image. */
+export interface PythonApp {
+  framework: string;
+  name: string;
+  reason: string;
+  /** Servers to pip install when the project lacks them. */
+  extra: string[];
+  /** RUN lines after the source is copied (collectstatic). */
+  afterCopy: string[];
+  /** Files written into the image before the copy, as [path, content]. */
+  writes: [string, string][];
+  env: Record<string, string>;
+  start: string[] | { shell: string };
 }
 
-/** A generated plan for a Python server on port 8000. */
-export function pythonPlan(
-  framework: GeneratedPlan["framework"],
-  reason: string,
-  lines: string[],
-): GeneratedPlan {
+/** The image for a Python app: the project's Python, its dependencies, a non-root user. */
+export function pythonImagePlan(project: PythonProject, app: PythonApp, input: PlanInput): ReadyPlan {
+  const { overrides, warnings } = input;
+  const asks = [...project.asks];
+  if (overrides.pythonVersion)
+    asks.unshift({
+      range: pythonRange(overrides.pythonVersion) ?? overrides.pythonVersion,
+      from: "your setting",
+    });
+  const version = resolveVersion("Python", asks, PYTHON_LINES, DEFAULT_PYTHON, minorLine);
+  warnings.push(...version.warnings);
+  const image = images.python(version.tag);
+  const port = overrides.port ?? 8000;
+  const install = overrides.installCommand ? [overrides.installCommand] : project.install;
+  const lines = [
+    ...header(app.name, app.reason, [
+      `Python ${version.version} (${version.from}); dependencies: ${project.manager} with ${project.source}.`,
+    ]),
+    `FROM ${image}`,
+    envLine({ PYTHONDONTWRITEBYTECODE: "1", PYTHONUNBUFFERED: "1", PIP_DISABLE_PIP_VERSION_CHECK: "1" }),
+    "WORKDIR /app",
+  ];
+  if (overrides.installCommand || project.manifests.length === 0) lines.push("COPY . .");
+  else lines.push(`COPY ${project.manifests.join(" ")} ./`);
+  lines.push(`RUN ${install.join(" && ")}`);
+  if (app.extra.length) lines.push(`RUN ${shellJoin(["pip", "install", "--no-cache-dir", ...app.extra])}`);
+  if (!overrides.installCommand && project.manifests.length > 0) lines.push("COPY . .");
+  for (const [path, content] of app.writes)
+    lines.push(`RUN ${shellJoin(["printf", "%s\\n", ...content.split("\n")])} > ${path}`);
+  const env = { ...app.env, PORT: String(port), HOST: "0.0.0.0" };
+  lines.push(envLine(env));
+  const build = overrides.buildCommand ?? null;
+  if (build) lines.push(`RUN ${build}`);
+  lines.push(...app.afterCopy.map((c) => `RUN ${c}`));
+  const start = overrides.startCommand ? { shell: overrides.startCommand } : app.start;
+  lines.push(
+    "RUN useradd --system --uid 10001 --no-create-home app && chown -R app /app",
+    "USER app",
+    `EXPOSE ${port}`,
+    cmdLine(start),
+  );
   return {
-    strategy: "generated",
-    framework,
-    reason,
-    port: 8000,
+    ...emptyPlan(),
+    source: "generated",
+    reason: `${app.reason}; port ${port}${overrides.port ? " (your setting)" : ""}`,
+    framework: app.framework,
+    frameworkName: app.name,
+    runtime: runtimeEntry("python", version, image),
+    packageManager: project.manager,
+    commands: {
+      install: [...install, ...(app.extra.length ? [shellJoin(["pip", "install", ...app.extra])] : [])].join(
+        " && ",
+      ),
+      build: [build, ...app.afterCopy].filter(Boolean).join(" && ") || null,
+      start: commandText(start),
+    },
+    port,
+    env: { PORT: String(port), HOST: "0.0.0.0", ...app.env },
     dockerfile: `${lines.join("\n")}\n`,
     dockerignore: DEFAULT_DOCKERIGNORE,
+    warnings,
   };
 }
 
 /** FastAPI served by uvicorn, from the module that creates the `FastAPI()` instance. */
-export async function fastapiPlan(
+export async function fastapiApp(
   files: RepoFiles,
   project: PythonProject,
   reason: string,
-): Promise<GeneratedPlan> {
+): Promise<PythonApp> {
   const app = await findAppObject(files, "FastAPI");
   if (!app)
     throw new BuildDetectionError(
-      `${reason}, but no Python file creates a FastAPI() app (looked for "app = FastAPI(")`,
+      `${reason}, but no Python file creates a FastAPI() app (looked for "app = FastAPI("); set the start command`,
     );
-  const extra = dependsOn(project, "uvicorn") ? [] : [PYTHON_SERVERS.uvicorn];
   const target = `${app.module}:${app.variable}`;
-  const lines = [
-    `# Generated by Pylon for FastAPI: ${reason}; app ${target} in ${app.file}.`,
-    ...pythonBase(project, extra),
-  ];
-  lines.push("USER app", "EXPOSE 8000");
-  lines.push(
-    `CMD ${JSON.stringify(["uvicorn", target, "--host", "0.0.0.0", "--port", "8000", "--proxy-headers"])}`,
-  );
-  return pythonPlan("fastapi", `${reason}; app ${target} in ${app.file}`, lines);
+  return {
+    framework: "fastapi",
+    name: "FastAPI",
+    reason: `${reason}; app ${target} in ${app.file}`,
+    extra: dependsOn(project, "uvicorn") ? [] : [PYTHON_SERVERS.uvicorn],
+    afterCopy: [],
+    writes: [],
+    env: {},
+    // uvicorn reads no PORT variable: the shell expands it, so a changed PORT still applies.
+    start: {
+      shell: `exec uvicorn ${target} --host 0.0.0.0 --port "\${PORT:-8000}" --proxy-headers --forwarded-allow-ips '*'`,
+    },
+  };
 }
 
-/** Flask served by gunicorn, from the module that creates the `Flask()` instance. */
-export async function flaskPlan(
-  files: RepoFiles,
-  project: PythonProject,
-  reason: string,
-): Promise<GeneratedPlan> {
+/** Flask served by gunicorn (which binds 0.0.0.0:$PORT by itself), from the module with `Flask()`. */
+export async function flaskApp(files: RepoFiles, project: PythonProject, reason: string): Promise<PythonApp> {
   const app = await findAppObject(files, "Flask");
   if (!app)
     throw new BuildDetectionError(
-      `${reason}, but no Python file creates a Flask() app (looked for "app = Flask(")`,
+      `${reason}, but no Python file creates a Flask() app (looked for "app = Flask("); set the start command`,
     );
-  const extra = dependsOn(project, "gunicorn") ? [] : [PYTHON_SERVERS.gunicorn];
   const target = `${app.module}:${app.variable}`;
-  const lines = [
-    `# Generated by Pylon for Flask: ${reason}; app ${target} in ${app.file}.`,
-    ...pythonBase(project, extra),
-  ];
-  lines.push("USER app", "EXPOSE 8000");
-  lines.push(
-    `CMD ${JSON.stringify(["gunicorn", "--bind", "0.0.0.0:8000", "--access-logfile", "-", target])}`,
-  );
-  return pythonPlan("flask", `${reason}; app ${target} in ${app.file}`, lines);
+  return {
+    framework: "flask",
+    name: "Flask",
+    reason: `${reason}; app ${target} in ${app.file}`,
+    extra: dependsOn(project, "gunicorn") ? [] : [PYTHON_SERVERS.gunicorn],
+    afterCopy: [],
+    writes: [],
+    env: {},
+    start: ["gunicorn", "--access-logfile", "-", target],
+  };
 }

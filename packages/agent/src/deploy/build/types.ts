@@ -1,72 +1,62 @@
-/** What a repository is built as. */
-export const FRAMEWORKS = [
-  "compose",
-  "dockerfile",
-  "nextjs",
-  "vite",
-  "create-react-app",
-  "node",
-  "django",
-  "flask",
-  "fastapi",
-  "static",
-] as const;
-export type Framework = (typeof FRAMEWORKS)[number];
+import type { BuildPlan, PlanOverrides } from "@pylon/shared/api/plan";
 
-/** The user's choice on the deploy form. */
-export type BuildMode = "auto" | "dockerfile" | "compose";
+export type { BuildPlan, PlanOverrides, PlanRuntime } from "@pylon/shared/api/plan";
 
-/** How to build and run a repository, and why. */
-export type BuildPlan =
-  | {
-      strategy: "compose";
-      framework: "compose";
-      /** The compose file, relative to the repository root. */
-      file: string;
-      reason: string;
-      /** The first port the compose file publishes on the guest, when it publishes one. */
-      port: number | null;
-    }
-  | {
-      strategy: "dockerfile";
-      framework: "dockerfile";
-      file: string;
-      reason: string;
-      /** The port the Dockerfile EXPOSEs, when it says. */
-      port: number | null;
-    }
-  | {
-      strategy: "generated";
-      framework: Exclude<Framework, "compose" | "dockerfile">;
-      reason: string;
-      /** The port the generated image listens on. */
-      port: number;
-      /** The generated Dockerfile, to be written at the repository root. */
-      dockerfile: string;
-      /** A .dockerignore to write beside it (only when the repository has none). */
-      dockerignore: string;
-    };
+/** What the repository is built from. */
+export type PlanSource = BuildPlan["source"];
 
-/** The repository cannot be built as asked; the message says what was looked for. */
+/** The repository cannot be built as asked; the message says what was found and what to do. */
 export class BuildDetectionError extends Error {
   override readonly name = "BuildDetectionError";
 }
 
-/** The generated-plan shape the framework detectors return. */
-export type GeneratedPlan = Extract<BuildPlan, { strategy: "generated" }>;
+/** A plan that will be built (a refusal is thrown as BuildDetectionError instead). */
+export type ReadyPlan = BuildPlan & { refused: null };
 
-/** The .dockerignore written beside generated Dockerfiles. */
+/** What a detector knows when it starts: the user's overrides and the warnings so far. */
+export interface PlanInput {
+  overrides: PlanOverrides;
+  warnings: string[];
+}
+
+/** The .dockerignore written beside generated Dockerfiles (only when the repository has none). */
 export const DEFAULT_DOCKERIGNORE = [
   ".git",
   "node_modules",
   ".next",
+  ".nuxt",
+  ".output",
+  ".svelte-kit",
+  ".astro",
   ".venv",
   "venv",
   "__pycache__",
   "*.pyc",
   ".env",
   ".env.*",
-  "Dockerfile",
+  "Dockerfile.pylon",
   ".dockerignore",
   "",
 ].join("\n");
+
+/** An empty plan to fill in; every field a reader looks at is present. */
+export function emptyPlan(): ReadyPlan {
+  return {
+    refused: null,
+    source: null,
+    reason: "",
+    framework: null,
+    frameworkName: null,
+    runtime: null,
+    packageManager: null,
+    commands: { install: null, build: null, start: null },
+    port: null,
+    file: null,
+    compose: null,
+    dockerfile: null,
+    dockerignore: null,
+    env: {},
+    warnings: [],
+    found: [],
+  };
+}

@@ -1,6 +1,3 @@
-import { detectBuild } from "../build/detect.ts";
-import { gitRepoFiles } from "../build/git-repo-files.ts";
-import { BuildDetectionError } from "../build/types.ts";
 import { appDir, type DeployRun, exec } from "./context.ts";
 import { checkSubdirectory } from "./inputs.ts";
 import { checkoutDir } from "./source.ts";
@@ -23,9 +20,9 @@ export function imageTag(run: DeployRun): string {
 }
 
 /**
- * Builds the app: the catalog compose's images are pulled; a repository is built as its own
- * compose file, its Dockerfile, or a Dockerfile generated for the detected framework (written
- * into the checkout, with a .dockerignore when it has none).
+ * Builds the app exactly as the plan step decided: the catalog compose's images are pulled; a
+ * repository is built as its own compose file, its Dockerfile, or the generated Dockerfile
+ * (written into the checkout as Dockerfile.pylon, with a .dockerignore when it has none).
  */
 export async function buildApp(run: DeployRun): Promise<string> {
   const runner = await run.runner();
@@ -41,22 +38,16 @@ export async function buildApp(run: DeployRun): Promise<string> {
     );
     return "images pulled";
   }
+  const plan = run.state.plan;
+  if (!plan?.source || plan.refused) throw new StepFailure("no build plan recorded by the plan step");
   const sub = checkSubdirectory(source.subdirectory);
   const root = checkoutDir(run);
   const context = sub ? `${root}/${sub}` : root;
-  let plan: Awaited<ReturnType<typeof detectBuild>>;
-  try {
-    plan = await detectBuild(
-      gitRepoFiles((argv) => runner.run(argv), root, sub),
-      source.buildMode,
-    );
-  } catch (err) {
-    if (err instanceof BuildDetectionError) throw new StepFailure(err.message);
-    throw err;
-  }
-  await run.ctx.log("info", `build: ${plan.framework} (${plan.reason})`);
-  if (plan.strategy === "compose") {
+  if (plan.source === "compose") {
+    if (!plan.file || !plan.compose) throw new StepFailure("the plan names no compose file");
     run.state.composeFile = `${context}/${plan.file}`;
+    run.state.httpPort = plan.compose.publishedPort;
+    run.state.containerPort = plan.compose.targetPort;
     await exec(
       runner,
       [...composeCmd(run), "-p", run.params.name, "-f", composeFile(run), "build"],
@@ -66,17 +57,18 @@ export async function buildApp(run: DeployRun): Promise<string> {
     return `compose (${plan.reason})`;
   }
   let dockerfile = `${context}/Dockerfile.pylon`;
-  if (plan.strategy === "dockerfile") dockerfile = `${context}/${plan.file}`;
+  if (plan.source === "dockerfile") dockerfile = `${context}/${plan.file ?? "Dockerfile"}`;
   else {
+    if (!plan.dockerfile) throw new StepFailure("the plan has no generated Dockerfile");
     await runner.push(plan.dockerfile, dockerfile, 0o644);
     const ignore = await runner.run(["test", "-e", `${context}/.dockerignore`]);
-    if (ignore.exitCode !== 0) await runner.push(plan.dockerignore, `${context}/.dockerignore`, 0o644);
+    if (ignore.exitCode !== 0 && plan.dockerignore)
+      await runner.push(plan.dockerignore, `${context}/.dockerignore`, 0o644);
   }
-  const port = source.containerPort ?? plan.port;
-  if (!port)
-    throw new StepFailure("the Dockerfile does not EXPOSE a port; set the container port of the app");
-  run.state.containerPort = port;
+  if (!plan.port) throw new StepFailure("the plan has no port; set the port the app listens on");
+  run.state.containerPort = plan.port;
   run.state.composeFile = null;
+  run.state.httpPort = null;
   await exec(
     runner,
     ["docker", "build", "-t", imageTag(run), "-f", dockerfile, "--", context],

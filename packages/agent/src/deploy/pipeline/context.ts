@@ -1,3 +1,4 @@
+import { buildPlanSchema } from "@pylon/shared/api/plan";
 import type { AppDeployParams, AppDeploySecrets } from "@pylon/shared/protocol/index";
 import { z } from "zod";
 import type { JobContext } from "../../jobs/types.ts";
@@ -29,6 +30,10 @@ export const deployStateSchema = z.object({
   preSnapshot: z.string().nullable(),
   /** ssh Git sources: the Git host's key the clone trusted (optional: older checkpoints lack it). */
   gitHostKey: z.object({ fingerprint: z.string(), keyType: z.string() }).nullable().optional(),
+  /** The build plan made on the host before any guest work (a Git source). */
+  plan: buildPlanSchema.nullable().default(null),
+  /** The port the app answers on at the guest's address when it is not the allocated one (compose publishes its own). */
+  httpPort: z.number().int().nullable().default(null),
 });
 export type DeployState = z.infer<typeof deployStateSchema>;
 
@@ -46,6 +51,8 @@ export function freshState(vmid: number | null): DeployState {
     snapshot: null,
     preSnapshot: null,
     gitHostKey: null,
+    plan: null,
+    httpPort: null,
   };
 }
 
@@ -72,6 +79,11 @@ export function guestType(run: { params: { guest: { type: GuestType } } }): Gues
 export function vmidOf(run: DeployRun): number {
   if (run.state.vmid === null) throw new StepFailure("no guest id recorded for this deploy");
   return run.state.vmid;
+}
+
+/** The port the app answers HTTP on at the guest's address: the compose file's own, else the allocated one. */
+export function appPort(run: DeployRun): number {
+  return run.state.httpPort ?? run.params.http.port;
 }
 
 /** The app's directory in its guest. */

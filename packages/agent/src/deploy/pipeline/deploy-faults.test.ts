@@ -72,7 +72,7 @@ async function failedDeploy(params: Parameters<typeof deploy>[0]) {
     (e: unknown) => e,
   );
   expect(err).toBeInstanceOf(JobError);
-  return { err: err as JobError, steps: ctx.steps() };
+  return { err: err as JobError, steps: ctx.steps(), ctx };
 }
 
 describe.skipIf(!caddyInstalled())(
@@ -161,14 +161,34 @@ describe.skipIf(!caddyInstalled())(
       await expectNothingLeft();
     });
 
-    it("the ref does not exist: the fetch step says so", async () => {
+    it("the ref does not exist: the plan step says so before any guest is created", async () => {
       const params = composeDeploy("faulty-fetch", 8109, {
         source: { type: "git", url: repo.url, ref: "no-such-branch", buildMode: "auto" },
       });
-      const { err } = await failedDeploy(params);
-      expect(err.step).toBe("fetch");
-      expect(err.message).toContain("ref 'no-such-branch' was not found");
+      const { err, ctx } = await failedDeploy(params);
+      expect(err.step).toBe("plan");
+      expect(err.message).toMatch(
+        /^plan failed: git fetch failed: .*couldn't find remote ref no-such-branch/,
+      );
+      expect(ctx.steps()).not.toContain("reserve started");
       await expectNothingLeft();
+    });
+
+    it("a repository Pylon cannot build is refused naming what it has, before any guest is created", async () => {
+      const hugo = await serveRepo({ Gemfile: "source 'https://rubygems.org'\n", "config.ru": "run App\n" });
+      try {
+        const params = composeDeploy("faulty-plan", 8111, {
+          source: { type: "git", url: hugo.url, ref: "main", buildMode: "auto" },
+        });
+        const { err, ctx } = await failedDeploy(params);
+        expect(err.message).toMatch(
+          /^plan failed: could not tell how to build this repository: it has a Gemfile \(Ruby\)/,
+        );
+        expect(ctx.steps()).toEqual(["plan started", "plan failed"]);
+        await expectNothingLeft();
+      } finally {
+        await hugo.close();
+      }
     });
 
     it("the build fails: docker build's own error", async () => {

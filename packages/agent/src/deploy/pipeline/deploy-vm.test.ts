@@ -35,7 +35,9 @@ describe.skipIf(!caddyInstalled())("app.deploy of a Git repository into a VM", {
     const result = await deploy(params, ctx);
     expect(result.commit).toBe(repo.commit);
     expect(ctx.steps()).toContain("snapshot succeeded");
-    expect(ctx.events.some((e) => e.kind === "log" && /build: dockerfile/.test(e.message))).toBe(true);
+    expect(
+      ctx.events.some((e) => e.kind === "log" && /^plan: Dockerfile from dockerfile at /.test(e.message)),
+    ).toBe(true);
 
     const page = await httpsGet("hello.pylon.test", caddy.httpsPort, await caddy.rootCa());
     expect(page.status).toBe(200);

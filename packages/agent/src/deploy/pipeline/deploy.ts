@@ -6,6 +6,7 @@ import { buildApp } from "./build.ts";
 import { type OpenRunner, openRunner, pinnedHostKey } from "./connect.ts";
 import {
   apiFor,
+  appPort,
   type DeployRun,
   type DeployState,
   deployStateSchema,
@@ -17,6 +18,7 @@ import { bootstrapDocker } from "./docker.ts";
 import { createGuest, destroyGuest, reserveVmid, startGuest } from "./guest.ts";
 import { healthCheck } from "./health.ts";
 import { checkDeploy, secretsOf } from "./inputs.ts";
+import { planStep } from "./plan.ts";
 import { restartPrevious, runApp, stopApp } from "./run-app.ts";
 import { dropSnapshot, rollbackTo, takeSnapshot } from "./snapshot.ts";
 import { fetchSource } from "./source.ts";
@@ -35,16 +37,16 @@ async function isOurs(run: DeployRun, vmid: number): Promise<boolean> {
 const publishRoute: Step<DeployRun> = {
   name: "route",
   async run(run) {
-    const { route, http } = run.params;
+    const { route } = run.params;
     if (!route) return "no route for this app";
     if (!run.state.address) throw new StepFailure("no guest address recorded");
     await run.deps.routes.upsertRoute({
       id: route.id,
       host: route.host,
-      upstream: `${run.state.address}:${http.port}`,
+      upstream: `${run.state.address}:${appPort(run)}`,
       tls: route.tls,
     });
-    return `${route.host} → ${run.state.address}:${http.port}`;
+    return `${route.host} → ${run.state.address}:${appPort(run)}`;
   },
   async undo(run) {
     if (run.params.route) await run.deps.routes.removeRoute(run.params.route.id);
@@ -52,6 +54,7 @@ const publishRoute: Step<DeployRun> = {
 };
 
 const common = {
+  plan: { name: "plan", run: planStep } satisfies Step<DeployRun>,
   docker: { name: "docker", run: bootstrapDocker } satisfies Step<DeployRun>,
   fetch: { name: "fetch", run: fetchSource } satisfies Step<DeployRun>,
   build: { name: "build", run: buildApp } satisfies Step<DeployRun>,
@@ -61,6 +64,7 @@ const common = {
 
 /** The steps of a first deploy: a new guest, the app in it, its route and a snapshot. */
 const CREATE_STEPS: Step<DeployRun>[] = [
+  common.plan,
   { name: "reserve", run: reserveVmid },
   {
     name: "create",
@@ -102,6 +106,7 @@ const CREATE_STEPS: Step<DeployRun>[] = [
 
 /** The steps of a redeploy into the existing guest; any failure rolls back to the snapshot taken first. */
 const REDEPLOY_STEPS: Step<DeployRun>[] = [
+  common.plan,
   {
     name: "address",
     async run(run) {
@@ -194,7 +199,10 @@ export const appDeploy: JobHandler<"app.deploy"> = {
     const state = before?.state ?? freshState(params.mode === "redeploy" ? (params.vmid ?? null) : null);
     if (state.vmid === null && reserved.success) state.vmid = reserved.data.vmid;
     const run = makeRun(ctx, deps, params, state);
-    const steps = params.mode === "redeploy" ? REDEPLOY_STEPS : CREATE_STEPS;
+    // A catalog app's compose file is given: only a Git source has a build to plan.
+    const steps = (params.mode === "redeploy" ? REDEPLOY_STEPS : CREATE_STEPS).filter(
+      (s) => s.name !== "plan" || params.source.type === "git",
+    );
     try {
       await runSteps(
         ctx,

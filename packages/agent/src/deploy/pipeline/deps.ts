@@ -39,6 +39,8 @@ export interface AppJobDeps {
   taskPollMs: number;
   /** URL schemes a Git source may use (scp-like `user@host:path` counts as ssh:). */
   gitSchemes: string[];
+  /** Extra environment for git on the host when planning (tests: a CA file for their Git server). */
+  gitEnv?: NodeJS.ProcessEnv;
   /** Replaces the runner for a guest (tests wrap the real one to inject command failures). */
   wrapRunner?: (guest: GuestRef, runner: CommandRunner) => CommandRunner;
 }

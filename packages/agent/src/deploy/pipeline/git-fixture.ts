@@ -1,19 +1,22 @@
-import { execFileSync } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, normalize } from "node:path";
 
-// Test helper: a Git repository made from files at test time and served over Git's "dumb"
-// HTTP protocol (static files after `git update-server-info`), so the guest clones a URL.
+// Test helper: a Git repository made from files at test time and served over Git's smart HTTP
+// protocol (`git http-backend` as CGI, as a real Git host serves it), so the agent and the
+// guest clone a URL, shallow clones and submodules included.
 
 /** A served repository. */
 export interface ServedRepo {
   url: string;
   /** The commit of the branch `main`. */
   commit: string;
+  /** The bare repository on disk. */
+  bare: string;
   close(): Promise<void>;
 }
 
@@ -61,6 +64,7 @@ export async function selfSignedCert(dir: string): Promise<TestCert> {
 export async function serveRepo(
   files: Record<string, string>,
   tls?: { key: string; cert: string },
+  submodules: Record<string, ServedRepo> = {},
 ): Promise<ServedRepo> {
   const dir = await mkdtemp(join(tmpdir(), "pylon-git-fixture-"));
   const work = join(dir, "work");
@@ -70,19 +74,54 @@ export async function serveRepo(
     await writeFile(join(work, path), content);
   }
   git(work, "init", "-q", "-b", "main");
+  // Added from disk (this process serves the URL and is blocked in execFileSync), then pointed at the URL.
+  for (const [path, sub] of Object.entries(submodules)) {
+    git(work, "-c", "protocol.file.allow=always", "submodule", "add", "-q", sub.bare, path);
+    git(work, "config", "-f", ".gitmodules", `submodule.${path}.url`, sub.url);
+  }
   git(work, "add", "-A");
   git(work, "commit", "-q", "-m", "fixture");
   const commit = git(work, "rev-parse", "HEAD");
   git(dir, "clone", "-q", "--bare", work, bare);
-  git(bare, "update-server-info");
-  const handler: http.RequestListener = async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname));
-    const file = join(dir, path);
-    if (!file.startsWith(`${bare}/`) || !(await stat(file).catch(() => undefined))?.isFile()) {
+  git(bare, "config", "uploadpack.allowAnySHA1InWant", "true");
+  git(bare, "config", "http.uploadpack", "true");
+  const handler: http.RequestListener = (req, res) => {
+    const url = new URL(req.url ?? "/", "http://x");
+    const path = normalize(decodeURIComponent(url.pathname));
+    if (!path.startsWith("/app.git/")) {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200).end(await readFile(file));
+    const cgi = spawn("git", ["http-backend"], {
+      env: {
+        PATH: process.env.PATH,
+        GIT_PROJECT_ROOT: dir,
+        GIT_HTTP_EXPORT_ALL: "1",
+        PATH_INFO: path,
+        QUERY_STRING: url.search.slice(1),
+        REQUEST_METHOD: req.method ?? "GET",
+        CONTENT_TYPE: req.headers["content-type"] ?? "",
+        ...(req.headers["git-protocol"] ? { GIT_PROTOCOL: String(req.headers["git-protocol"]) } : {}),
+        REMOTE_ADDR: "127.0.0.1",
+      },
+    });
+    req.pipe(cgi.stdin);
+    const chunks: Buffer[] = [];
+    cgi.stdout.on("data", (c: Buffer) => chunks.push(c));
+    cgi.on("close", () => {
+      const out = Buffer.concat(chunks);
+      const split = out.indexOf("\r\n\r\n");
+      const head = out.subarray(0, split).toString("latin1");
+      let status = 200;
+      const headers: Record<string, string> = {};
+      for (const line of head.split("\r\n")) {
+        const [k, ...v] = line.split(":");
+        if (!k) continue;
+        if (k.toLowerCase() === "status") status = Number.parseInt(v.join(":").trim(), 10);
+        else headers[k] = v.join(":").trim();
+      }
+      res.writeHead(status, headers).end(out.subarray(split + 4));
+    });
   };
   const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -90,6 +129,7 @@ export async function serveRepo(
   return {
     url: `${tls ? "https" : "http"}://127.0.0.1:${port}/app.git`,
     commit,
+    bare,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

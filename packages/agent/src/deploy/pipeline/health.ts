@@ -1,16 +1,34 @@
 import http from "node:http";
-import type { DeployRun } from "./context.ts";
+import { appPort, type DeployRun } from "./context.ts";
 import { StepFailure } from "./steps.ts";
 
-/** One GET with a Host header; resolves with the status code or rejects with the network error. */
-export function httpStatus(url: string, host: string | undefined, timeoutMs: number): Promise<number> {
+/** What one GET answered: the status and the first bytes of the body. */
+export interface Answer {
+  status: number;
+  head: string;
+}
+
+const HEAD_BYTES = 300;
+
+/** One GET with a Host header; resolves with the status and the body's first bytes, rejects with the network error. */
+export function httpAnswer(url: string, host: string | undefined, timeoutMs: number): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
       { method: "GET", headers: host ? { host } : {}, timeout: timeoutMs },
       (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on("data", (c: Buffer) => {
+          if (size < HEAD_BYTES) chunks.push(c);
+          size += c.length;
+        });
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            head: Buffer.concat(chunks).subarray(0, HEAD_BYTES).toString("utf8"),
+          }),
+        );
         res.on("error", reject);
       },
     );
@@ -20,37 +38,65 @@ export function httpStatus(url: string, host: string | undefined, timeoutMs: num
   });
 }
 
+/** One GET; resolves with the status code (kept for callers that only need it). */
+export async function httpStatus(url: string, host: string | undefined, timeoutMs: number): Promise<number> {
+  return (await httpAnswer(url, host, timeoutMs)).status;
+}
+
+/** A hint for a failed health check, where the cause is known. */
+export function healthHint(run: Pick<DeployRun, "state" | "params">, last: Answer | Error): string | null {
+  const plan = run.state.plan;
+  const port = run.state.containerPort ?? plan?.port;
+  if (last instanceof Error) {
+    if (/ECONNREFUSED/.test(last.message))
+      return `nothing accepts connections on that port: the app may listen on localhost (127.0.0.1) only or on another port${port ? ` than ${port}` : ""}; Pylon sets PORT${port ? `=${port}` : ""} and HOST=0.0.0.0, so make the app use them (or set the port)`;
+    if (/no answer within|ECONNRESET|socket hang up/.test(last.message))
+      return "the app accepted the connection but did not answer: it may still be starting, or be stuck; see its logs";
+    return null;
+  }
+  const { status, head } = last;
+  if (status === 400 && (plan?.framework === "django" || /DisallowedHost|Bad Request \(400\)/i.test(head)))
+    return `Django refuses the host name: add ${run.params.route?.host ?? "the app's host"} to ALLOWED_HOSTS (Pylon sets PYLON_ALLOWED_HOSTS; read DJANGO_ALLOWED_HOSTS or it in settings.py)`;
+  if (status === 404) return "the app has no page at the checked path";
+  if (status >= 500) return "the app fails while answering; see its logs";
+  if (status === 401 || status === 403) return "the app asks for authentication at the checked path";
+  return null;
+}
+
+const describeAnswer = (a: Answer | Error) =>
+  a instanceof Error
+    ? a.message
+    : `answered ${a.status}${a.head.trim() ? `: ${JSON.stringify(a.head.trim().slice(0, 200))}` : ""}`;
+
 /**
  * Polls `http://<address>:<port><path>` from the host with the route's Host header until it
- * answers one of expectStatus (default 200–399) or the timeout passes; the failure names the
- * last status or network error.
+ * answers one of expectStatus (default 200–399) or the timeout passes. The port is the one the
+ * app answers on (a compose file's own published port, else the allocated one). The failure
+ * names the last status and the first bytes of the answer, with a hint where the cause is known.
  */
 export async function healthCheck(run: DeployRun): Promise<string> {
   const { http: check, route } = run.params;
   if (!run.state.address) throw new StepFailure("no guest address recorded");
   const path = check.path.startsWith("/") ? check.path : `/${check.path}`;
-  const url = `http://${run.state.address}:${check.port}${path}`;
+  const url = `http://${run.state.address}:${appPort(run)}${path}`;
   const ok = (s: number) =>
     check.expectStatus?.length ? check.expectStatus.includes(s) : s >= 200 && s < 400;
   const deadline = Date.now() + check.timeoutSeconds * 1000;
-  let last = "no attempt";
+  let last: Answer | Error = new Error("no attempt");
   for (let delay = 100; ; delay = Math.min(2000, Math.round(delay * 1.5))) {
     if (run.ctx.signal.aborted) throw run.ctx.signal.reason;
     try {
-      const status = await httpStatus(
-        url,
-        route?.host,
-        Math.max(1000, Math.min(10_000, deadline - Date.now())),
-      );
-      if (ok(status)) return `${url} answered ${status}`;
-      last = `answered ${status}`;
+      last = await httpAnswer(url, route?.host, Math.max(1000, Math.min(10_000, deadline - Date.now())));
+      if (ok(last.status)) return `${url} answered ${last.status}`;
     } catch (err) {
-      last = err instanceof Error ? err.message : String(err);
+      last = err instanceof Error ? err : new Error(String(err));
     }
-    if (Date.now() + delay > deadline)
+    if (Date.now() + delay > deadline) {
+      const hint = healthHint(run, last);
       throw new StepFailure(
-        `${url}${route ? ` (Host: ${route.host})` : ""} did not answer ${check.expectStatus?.join("/") ?? "2xx/3xx"} within ${check.timeoutSeconds} s; last: ${last}`,
+        `${url}${route ? ` (Host: ${route.host})` : ""} did not answer ${check.expectStatus?.join("/") ?? "2xx/3xx"} within ${check.timeoutSeconds} s; last: ${describeAnswer(last)}${hint ? `; hint: ${hint}` : ""}`,
       );
+    }
     await new Promise((r) => setTimeout(r, delay));
   }
 }

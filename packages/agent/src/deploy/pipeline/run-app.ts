@@ -15,15 +15,47 @@ function appEnv(run: DeployRun): Record<string, string> {
 }
 
 /**
- * A compose override (0600) giving every service the app's environment. Values go through the
- * YAML serializer, and `$` is doubled because compose interpolates `$` in its files; so any
+ * What Pylon tells the app at run time, before the user's own variables (which win): the port
+ * to listen on, to listen on every interface (an app that binds localhost is unreachable from
+ * the route), and the host name it is served at (Django's ALLOWED_HOSTS, through the overlay).
+ */
+export function runtimeEnv(run: DeployRun, containerPort: number | null): Record<string, string> {
+  return {
+    ...(containerPort ? { PORT: String(containerPort) } : {}),
+    HOST: "0.0.0.0",
+    ...(run.params.route ? { PYLON_ALLOWED_HOSTS: run.params.route.host } : {}),
+  };
+}
+
+const escapeDollars = (env: Record<string, string>) =>
+  Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replaceAll("$", () => "$$")]));
+
+/**
+ * A compose override (0600) giving every service the app's environment, and the web service
+ * PORT/HOST (and a published port when the file publishes none). Values go through the YAML
+ * serializer, and `$` is doubled because compose interpolates `$` in its files; so any
  * value — newlines, quotes, `$(…)` — reaches the container literally.
  */
-export function envOverride(services: readonly string[], env: Record<string, string>): string {
-  const environment = Object.fromEntries(
-    Object.entries(env).map(([k, v]) => [k, v.replaceAll("$", () => "$$")]),
-  );
-  return stringify({ services: Object.fromEntries(services.map((s) => [s, { environment }])) });
+export function envOverride(
+  services: readonly string[],
+  env: Record<string, string>,
+  web?: { service: string; env: Record<string, string>; publish?: string },
+): string {
+  const environment = escapeDollars(env);
+  return stringify({
+    services: Object.fromEntries(
+      services.map((s) => {
+        if (s !== web?.service) return [s, { environment }];
+        return [
+          s,
+          {
+            environment: { ...escapeDollars(web.env), ...environment },
+            ...(web.publish ? { ports: [web.publish] } : {}),
+          },
+        ];
+      }),
+    ),
+  });
 }
 
 /** A `docker run --env-file` file: NAME=VALUE lines, taken literally by docker (no newlines possible). */
@@ -56,10 +88,21 @@ export async function runApp(run: DeployRun): Promise<string> {
   const env = appEnv(run);
   const opts = { timeoutMs: 1_800_000, signal: run.ctx.signal, live: run };
   if (run.state.composeFile) {
-    const withOverride = Object.keys(env).length > 0;
+    const plan = run.state.plan?.compose;
+    const web = plan
+      ? {
+          service: plan.service,
+          env: runtimeEnv(run, plan.targetPort),
+          // The file publishes no port for its web service: publish the app's port to it.
+          ...(plan.publishedPort === null && plan.targetPort
+            ? { publish: `${run.params.http.port}:${plan.targetPort}` }
+            : {}),
+        }
+      : undefined;
+    const withOverride = Object.keys(env).length > 0 || web !== undefined;
     if (withOverride) {
       const services = await servicesIn(runner, composeFile(run));
-      await runner.push(envOverride(services, env), `${pylonDir(run)}/compose.env.yaml`, 0o600);
+      await runner.push(envOverride(services, env, web), `${pylonDir(run)}/compose.env.yaml`, 0o600);
     }
     const args = composeArgs(run, withOverride);
     // Diagnostics read this to reach the app's project without knowing where its files are.
@@ -71,7 +114,7 @@ export async function runApp(run: DeployRun): Promise<string> {
   if (!port) throw new StepFailure("no container port recorded by the build step");
   const file = `${pylonDir(run)}/app.env`;
   await runner.run(["rm", "-f", "--", `${pylonDir(run)}/compose-command`]);
-  await runner.push(envFile(env), file, 0o600);
+  await runner.push(envFile({ ...runtimeEnv(run, port), ...env }), file, 0o600);
   const name = containerName(run.params.name);
   await runner.run(["docker", "rm", "-f", name]);
   await exec(
@@ -101,7 +144,7 @@ export async function stopApp(run: DeployRun): Promise<void> {
   if (!run.state.compose && !run.state.composeFile && !run.state.containerPort) return;
   const runner = await run.runner();
   if (run.state.composeFile) {
-    const withOverride = Object.keys(appEnv(run)).length > 0;
+    const withOverride = Object.keys(appEnv(run)).length > 0 || run.state.plan?.compose != null;
     await exec(
       runner,
       [...composeArgs(run, withOverride), "down", "--remove-orphans"],

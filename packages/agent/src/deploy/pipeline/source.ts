@@ -85,7 +85,8 @@ export async function fetchSource(run: DeployRun): Promise<string> {
       ...opts,
       live: run,
     });
-    const commit = await resolveRef(run, checkout, source.ref, opts);
+    // The commit the plan step planned at: the build is exactly the plan.
+    const commit = run.state.commit ?? (await resolveRef(run, checkout, source.ref, opts));
     await exec(
       runner,
       ["git", "-C", checkout, "-c", "advice.detachedHead=false", "checkout", "--detach", commit],
@@ -94,6 +95,23 @@ export async function fetchSource(run: DeployRun): Promise<string> {
     );
     const head = await exec(runner, ["git", "-C", checkout, "rev-parse", "HEAD"], "git rev-parse HEAD");
     run.state.commit = head.stdout.trim();
+    // Submodules (a Hugo theme, a shared library): fetched like the repository, never from local paths.
+    await exec(
+      runner,
+      [
+        "git",
+        "-C",
+        checkout,
+        "-c",
+        "protocol.file.allow=never",
+        "submodule",
+        "update",
+        "--init",
+        "--recursive",
+      ],
+      "git submodule update",
+      { ...opts, live: run },
+    );
   } finally {
     if (key) await runner.run(["rm", "-f", "--", keyFile, knownHosts]);
   }

@@ -1,4 +1,4 @@
-import { APP_STATUSES, GUEST_TYPES } from "@pylon/shared";
+import { APP_STATUSES, GUEST_TYPES, type PlanSettings } from "@pylon/shared";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { nodes } from "./nodes.ts";
 
@@ -17,10 +17,12 @@ export type AppSource =
       url: string;
       ref: string;
       subdirectory: string | null;
-      buildMode: "auto" | "dockerfile" | "compose";
+      buildMode: "auto" | "generated" | "dockerfile" | "compose";
       port: number | null;
       /** ssh URLs: the Git host's key deploys require, pinned by the user or seen on first use. */
       hostKey?: { fingerprint: string; keyType: string | null; pinned: boolean };
+      /** The user's changes to the reviewed plan (absent on apps made before plans). */
+      plan?: PlanSettings | null;
     };
 
 /** Deployed apps. `secretsBox` is AES-GCM ciphertext (lib/secret-box.ts) of the app's secrets. */

@@ -9,12 +9,14 @@ import * as get from "./get.ts";
 import * as list from "./list.ts";
 import * as logs from "./logs.ts";
 import * as metrics from "./metrics.ts";
+import * as plan from "./plan.ts";
 import * as update from "./update.ts";
 import * as webhook from "./webhook.ts";
 
 /** /apps: deployed apps and what can be done with them. */
 export const appRoutes = () =>
   new OpenAPIHono<AppEnv>()
+    .openapi(plan.route, plan.handler)
     .openapi(list.route, list.handler)
     .openapi(get.route, get.handler)
     .openapi(create.route, create.handler)

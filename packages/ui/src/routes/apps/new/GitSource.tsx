@@ -8,6 +8,7 @@ import type { StepProps } from "./step-props.ts";
 // Short labels: the select shares a row with three fields and must not cut its text off.
 const BUILD_MODES: { value: BuildMode; label: string }[] = [
   { value: "auto", label: "Detect" },
+  { value: "generated", label: "Generated" },
   { value: "dockerfile", label: "Dockerfile" },
   { value: "compose", label: "Compose file" },
 ];
@@ -54,7 +55,7 @@ export function GitSource(props: StepProps) {
           value={g().buildMode}
           onValue={(v) => props.setDraft("git", "buildMode", v as BuildMode)}
           options={BUILD_MODES}
-          hint="Detect: the compose file if there is one, else the Dockerfile."
+          hint="Detect: the repository's Dockerfile, else its compose file, else a Dockerfile Pylon generates."
           error={props.error("source.buildMode")}
         />
         <Field

@@ -19,7 +19,39 @@ afterEach(() => {
   signedOut();
 });
 
-function api(createReply: Parameters<typeof mockApi>[0][string]) {
+const COMMIT = "0123456789abcdef0123456789abcdef01234567";
+
+/** A plan as the agent answers it. */
+function planReply(overrides: object = {}) {
+  return {
+    commit: COMMIT,
+    ref: "release",
+    plan: {
+      refused: null,
+      source: "dockerfile",
+      reason: "found a Dockerfile; port 8080 (EXPOSE)",
+      framework: "dockerfile",
+      frameworkName: "Dockerfile",
+      runtime: null,
+      packageManager: null,
+      commands: { install: null, build: "docker build", start: null },
+      port: 8080,
+      file: "Dockerfile",
+      compose: null,
+      dockerfile: null,
+      dockerignore: null,
+      env: { PORT: "8080", HOST: "0.0.0.0" },
+      warnings: ["compose.yaml looks like a development stack: web bind-mounts source (.)"],
+      found: ["a Dockerfile", "compose.yaml"],
+      ...overrides,
+    },
+  };
+}
+
+function api(
+  createReply: Parameters<typeof mockApi>[0][string],
+  planReplyFor: Parameters<typeof mockApi>[0][string] = { body: planReply() },
+) {
   const entry = catalogEntry();
   const { compose: _c, ...summary } = entry;
   return mockApi({
@@ -54,6 +86,7 @@ function api(createReply: Parameters<typeof mockApi>[0][string]) {
       body: { version: "t", publicUrl: null, apps: { domain: "apps.example.com", httpsPort: 443 } },
     },
     "POST /api/v1/apps": createReply,
+    "POST /api/v1/apps/plan": planReplyFor,
   });
 }
 
@@ -224,10 +257,12 @@ it("deploys from a Git repository with a masked deploy key", async () => {
   next();
   next();
   next();
-  fireEvent.click(await screen.findByRole("button", { name: "Deploy" }));
-  await waitFor(() => expect(currentPath()).toBe("/apps/app_git"));
-  expect(calls.find((c) => c.method === "POST")?.body).toMatchObject({
-    name: "shop-front",
+  // The review step shows the plan the node's agent made from the repository.
+  const panel = await screen.findByRole("region", { name: "Build plan" });
+  await waitFor(() => expect(panel.textContent).toContain("found a Dockerfile; port 8080 (EXPOSE)"));
+  expect(panel.textContent).toContain("compose.yaml looks like a development stack");
+  expect(calls.find((c) => c.url.pathname === "/api/v1/apps/plan")?.body).toEqual({
+    nodeId: "node_pve1",
     source: {
       type: "git",
       url: "git@github.com:acme/Shop_Front.git",
@@ -237,6 +272,61 @@ it("deploys from a Git repository with a masked deploy key", async () => {
       deployKey: "-----BEGIN KEY-----",
       hostKey: GITHUB_ED25519,
     },
+  });
+  fireEvent.click(await screen.findByRole("button", { name: "Deploy" }));
+  await waitFor(() => expect(currentPath()).toBe("/apps/app_git"));
+  expect(calls.find((c) => c.method === "POST" && c.url.pathname === "/api/v1/apps")?.body).toMatchObject({
+    name: "shop-front",
+    source: {
+      type: "git",
+      url: "git@github.com:acme/Shop_Front.git",
+      ref: "release",
+      buildMode: "dockerfile",
+      port: 8080,
+      deployKey: "-----BEGIN KEY-----",
+      commit: COMMIT,
+    },
     target: { cores: 1, memoryMb: 1024, diskGb: 8 },
+  });
+});
+
+it("a refused plan stops the deploy; changed settings are planned again and deployed with the plan", async () => {
+  navigate("/apps/new?source=git", { replace: true });
+  let answer: object = planReply({
+    refused:
+      "found a Python project (requirements.txt) without Django, Flask or FastAPI; set the start command",
+    source: null,
+    framework: null,
+  });
+  const calls = api({ status: 202, body: app({ id: "app_py" }) }, () => ({ body: answer }));
+  render(() => <NewApp />);
+  type("Repository URL *", "https://git.example.com/acme/worker.git");
+  next();
+  await screen.findByTestId("capacity");
+  next();
+  next();
+  next();
+  const panel = await screen.findByRole("region", { name: "Build plan" });
+  await waitFor(() => expect(panel.textContent).toContain("Pylon cannot build this repository as it is."));
+  fireEvent.click(screen.getByRole("button", { name: "Deploy" }));
+  expect((await screen.findByText(/The plan was refused/)).textContent).toContain("plan again");
+  expect(calls.some((c) => c.method === "POST" && c.url.pathname === "/api/v1/apps")).toBe(false);
+
+  type("Start command", "python worker.py");
+  answer = planReply({
+    source: "generated",
+    framework: "python",
+    reason: "found requirements.txt",
+    commands: { install: "pip install -r requirements.txt", build: null, start: "python worker.py" },
+  });
+  fireEvent.click(screen.getByRole("button", { name: "Plan again" }));
+  await waitFor(() => expect(panel.textContent).toContain("python worker.py"));
+  expect(calls.filter((c) => c.url.pathname === "/api/v1/apps/plan").at(-1)?.body).toMatchObject({
+    source: { plan: { startCommand: "python worker.py" } },
+  });
+  fireEvent.click(screen.getByRole("button", { name: "Deploy" }));
+  await waitFor(() => expect(currentPath()).toBe("/apps/app_py"));
+  expect(calls.find((c) => c.method === "POST" && c.url.pathname === "/api/v1/apps")?.body).toMatchObject({
+    source: { plan: { startCommand: "python worker.py" }, commit: COMMIT },
   });
 });

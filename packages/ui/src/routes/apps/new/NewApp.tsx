@@ -1,4 +1,4 @@
-import { createEffect, createResource, createSignal, Match, on, Switch } from "solid-js";
+import { createEffect, createResource, createSignal, Match, on, Show, Switch } from "solid-js";
 import { createStore } from "solid-js/store";
 import { createAction } from "../../../api/action.ts";
 import { createApp } from "../../../api/actions.ts";
@@ -21,6 +21,7 @@ import {
   targetProblems,
 } from "./draft.ts";
 import { EnvStep } from "./EnvStep.tsx";
+import { planProblem } from "./plan-draft.ts";
 import { ReviewStep } from "./ReviewStep.tsx";
 import { SourceStep } from "./SourceStep.tsx";
 import { StepNav } from "./StepNav.tsx";
@@ -88,6 +89,9 @@ export function NewApp() {
     if (following) go(following.id);
   };
   const submit = async () => {
+    // A Git deploy builds the plan the user reviewed: none, a stale or a refused one stops here.
+    const unplanned = planProblem(draft);
+    if (unplanned) return setProblems({ plan: unplanned });
     const app = await deploy.run(buildBody(draft, loadedEntry()));
     if (app) {
       navigate(`/apps/${app.id}`);
@@ -144,6 +148,7 @@ export function NewApp() {
           <Match when={step() === "review"}>
             <ReviewStep
               draft={draft}
+              setDraft={setDraft}
               entry={loadedEntry()}
               nodes={nodes() ?? []}
               appsDomain={appsDomain()}
@@ -151,6 +156,11 @@ export function NewApp() {
             />
           </Match>
         </Switch>
+        <Show when={step() === "review" && problems().plan}>
+          <p class="error" role="alert">
+            {problems().plan}
+          </p>
+        </Show>
         <WizardButtons
           first={index() === 0}
           last={step() === "review"}

@@ -1,13 +1,16 @@
 import type { Node } from "@pylon/shared";
 import type { CatalogEntry } from "@pylon/shared/catalog/schema";
 import { For, type JSX, Show } from "solid-js";
+import type { SetStoreFunction } from "solid-js/store";
 import { mapOf } from "../../../components/KeyValueRows.tsx";
 import { plural } from "../../../lib/format.ts";
 import { defaultDomain } from "./DomainStep.tsx";
 import { type Draft, isSshUrl, type StepId } from "./draft.ts";
+import { PlanPanel } from "./PlanPanel.tsx";
 
 interface ReviewStepProps {
   draft: Draft;
+  setDraft: SetStoreFunction<Draft>;
   entry: CatalogEntry | undefined;
   nodes: Node[];
   appsDomain: string | null;
@@ -90,6 +93,9 @@ export function ReviewStep(props: ReviewStepProps) {
           </For>
         </Show>
       </Group>
+      <Show when={d().kind === "git" && d().nodeId}>
+        <PlanPanel draft={props.draft} setDraft={props.setDraft} />
+      </Show>
       <Group title="Target" step="target">
         <dt>Node</dt>
         <dd>{node()?.name ?? d().nodeId}</dd>

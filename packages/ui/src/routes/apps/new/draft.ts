@@ -3,8 +3,11 @@
 import type { CatalogEntry, CatalogParameter } from "@pylon/shared/catalog/schema";
 import type { CreateAppRequest } from "../../../api/actions.ts";
 import { type KeyValueRow, mapOf, nameProblem } from "../../../components/KeyValueRows.tsx";
+import { type PlanInputs, planKey, planSettingsOf } from "./plan-draft.ts";
 
-export type BuildMode = "auto" | "dockerfile" | "compose";
+export type { PlanInputs } from "./plan-draft.ts";
+
+export type BuildMode = "auto" | "generated" | "dockerfile" | "compose";
 
 export interface Draft {
   kind: "catalog" | "git";
@@ -20,6 +23,9 @@ export interface Draft {
     deployKey: string;
     /** The Git host's SSH key fingerprint to pin (ssh URLs; else trusted on first use). */
     hostKey: string;
+    plan: PlanInputs;
+    /** The last plan the user saw: for which inputs, at which commit, and whether it was refused. */
+    reviewed: { key: string; commit: string; refused: boolean } | null;
   };
   name: string;
   /** The user typed a name (so picking an app no longer replaces it). */
@@ -45,7 +51,24 @@ export function emptyDraft(catalogId = ""): Draft {
     kind: "catalog",
     catalogId,
     params: {},
-    git: { url: "", ref: "main", subdirectory: "", buildMode: "auto", port: "", deployKey: "", hostKey: "" },
+    git: {
+      url: "",
+      ref: "main",
+      subdirectory: "",
+      buildMode: "auto",
+      port: "",
+      deployKey: "",
+      hostKey: "",
+      plan: {
+        installCommand: "",
+        buildCommand: "",
+        startCommand: "",
+        nodeVersion: "",
+        pythonVersion: "",
+        composeService: "",
+      },
+      reviewed: null,
+    },
     name: catalogId,
     nameEdited: false,
     nodeId: "",
@@ -275,6 +298,9 @@ export function buildBody(d: Draft, entry: CatalogEntry | undefined): CreateAppR
           ...(g.port.trim() ? { port: Number(g.port) } : {}),
           ...(g.deployKey.trim() ? { deployKey: g.deployKey } : {}),
           ...(g.hostKey.trim() && isSshUrl(g.url) ? { hostKey: g.hostKey.trim() } : {}),
+          ...(Object.keys(planSettingsOf(d)).length ? { plan: planSettingsOf(d) } : {}),
+          // The commit the shown plan was made at: the deploy builds exactly what was reviewed.
+          ...(g.reviewed && g.reviewed.key === planKey(d) ? { commit: g.reviewed.commit } : {}),
         };
   return {
     name: d.name.trim(),

@@ -1,0 +1,153 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { shellJoin } from "@pylon/shared/shell/quote";
+import { planBuild } from "./detect.ts";
+import { directoryRepoFiles } from "./repo-files.ts";
+import type { BuildPlan, PlanOverrides } from "./types.ts";
+
+/** What to fetch and plan: the deploy's source fields. */
+export interface PlanRequest {
+  url: string;
+  ref: string;
+  subdirectory?: string;
+  overrides: PlanOverrides;
+  deployKey?: string;
+}
+
+export interface PlanOptions {
+  /** Where the temporary checkout goes (removed afterwards). */
+  workDir?: string;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** Extra environment for git (tests: a CA file). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** git failed; the message is git's own last lines. */
+export class FetchError extends Error {
+  override readonly name = "FetchError";
+}
+
+// Never let a repository's submodules or config reach local files or run helpers.
+const SAFE_GIT = [
+  "-c",
+  "protocol.file.allow=never",
+  "-c",
+  "protocol.ext.allow=never",
+  "-c",
+  "core.hooksPath=/dev/null",
+];
+
+function git(
+  args: string[],
+  opts: { cwd?: string; env: NodeJS.ProcessEnv; signal?: AbortSignal; timeoutMs: number },
+) {
+  return new Promise<string>((resolve, reject) => {
+    execFile(
+      "git",
+      [...SAFE_GIT, ...args],
+      { cwd: opts.cwd, env: opts.env, signal: opts.signal, timeout: opts.timeoutMs, maxBuffer: 4 << 20 },
+      (err, stdout, stderr) => {
+        if (!err) return resolve(stdout.trim());
+        if ((err as NodeJS.ErrnoException).code === "ENOENT")
+          return reject(new FetchError("git is not installed on the Proxmox host (apt install git)"));
+        if (err.name === "AbortError") return reject(err);
+        const text = String(stderr || err.message)
+          .trim()
+          .split("\n")
+          .slice(-6)
+          .join("\n");
+        reject(new FetchError(`git ${args.find((a) => !a.startsWith("-")) ?? ""} failed: ${text}`));
+      },
+    );
+  });
+}
+
+/**
+ * Fetches the ref of a repository into `dir`, shallow (one commit) with its submodules, and
+ * returns the commit. A branch, a tag or a commit id; servers that refuse shallow fetches
+ * (Git's dumb HTTP) get a full fetch.
+ */
+export async function fetchRepository(
+  req: Pick<PlanRequest, "url" | "ref">,
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  opts: { signal?: AbortSignal; timeoutMs: number },
+): Promise<string> {
+  const o = { cwd: dir, env, ...opts };
+  await git(["init", "-q", dir], { ...o, cwd: undefined });
+  await git(["remote", "add", "origin", req.url], o);
+  try {
+    await git(["fetch", "-q", "--depth", "1", "--no-tags", "origin", req.ref], o);
+  } catch (err) {
+    if (!(err instanceof FetchError) || !/shallow|dumb/i.test(err.message)) throw err;
+    await git(["fetch", "-q", "--no-tags", "origin", req.ref], o);
+  }
+  await git(["-c", "advice.detachedHead=false", "checkout", "-q", "--detach", "FETCH_HEAD"], o);
+  const commit = await git(["rev-parse", "HEAD"], o);
+  await git(["submodule", "update", "-q", "--init", "--recursive", "--depth", "1"], o).catch(async (err) => {
+    // A submodule pinned to a commit that is no branch tip cannot be fetched shallow.
+    if (!(err instanceof FetchError)) throw err;
+    await git(["submodule", "update", "-q", "--init", "--recursive"], o);
+  });
+  return commit;
+}
+
+/**
+ * Fetches a repository on the agent's host and plans its build, before any guest exists. A
+ * deploy key goes to a 0600 file named in GIT_SSH_COMMAND, never onto a command line. The
+ * checkout is removed afterwards, whatever happened.
+ */
+export async function planRepository(
+  req: PlanRequest,
+  opts: PlanOptions = {},
+): Promise<{ commit: string; plan: BuildPlan }> {
+  const work = await mkdtemp(join(opts.workDir ?? tmpdir(), "pylon-plan-"));
+  try {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      HOME: work,
+      GIT_TERMINAL_PROMPT: "0",
+      GIT_CONFIG_NOSYSTEM: "1",
+      ...opts.env,
+    };
+    if (req.deployKey) {
+      const keyFile = join(work, "deploy_key");
+      await writeFile(keyFile, req.deployKey.endsWith("\n") ? req.deployKey : `${req.deployKey}\n`, {
+        mode: 0o600,
+      });
+      env.GIT_SSH_COMMAND = shellJoin([
+        "ssh",
+        "-i",
+        keyFile,
+        "-o",
+        "IdentitiesOnly=yes",
+        "-o",
+        "StrictHostKeyChecking=accept-new",
+        "-o",
+        `UserKnownHostsFile=${join(work, "known_hosts")}`,
+        "-o",
+        "BatchMode=yes",
+      ]);
+    }
+    const dir = join(work, "repo");
+    const commit = await fetchRepository(req, dir, env, {
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs ?? 600_000,
+    });
+    const sub = (req.subdirectory ?? "").replace(/^\/+|\/+$/g, "");
+    const root = sub ? join(dir, ...sub.split("/")) : dir;
+    const plan = await planBuild(directoryRepoFiles(root), req.overrides).catch(
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === "ENOENT" || err.code === "ENOTDIR")
+          throw new FetchError(`subdirectory '${sub}' is not a folder of the repository at ${req.ref}`);
+        throw err;
+      },
+    );
+    return { commit, plan };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
