@@ -3,7 +3,9 @@
 // Minified because the agent's memory budget is tight (issue #4: within 1.2× of a bare ws
 // client): V8 keeps the source text and compiles what it parses; dist/agent.mjs.map (not
 // shipped) maps stack traces back.
-import { dirname, join } from "node:path";
+import { createHash } from "node:crypto";
+import { readFile, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -58,3 +60,13 @@ await build({
   },
   logLevel: "warning",
 });
+
+// The manifest the control plane serves at /install/agent.json (it checks the SHA-256 again
+// against the bytes it serves): what the installer and self-updating agents verify.
+const bundle = await readFile(resolve(root, outfile));
+const version = /AGENT_VERSION = "([^"]+)"/.exec(await readFile(join(root, "src/version.ts"), "utf8"))?.[1];
+if (!version) throw new Error("cannot read AGENT_VERSION from src/version.ts");
+await writeFile(
+  resolve(root, outfile.replace(/\.mjs$/, ".json")),
+  `${JSON.stringify({ version, sha256: createHash("sha256").update(bundle).digest("hex"), size: bundle.length })}\n`,
+);

@@ -32,8 +32,17 @@ export interface AppDeps {
   bus: ChangeBus;
   /** Holds agent sockets in this runtime; absent where agents cannot connect (tests of the API only). */
   hub?: AgentHub;
-  /** Reads a file the installer fetches (`agent.sh`, `agent.mjs`); null when this runtime does not have it. */
-  installFile?: (name: "agent.sh" | "agent.mjs") => Promise<string | null>;
+  /** Reads the installer script (`agent.sh`); null when this runtime does not have it. */
+  installFile?: (name: "agent.sh") => Promise<string | null>;
+  /** The agent bundle the installer downloads and agents update from; null when not built. */
+  agentBundle?: () => Promise<AgentBundle | null>;
+}
+
+/** The agent as this control plane serves it: its bytes, their SHA-256 (hex) and its version. */
+export interface AgentBundle {
+  bytes: Uint8Array;
+  sha256: string;
+  version: string;
 }
 
 export const DEFAULT_SESSIONS: SessionPolicy = { idleMs: 12 * 3600_000, absoluteMs: 7 * 24 * 3600_000 };

@@ -1,3 +1,4 @@
+import { appendFileSync } from "node:fs";
 import { AuthStore } from "./auth/auth.ts";
 import { Clock } from "./clock.ts";
 import { Faults } from "./control/faults.ts";
@@ -39,13 +40,32 @@ export class World {
     onClone?: (src: Guest, clone: Guest) => void;
   } = {};
 
+  /** The PVE version the node reports; a test may change it (an in-place upgrade). */
+  pveVersion: string;
+
   constructor(
     readonly opts: ResolvedOptions,
     readonly stateDir: string,
   ) {
+    this.pveVersion = opts.pveVersion;
+    const logFile = opts.callLogFile;
+    // Synchronous appends, so lines keep the order of the calls (an audit, not a hot path).
+    this.callLog = logFile
+      ? (entry) =>
+          appendFileSync(logFile, `${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`)
+      : undefined;
     this.clock = new Clock(opts.clockScale);
     this.auth = new AuthStore(opts.rootPassword);
     this.tasks = new TaskManager(opts.node, this.clock, this.faults);
+  }
+
+  /** Appends one entry to the call log (PVE_SIM_CALL_LOG / callLogFile), if one is configured. */
+  readonly callLog: ((entry: Record<string, unknown>) => void) | undefined;
+
+  /** The start-up cost of a host command in real ms. */
+  hostCommandCostMs(name: "pct" | "pveum" | "pveversion"): number {
+    const c = this.opts.hostCommandMs;
+    return typeof c === "number" ? c : (c[name] ?? 0);
   }
 
   get node(): string {

@@ -70,6 +70,7 @@ describe("access matrix", () => {
       "GET /api/docs",
       "GET /install/agent.sh",
       "GET /install/agent.mjs",
+      "GET /install/agent.json",
       "GET /agent/v1/connect",
     ];
     const undocumented = served.filter((r) => !documented.has(r) && !notOperations.includes(r));

@@ -11,6 +11,7 @@ import { createApp } from "../app.ts";
 import { ChangeBus } from "../hub/change-bus.ts";
 import { MemoryHub } from "../hub/memory-hub.ts";
 import { jsonLogger } from "../lib/logger.ts";
+import { agentBundleReader } from "./agent-bundle.ts";
 import { bootstrapAdmin } from "./bootstrap.ts";
 import { parseConfig } from "./config.ts";
 import { findMigrations, openDatabase } from "./database.ts";
@@ -73,10 +74,7 @@ async function main(): Promise<void> {
   });
   const uiDir = config.PYLON_UI_DIR ?? resolve(here, "../../ui/dist");
   const agentDir = config.PYLON_AGENT_DIR ?? resolve(here, "../../agent");
-  const installPaths = {
-    "agent.sh": resolve(agentDir, "src/install/agent.sh"),
-    "agent.mjs": resolve(agentDir, "dist/agent.mjs"),
-  };
+  const installScript = resolve(agentDir, "src/install/agent.sh");
   const bus = new ChangeBus({ db, now: Date.now, logger });
   await bus.start();
   const hub = new MemoryHub(
@@ -93,7 +91,8 @@ async function main(): Promise<void> {
     db,
     bus,
     hub,
-    installFile: (name) => readFile(installPaths[name], "utf8").catch(() => null),
+    installFile: () => readFile(installScript, "utf8").catch(() => null),
+    agentBundle: agentBundleReader(resolve(agentDir, "dist")),
     logger: config.PYLON_LOG_REQUESTS ? logger : { ...logger, info: quiet.info },
     now: Date.now,
     secretKey: key,

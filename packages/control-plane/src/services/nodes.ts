@@ -159,10 +159,15 @@ export async function deleteNode(deps: Deps, id: string): Promise<NodeRow> {
   return row;
 }
 
-/** The shell line an admin runs as root on the Proxmox host. */
+/**
+ * The shell line an admin runs as root on the Proxmox host. The enrollment token goes in the
+ * environment of `sh`, not its argv (which other users see in ps). A plain-http control plane
+ * (a local trial) needs --insecure, which the installer otherwise refuses.
+ */
 export function installCommand(baseUrl: string, token: string): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  return `curl -fsSL ${q(`${baseUrl}/install/agent.sh`)} | sh -s -- --url ${q(baseUrl)} --token ${q(token)}`;
+  const insecure = baseUrl.startsWith("http://") ? " --insecure" : "";
+  return `curl -fsSL ${q(`${baseUrl}/install/agent.sh`)} | PYLON_ENROLL_TOKEN=${q(token)} sh -s -- --url ${q(baseUrl)}${insecure}`;
 }
 
 /**

@@ -52,8 +52,8 @@ export function clusterRoutes(): Route[] {
       method: "GET",
       path: "/version",
       handler: ({ world }) => ({
-        version: world.opts.pveVersion,
-        release: world.opts.pveVersion.split(".").slice(0, 2).join("."),
+        version: world.pveVersion,
+        release: world.pveVersion.split(".").slice(0, 2).join("."),
         repoid: "dac3aa88bac3f300",
         console: "xtermjs",
       }),
@@ -175,7 +175,7 @@ export function clusterRoutes(): Route[] {
             machine: "x86_64",
           },
           "boot-info": { mode: "efi", secureboot: 0 },
-          pveversion: `pve-manager/${world.opts.pveVersion}/dac3aa88bac3f300`,
+          pveversion: `pve-manager/${world.pveVersion}/dac3aa88bac3f300`,
         };
       },
     },

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AclEntry } from "../auth/acl.ts";
 import { errorText } from "../server/errors.ts";
-import { runPctStream } from "../shell/pct-stream.ts";
+import { runHostStream } from "../shell/host-stream.ts";
 import type { World } from "../world.ts";
 import type { FaultRule } from "./faults.ts";
 import { stateOf } from "./state.ts";
@@ -65,6 +65,7 @@ const ROUTES: [string, RegExp, Handler][] = [
     /^\/users$/,
     (w, b) => {
       w.auth.passwords.set(String(b.userid), String(b.password));
+      w.auth.users.add(String(b.userid));
       return null;
     },
   ],
@@ -102,8 +103,9 @@ const ROUTES: [string, RegExp, Handler][] = [
 export function startControlServer(world: World, port: number): Promise<Server> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    if (req.method === "POST" && path === "/pct") {
-      runPctStream(world, req, res);
+    const host = /^\/host\/([a-z]+)$/.exec(path);
+    if (req.method === "POST" && host) {
+      runHostStream(world, host[1]!, req, res);
       return;
     }
     void (async () => {
