@@ -61,7 +61,8 @@ export async function waitForAddress(run: DeployRun): Promise<string> {
   const vmid = vmidOf(run);
   const deadline = Date.now() + run.deps.addressTimeoutMs;
   let address: string | null = null;
-  for (let delay = 100; ; delay = Math.min(2000, delay * 2)) {
+  // At most 500 ms between polls: how late the deploy notices DHCP's answer is its own overhead.
+  for (let delay = 100; ; delay = Math.min(500, delay * 2)) {
     address = await currentAddress(run.api, type, vmid);
     if (address) break;
     if (Date.now() > deadline) {

@@ -157,13 +157,17 @@ function makeRun(
     secrets: secretsOf(params),
     state,
     async runner() {
-      open ??= openRunner(deps, {
-        type: params.guest.type,
-        vmid: vmidOf(run),
-        address: state.address,
-        hostKey: state.hostKey,
-        sshPort: state.sshPort,
-      });
+      open ??= openRunner(
+        deps,
+        {
+          type: params.guest.type,
+          vmid: vmidOf(run),
+          address: state.address,
+          hostKey: state.hostKey,
+          sshPort: state.sshPort,
+        },
+        { session: true },
+      );
       open.catch(() => {
         open = undefined;
       });
