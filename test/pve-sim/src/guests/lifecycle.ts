@@ -94,3 +94,43 @@ export function notRunning(g: Guest): Error {
 export function alreadyRunning(g: Guest): Error {
   return fail(`${label(g.kind)} ${g.vmid} already running`);
 }
+
+/**
+ * A guest's clean shutdown (its OS stopping its services, 2–6 s for a CT, 3–10 s for a VM),
+ * bounded by `timeoutS`: past it, `forceStop` stops it hard with PVE's warning (the task ends
+ * `WARNINGS: 1`), else the task fails with PVE's timeout text. A `hang` fault is an OS that never
+ * finishes shutting down (a process ignoring SIGTERM, no ACPI in the VM).
+ */
+export async function shutdownGuest(
+  world: World,
+  g: Guest,
+  w: { faultPoint(): Promise<void>; sleep(ms: number): Promise<void>; warn(line: string): void },
+  timeoutS: number,
+  forceStop: boolean,
+): Promise<void> {
+  const [min, max] = g.kind === "lxc" ? [2000, 6000] : [3000, 10_000];
+  const clean = (async () => {
+    await w.faultPoint();
+    await w.sleep(world.clock.pick(min, max, g.vmid));
+    return "clean" as const;
+  })();
+  clean.catch(() => {});
+  // At least 100 real ms, so with zero-length tasks a clean shutdown still wins the race.
+  const limit = new Promise<"timeout">((r) =>
+    setTimeout(() => r("timeout"), Math.max(100, world.clock.ms(timeoutS * 1000))),
+  );
+  if ((await Promise.race([clean, limit])) === "timeout") {
+    if (!forceStop)
+      throw fail(
+        g.kind === "lxc"
+          ? `command 'lxc-stop -n ${g.vmid} --timeout ${timeoutS}' failed: got timeout`
+          : "VM quit/powerdown failed - got timeout",
+      );
+    w.warn(
+      g.kind === "lxc"
+        ? "shutdown failed - forcing stop now"
+        : "VM still running - terminating now with SIGTERM",
+    );
+  }
+  await markStopped(world, g);
+}

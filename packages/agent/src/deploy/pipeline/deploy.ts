@@ -1,7 +1,7 @@
 import type { AppDeployResult } from "@pylon/shared/protocol/index";
 import { z } from "zod";
 import { type JobContext, JobError, type JobHandler } from "../../jobs/types.ts";
-import { currentAddress, waitForAddress } from "./address.ts";
+import { currentAddress, hostPort, waitForAddress } from "./address.ts";
 import { buildApp } from "./build.ts";
 import { type OpenRunner, openRunner, pinnedHostKey } from "./connect.ts";
 import {
@@ -41,10 +41,10 @@ const publishRoute: Step<DeployRun> = {
     await run.deps.routes.upsertRoute({
       id: route.id,
       host: route.host,
-      upstream: `${run.state.address}:${http.port}`,
+      upstream: hostPort(run.state.address, http.port),
       tls: route.tls,
     });
-    return `${route.host} → ${run.state.address}:${http.port}`;
+    return `${route.host} → ${hostPort(run.state.address, http.port)}`;
   },
   async undo(run) {
     if (run.params.route) await run.deps.routes.removeRoute(run.params.route.id);

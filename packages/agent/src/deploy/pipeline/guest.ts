@@ -2,6 +2,7 @@ import type { JobContext } from "../../jobs/types.ts";
 import type { GuestType } from "../../proxmox/client.ts";
 import { PveError } from "../../proxmox/errors.ts";
 import { errorMessage } from "../../util/errors.ts";
+import { newest } from "../../util/versions.ts";
 import { agentKeyPair, forgetHostKey } from "./connect.ts";
 import { type DeployRun, vmidOf, waitTask } from "./context.ts";
 import type { AppJobDeps } from "./deps.ts";
@@ -25,22 +26,19 @@ export async function reserveVmid(run: DeployRun): Promise<string> {
 export async function ensureLxcTemplate(run: DeployRun): Promise<string> {
   const { api, deps } = run;
   const have = await api.content(deps.lxcTemplateStorage, "vztmpl");
-  const found = have
-    .filter((v) => v.includes(`/${deps.lxcTemplatePrefix}`))
-    .sort()
-    .at(-1);
+  const found = newest(have.filter((v) => v.includes(`/${deps.lxcTemplatePrefix}`)));
   if (found) return found;
   const available = (await api.aplinfo())
     .map((t) => t.template)
     .filter((t) => t.startsWith(deps.lxcTemplatePrefix));
-  const newest = available.sort().at(-1);
-  if (!newest)
+  const latest = newest(available);
+  if (!latest)
     throw new StepFailure(
       `no ${deps.lxcTemplatePrefix} template in ${deps.lxcTemplateStorage} or in aplinfo`,
     );
-  await run.ctx.log("info", `downloading CT template ${newest} to ${deps.lxcTemplateStorage}`);
-  await waitTask(run.ctx, deps, await api.downloadTemplate(deps.lxcTemplateStorage, newest));
-  return `${deps.lxcTemplateStorage}:vztmpl/${newest}`;
+  await run.ctx.log("info", `downloading CT template ${latest} to ${deps.lxcTemplateStorage}`);
+  await waitTask(run.ctx, deps, await api.downloadTemplate(deps.lxcTemplateStorage, latest));
+  return `${deps.lxcTemplateStorage}:vztmpl/${latest}`;
 }
 
 /** Creates the app's CT or clones its VM; retries with a new VMID when the id was taken meanwhile. */

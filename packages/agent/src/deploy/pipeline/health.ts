@@ -1,4 +1,5 @@
 import http from "node:http";
+import { hostPort } from "./address.ts";
 import type { DeployRun } from "./context.ts";
 import { StepFailure } from "./steps.ts";
 
@@ -29,7 +30,7 @@ export async function healthCheck(run: DeployRun): Promise<string> {
   const { http: check, route } = run.params;
   if (!run.state.address) throw new StepFailure("no guest address recorded");
   const path = check.path.startsWith("/") ? check.path : `/${check.path}`;
-  const url = `http://${run.state.address}:${check.port}${path}`;
+  const url = `http://${hostPort(run.state.address, check.port)}${path}`;
   const ok = (s: number) =>
     check.expectStatus?.length ? check.expectStatus.includes(s) : s >= 200 && s < 400;
   const deadline = Date.now() + check.timeoutSeconds * 1000;
