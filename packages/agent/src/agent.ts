@@ -10,6 +10,7 @@ import { Journal } from "./journal/journal.ts";
 import type { Logger } from "./log.ts";
 import { MetricsSampler } from "./metrics/node-metrics.ts";
 import { PveClient } from "./proxmox/client.ts";
+import { pveTlsFromConfig } from "./proxmox/tls.ts";
 import { errorMessage } from "./util/errors.ts";
 import { AGENT_VERSION } from "./version.ts";
 
@@ -45,7 +46,7 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
     url: config.pve.url,
     tokenId: config.pve.tokenId,
     tokenSecret: await readSecret(config.pve.tokenSecretFile, "the PVE API token secret"),
-    ca: await readFile(config.pve.caFile),
+    tls: await pveTlsFromConfig(config.pve),
   });
   const ca = config.caFile ? await readFile(config.caFile) : undefined;
   const credentials = new CredentialStore(config.credentialFile);

@@ -78,7 +78,18 @@ export const configFileSchema = z
         url: httpUrl.default("https://127.0.0.1:8006"),
         tokenId: z.string().regex(/^[^@!\s]+@[^@!\s]+![A-Za-z0-9._-]+$/, "must look like user@realm!tokenid"),
         tokenSecretFile: z.string().min(1).default("pve-token"),
+        /** The CA the API certificate chains to; "system" = the public roots (an ACME certificate). */
         caFile: z.string().min(1).default("/etc/pve/pve-root-ca.pem"),
+        /** Pin the API certificate by its SHA-256 fingerprint instead (a custom certificate). */
+        fingerprint: z
+          .string()
+          .regex(
+            /^(sha256[:=])?([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$/,
+            "must be a SHA-256 fingerprint (AB:CD:…)",
+          )
+          .optional(),
+        /** The name the certificate is issued for, when it is not the URL's host (127.0.0.1). */
+        serverName: z.string().min(1).max(253).optional(),
       })
       .strict(),
   })
@@ -106,6 +117,8 @@ const ENV: Record<string, { path: string[]; type: "string" | "int" | "ports" }> 
   PYLON_AGENT_PVE_TOKEN_ID: { path: ["pve", "tokenId"], type: "string" },
   PYLON_AGENT_PVE_TOKEN_SECRET_FILE: { path: ["pve", "tokenSecretFile"], type: "string" },
   PYLON_AGENT_PVE_CA_FILE: { path: ["pve", "caFile"], type: "string" },
+  PYLON_AGENT_PVE_FINGERPRINT: { path: ["pve", "fingerprint"], type: "string" },
+  PYLON_AGENT_PVE_SERVER_NAME: { path: ["pve", "serverName"], type: "string" },
   PYLON_AGENT_CADDY_ADMIN_URL: { path: ["apps", "caddyAdminUrl"], type: "string" },
   PYLON_AGENT_HTTPS_PORT: { path: ["apps", "httpsPort"], type: "int" },
   PYLON_AGENT_HTTP_PORT: { path: ["apps", "httpPort"], type: "int" },
@@ -180,7 +193,11 @@ export function parseConfig(
     // PVE names a node after the short hostname (PVE::INotify::nodename).
     nodeName: c.nodeName ?? hostname().split(".")[0] ?? hostname(),
     apps: { ...c.apps, ...(c.apps.pctPath ? { pctPath: abs(c.apps.pctPath) } : {}) },
-    pve: { ...c.pve, tokenSecretFile: abs(c.pve.tokenSecretFile), caFile: abs(c.pve.caFile) },
+    pve: {
+      ...c.pve,
+      tokenSecretFile: abs(c.pve.tokenSecretFile),
+      caFile: c.pve.caFile === "system" ? "system" : abs(c.pve.caFile),
+    },
   };
 }
 

@@ -8,13 +8,17 @@
 #          the enrollment token: PYLON_ENROLL_TOKEN, --token-file FILE ("-": stdin, when this script
 #          runs from a file), or --token T (visible to other users in ps while it runs)
 #          [--pve-token-id USER@REALM!ID --pve-token-secret SECRET (or PYLON_PVE_TOKEN_SECRET)]
-#          [--pve-url https://127.0.0.1:8006] [--caddy] [--uninstall]
+#          [--pve-url https://127.0.0.1:8006] [--pve-fingerprint SHA256 | --pve-server-name NAME]
+#          [--caddy] [--uninstall]
 # It needs Proxmox VE 8.2 or later and Debian's nodejs >= 18, downloads one self-contained file
 # ({url}/install/agent.mjs) and checks it against the SHA-256 the control plane announces
 # ({url}/install/agent.json), creates a PVE API token (user pylon@pve, token "agent", role
 # PylonAgent on /, with the privileges below for this host's PVE 8 or 9) unless one is given,
 # enrolls, and starts the pylon-agent systemd unit. An http:// URL is refused unless --insecure
 # is given: the enrollment token and the agent's credential would cross the network in clear.
+# The agent verifies the PVE API's certificate against /etc/pve/pve-root-ca.pem; a host with its
+# own certificate (/etc/pve/local/pveproxy-ssl.pem) is verified by name against the public CAs
+# when an ACME/public CA issued it, else by its pinned SHA-256 fingerprint (or as given).
 # --caddy: installs Debian's caddy if missing and runs it as caddy-api.service (admin API on
 #   localhost:2019, `caddy run --resume` keeps the routes the agent posts across restarts) in
 #   place of caddy.service (which reloads the Caddyfile and so drops them).
@@ -68,6 +72,8 @@ TOKEN_FILE=""
 TOKEN_IN_ARGV=0
 INSECURE=0
 PVE_URL=""
+PVE_FINGERPRINT=""
+PVE_SERVER_NAME=""
 CA_FILE=""
 NODE_NAME=""
 PVE_TOKEN_ID=""
@@ -93,6 +99,10 @@ while [ $# -gt 0 ]; do
     --insecure) INSECURE=1; shift ;;
     --pve-url) need_value "$@"; PVE_URL="$2"; shift 2 ;;
     --pve-url=*) PVE_URL="${1#*=}"; shift ;;
+    --pve-fingerprint) need_value "$@"; PVE_FINGERPRINT="$2"; shift 2 ;;
+    --pve-fingerprint=*) PVE_FINGERPRINT="${1#*=}"; shift ;;
+    --pve-server-name) need_value "$@"; PVE_SERVER_NAME="$2"; shift 2 ;;
+    --pve-server-name=*) PVE_SERVER_NAME="${1#*=}"; shift ;;
     --ca-file) need_value "$@"; CA_FILE="$2"; shift 2 ;;
     --ca-file=*) CA_FILE="${1#*=}"; shift ;;
     --node-name) need_value "$@"; NODE_NAME="$2"; shift 2 ;;
@@ -103,7 +113,7 @@ while [ $# -gt 0 ]; do
     --pve-token-secret=*) PVE_TOKEN_SECRET="${1#*=}"; shift ;;
     --caddy) CADDY=1; shift ;;
     --uninstall) UNINSTALL=1; shift ;;
-    -h|--help) sed -n '2,24p' "$0" 2>/dev/null || true; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0" 2>/dev/null || true; exit 0 ;;
     *) die "unknown option: $1" ;;
   esac
 done
@@ -174,6 +184,7 @@ if [ "$TOKEN_IN_ARGV" = 1 ]; then say "note: --token is visible to other users i
 if [ -n "$PVE_TOKEN_ID" ] && [ -z "$PVE_TOKEN_SECRET" ]; then die "--pve-token-id needs --pve-token-secret"; fi
 if [ -n "$CA_FILE" ] && [ ! -r "$CA_FILE" ]; then die "cannot read --ca-file $CA_FILE"; fi
 case "$PVE_URL" in ""|https://*) ;; *) die "--pve-url must start with https://" ;; esac
+if [ -n "$PVE_FINGERPRINT" ] && [ -n "$PVE_SERVER_NAME" ]; then die "give --pve-fingerprint or --pve-server-name, not both"; fi
 
 # The version floor and the role's privileges for this host's major version (`pveversion`:
 # pve-manager/8.4.5/...). 8.2 brought `pct exec --keep-env` and 8.1 the CT interfaces API,
@@ -278,11 +289,24 @@ fi
 (umask 077 && printf '%s\n' "$PVE_TOKEN_SECRET" >"$ETC_DIR/pve-token")
 chmod 600 "$ETC_DIR/pve-token"
 
+# A custom pveproxy certificate does not chain to pve-root-ca.pem: verify it by name (public CA,
+# survives ACME renewals) or pin it, as the agent's own `pve-tls` decides, unless told how.
+PVE_SSL="$ROOT/etc/pve/local/pveproxy-ssl.pem"
+if [ -z "$PVE_FINGERPRINT" ] && [ -z "$PVE_SERVER_NAME" ] && [ -f "$PVE_SSL" ]; then
+  tls_choice="$("$NODE_BIN" "$LIB_DIR/agent.mjs" pve-tls "$PVE_SSL")" || die "cannot read $PVE_SSL"
+  PVE_SERVER_NAME="$(printf '%s' "$tls_choice" | "$NODE_BIN" -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>process.stdout.write(JSON.parse(s).serverName??""))')"
+  PVE_FINGERPRINT="$(printf '%s' "$tls_choice" | "$NODE_BIN" -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>process.stdout.write(JSON.parse(s).fingerprint??""))')"
+  if [ -n "$PVE_SERVER_NAME" ]; then say "the PVE API has a certificate from a public CA: verifying it as $PVE_SERVER_NAME"
+  else say "the PVE API has its own certificate: pinning its SHA-256 fingerprint $PVE_FINGERPRINT (run this again, or pass --pve-fingerprint, after it changes)"; fi
+fi
+
 say "enrolling with $URL"
 set -- enroll --url "$URL" --config "$ETC_DIR/agent.json" --pve-token-id "$PVE_TOKEN_ID" --pve-token-secret-file pve-token
 if [ -n "$CA_FILE" ]; then set -- "$@" --ca-file control-plane-ca.pem; fi
 if [ -n "$NODE_NAME" ]; then set -- "$@" --node-name "$NODE_NAME"; fi
 if [ -n "$PVE_URL" ]; then set -- "$@" --pve-url "$PVE_URL"; fi
+if [ -n "$PVE_FINGERPRINT" ]; then set -- "$@" --pve-fingerprint "$PVE_FINGERPRINT"; fi
+if [ -n "$PVE_SERVER_NAME" ]; then set -- "$@" --pve-server-name "$PVE_SERVER_NAME"; fi
 # The enrollment token goes through the environment, not argv (argv is visible in ps).
 PYLON_AGENT_ENROLL_TOKEN="$TOKEN" "$NODE_BIN" "$LIB_DIR/agent.mjs" "$@" || die "enrollment failed (see the message above); the token may be used or expired"
 

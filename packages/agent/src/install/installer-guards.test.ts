@@ -1,4 +1,5 @@
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { X509Certificate } from "node:crypto";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -6,11 +7,20 @@ import {
   installer,
   listTree,
   makeRoot,
+  run,
   type StubControlPlane,
   startStubControlPlane,
 } from "./testing.ts";
 
-const TOKENS = ["pye_from_file", "pye_from_stdin", "pye_pve82", "pye_pve_url", "pye_piped"];
+const TOKENS = [
+  "pye_from_file",
+  "pye_from_stdin",
+  "pye_pve82",
+  "pye_pve_url",
+  "pye_piped",
+  "pye_cert",
+  "pye_name",
+];
 let cp: StubControlPlane;
 
 beforeAll(async () => {
@@ -136,4 +146,56 @@ it("piped into sh (curl … | sh), runs to its end even when a command it runs r
   expect(r.stderr).toContain("installed; follow it with");
   expect(await calls(root)).toContain("systemctl enable --now pylon-agent.service");
   await rm(root, { recursive: true, force: true });
+});
+
+describe("install/agent.sh on a host with its own PVE API certificate", () => {
+  it("pins the fingerprint of a pveproxy-ssl.pem that no public CA issued", async () => {
+    const root = await makeRoot();
+    await mkdir(join(root, "etc/pve/local"), { recursive: true });
+    const pem = join(root, "etc/pve/local/pveproxy-ssl.pem");
+    await run("openssl", [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-keyout",
+      join(root, "key.pem"),
+      "-out",
+      pem,
+      "-days",
+      "30",
+      "-subj",
+      "/CN=pve.internal",
+      "-addext",
+      "subjectAltName=DNS:pve.internal",
+    ]);
+    const { stderr } = await installer(root, ["--url", cp.url, "--insecure", "--token", TOKENS[5] ?? ""]);
+    const fingerprint = new X509Certificate(await readFile(pem)).fingerprint256;
+    expect(stderr).toContain(`pinning its SHA-256 fingerprint ${fingerprint}`);
+    expect(JSON.parse(await readFile(join(root, "etc/pylon/agent.json"), "utf8")).pve).toMatchObject({
+      fingerprint,
+    });
+    await rm(root, { recursive: true, force: true });
+  }, 60_000);
+
+  it("--pve-server-name verifies by name against the public CAs (an ACME certificate)", async () => {
+    const root = await makeRoot();
+    await installer(root, [
+      "--url",
+      cp.url,
+      "--insecure",
+      "--token",
+      TOKENS[6] ?? "",
+      "--pve-server-name",
+      "pve.example.com",
+    ]);
+    expect(JSON.parse(await readFile(join(root, "etc/pylon/agent.json"), "utf8")).pve).toMatchObject({
+      caFile: "system",
+      serverName: "pve.example.com",
+    });
+    await rm(root, { recursive: true, force: true });
+  }, 60_000);
 });

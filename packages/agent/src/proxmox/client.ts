@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { errorMessage } from "../util/errors.ts";
 import { TokenEngine } from "./engine.ts";
 import { PveError } from "./errors.ts";
+import type { PveTls } from "./tls.ts";
 import {
   type ClusterResource,
   clusterResourceSchema,
@@ -32,6 +33,8 @@ export interface PveClientOptions {
   tokenSecret: string;
   /** PEM of the CA the API certificate chains to (/etc/pve/pve-root-ca.pem). */
   ca?: string | Buffer;
+  /** Other ways to verify the certificate (pinned fingerprint, name); overrides `ca`. */
+  tls?: PveTls;
   queryTimeoutMs?: number;
 }
 
@@ -51,6 +54,7 @@ export class PveClient {
       tokenId: opts.tokenId,
       tokenSecret: opts.tokenSecret,
       ca: opts.ca,
+      ...(opts.tls ? { tls: opts.tls } : {}),
       timeoutMs: opts.queryTimeoutMs,
     });
     this.#api = proxmoxApi(engine);

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { AgentConfig } from "../../config.ts";
 import { TokenEngine } from "../../proxmox/engine.ts";
+import { pveTlsFromConfig } from "../../proxmox/tls.ts";
 import { CaddyRoutes } from "../../routes/caddy-routes.ts";
 import type { CommandRunner } from "../../runners/types.ts";
 import type { PveEngine } from "./pve-api.ts";
@@ -80,7 +81,7 @@ export async function appJobDepsFromConfig(
     origin: `https://${u.host}${u.port ? "" : ":8006"}`,
     tokenId: config.pve.tokenId,
     tokenSecret: (await readFile(config.pve.tokenSecretFile, "utf8")).trim(),
-    ca: await readFile(config.pve.caFile),
+    tls: await pveTlsFromConfig(config.pve),
   });
   const a = config.apps;
   return {
