@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import type { HostCheck } from "@pylon/shared/protocol/index";
 import type { AgentConfig } from "./config.ts";
 import { Backoff } from "./connection/backoff.ts";
 import { createDispatcher } from "./connection/dispatcher.ts";
@@ -10,6 +11,7 @@ import { Journal } from "./journal/journal.ts";
 import type { Logger } from "./log.ts";
 import { MetricsSampler } from "./metrics/node-metrics.ts";
 import { PveClient } from "./proxmox/client.ts";
+import { checkHost, sameCheck } from "./proxmox/host-check.ts";
 import { pveTlsFromConfig } from "./proxmox/tls.ts";
 import { errorMessage } from "./util/errors.ts";
 import { AGENT_VERSION } from "./version.ts";
@@ -52,17 +54,26 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
   const credentials = new CredentialStore(config.credentialFile);
   await credentials.read();
   const journal = await Journal.open(config.stateDir, { log });
-  let pveVersion: string | null = null;
-  const refreshVersion = () =>
-    pve.version().then(
-      (v) => {
-        pveVersion = v.version;
-      },
-      (err) => log.warn("cannot read the Proxmox version", { err: errorMessage(err) }),
-    );
-  await refreshVersion();
-
   let link: AgentLink | undefined;
+  // The host check (PVE version, the token's privileges) runs at start, then every
+  // hostCheckMs; a changed result (an in-place upgrade, privileges granted or taken) is sent.
+  let hostCheck: HostCheck | undefined;
+  const sendHostCheck = () => {
+    if (hostCheck) link?.send({ type: "host", ...hostCheck });
+  };
+  const runHostCheck = async () => {
+    const next = await checkHost(pve, config.pve.tokenId);
+    if (sameCheck(hostCheck, next)) return;
+    hostCheck = next;
+    for (const problem of next.problems) log.warn("host check", { problem });
+    if (next.missingPrivileges.length)
+      log.warn("the Proxmox API token lacks privileges", { missing: next.missingPrivileges, fix: next.fix });
+    sendHostCheck();
+  };
+  await runHostCheck();
+  const hostTimer = setInterval(() => void runHostCheck().catch(() => {}), config.hostCheckMs);
+  hostTimer.unref();
+
   const send: ConstructorParameters<typeof JobRunner>[0]["send"] = (frame) => link?.send(frame) ?? false;
   const runner = new JobRunner({
     journal,
@@ -83,6 +94,7 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
         runner.setServerLimit(f.maxConcurrentJobs);
         log.info("connected to the control plane", { nodeId: f.nodeId, heartbeatMs: f.heartbeatMs });
         runner.resendAll();
+        sendHostCheck();
       },
       heartbeat() {},
       offer: (f) => void runner.offer(f),
@@ -120,14 +132,14 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
     hello: () => ({
       agentVersion: AGENT_VERSION,
       nodeName: config.nodeName,
-      pveVersion,
+      pveVersion: hostCheck?.pveVersion ?? null,
       capabilities: Object.keys(HANDLERS),
       jobs: runner.heldJobs(),
     }),
     metrics: () => sampler.latest(),
     guests: () => sampler.guests(),
     onText: (text) => dispatcher.dispatch(text),
-    onDown: () => void refreshVersion(),
+    onDown: () => void runHostCheck().catch(() => {}),
   });
 
   runner.recover();
@@ -141,6 +153,7 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
     stop() {
       stopping ??= (async () => {
         log.info("stopping: no new offers; waiting for running jobs", { running: runner.runningCount });
+        clearInterval(hostTimer);
         await runner.stop(config.stopGraceMs);
         await link?.stop();
         await journal.close();

@@ -72,6 +72,8 @@ export const configFileSchema = z
     logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
     /** How long SIGTERM waits for running jobs before journaling them for the next start. */
     stopGraceMs: z.number().int().min(0).max(600_000).default(20_000),
+    /** How often the agent checks its host (PVE version, its token's privileges). */
+    hostCheckMs: z.number().int().min(200).max(86_400_000).default(60_000),
     apps: appsConfigSchema,
     pve: z
       .object({
@@ -113,6 +115,7 @@ const ENV: Record<string, { path: string[]; type: "string" | "int" | "ports" }> 
   PYLON_AGENT_MAX_CONCURRENT_JOBS: { path: ["maxConcurrentJobs"], type: "int" },
   PYLON_AGENT_LOG_LEVEL: { path: ["logLevel"], type: "string" },
   PYLON_AGENT_STOP_GRACE_MS: { path: ["stopGraceMs"], type: "int" },
+  PYLON_AGENT_HOST_CHECK_MS: { path: ["hostCheckMs"], type: "int" },
   PYLON_AGENT_PVE_URL: { path: ["pve", "url"], type: "string" },
   PYLON_AGENT_PVE_TOKEN_ID: { path: ["pve", "tokenId"], type: "string" },
   PYLON_AGENT_PVE_TOKEN_SECRET_FILE: { path: ["pve", "tokenSecretFile"], type: "string" },

@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { Sim } from "@pylon/pve-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configureAppJobs } from "../deploy/pipeline/deps.ts";
@@ -12,26 +11,13 @@ import { TokenEngine } from "../proxmox/engine.ts";
 import { waitForTask } from "../proxmox/tasks.ts";
 import { caddyInstalled, startCaddy, type TestCaddy } from "../routes/testing.ts";
 import { clientFor, simCall, startTestSim, TEMPLATE } from "../testing/sim.ts";
+import { SCRIPT, scriptPrivileges } from "./testing.ts";
 
 // The privileges the installer gives role PylonAgent, read from agent.sh itself, against the
 // simulator's permission checks (the 8.4.5 schema's, the handlers' per-option and bridge
 // checks, and 9.x's guest-agent ones): every job the agent runs must succeed with a token
 // holding exactly them (user pylon@pve, privsep 0, ACL on / propagated, as the installer makes
 // it), and dropping any one must make some job fail with 403.
-
-const SCRIPT = readFileSync(fileURLToPath(new URL("agent.sh", import.meta.url)), "utf8");
-
-/** PVE_PRIVS_8 / PVE_PRIVS_9 of agent.sh, with $PVE_PRIVS_COMMON expanded. */
-export function scriptPrivileges(): Record<"8" | "9", string[]> {
-  const assigned = (name: string) => {
-    const m = new RegExp(`^${name}="([^"]*)"$`, "m").exec(SCRIPT);
-    if (!m?.[1]) throw new Error(`agent.sh has no ${name}="…"`);
-    return m[1];
-  };
-  const common = assigned("PVE_PRIVS_COMMON");
-  const list = (name: string) => assigned(name).replace("$PVE_PRIVS_COMMON", common).split(",");
-  return { "8": list("PVE_PRIVS_8"), "9": list("PVE_PRIVS_9") };
-}
 
 const TOKEN_ID = "pylon@pve!agent";
 let run = 0;
@@ -148,7 +134,7 @@ describe("the installer's privilege lists", () => {
     expect(pve9.filter((p) => !pve8.includes(p))).toEqual(["VM.GuestAgent.Audit"]);
     // Each is explained in the comment above the lists.
     for (const p of pve8.concat(pve9))
-      expect(SCRIPT).toMatch(new RegExp(`^#\\s+${p.replace(".", "\\.")}\\s`, "m"));
+      expect(readFileSync(SCRIPT, "utf8")).toMatch(new RegExp(`^#\\s+${p.replace(".", "\\.")}\\s`, "m"));
   });
 });
 

@@ -2,6 +2,7 @@
 // manifest and enrollment, throwaway roots with stubbed host tools, and a runner for agent.sh.
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -191,3 +192,16 @@ export async function hostPathWithout(root: string): Promise<string> {
 /** The stubs' call log, one command line per entry. */
 export const calls = async (root: string) =>
   (await readFile(join(root, "calls.log"), "utf8").catch(() => "")).trim().split("\n");
+
+/** PVE_PRIVS_8 / PVE_PRIVS_9 of agent.sh, with $PVE_PRIVS_COMMON expanded. */
+export function scriptPrivileges(): Record<"8" | "9", string[]> {
+  const script = readFileSync(SCRIPT, "utf8");
+  const assigned = (name: string) => {
+    const m = new RegExp(`^${name}="([^"]*)"$`, "m").exec(script);
+    if (!m?.[1]) throw new Error(`agent.sh has no ${name}="…"`);
+    return m[1];
+  };
+  const common = assigned("PVE_PRIVS_COMMON");
+  const list = (name: string) => assigned(name).replace("$PVE_PRIVS_COMMON", common).split(",");
+  return { "8": list("PVE_PRIVS_8"), "9": list("PVE_PRIVS_9") };
+}

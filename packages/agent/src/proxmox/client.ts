@@ -12,6 +12,7 @@ import {
   type NodeStatus,
   nodeStatusSchema,
   type PveVersion,
+  permissionsSchema,
   type Storage,
   storageSchema,
   type TaskStatus,
@@ -95,6 +96,13 @@ export class PveClient {
   /** GET /version. */
   version(): Promise<PveVersion> {
     return this.#call("GET", "/version", versionSchema, () => this.#api.version.$get());
+  }
+
+  /** GET /access/permissions?path=: the caller's own effective privileges per path. */
+  permissions(path: string): Promise<Record<string, Record<string, unknown>>> {
+    return this.#call("GET", "/access/permissions", permissionsSchema, () =>
+      this.#api.access.permissions.$get({ path }),
+    );
   }
 
   /** GET /nodes/{node}/status. */

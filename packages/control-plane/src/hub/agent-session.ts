@@ -114,6 +114,14 @@ export class AgentSession {
       case "heartbeat":
         if (frame.metrics) this.hub.noteMetrics(this.node.id, frame.metrics, deps.now(), frame.guests);
         return;
+      case "host": {
+        const { v: _v, type: _t, ...check } = frame;
+        await deps.db
+          .update(nodes)
+          .set({ hostCheck: check, ...(check.pveVersion ? { pveVersion: check.pveVersion } : {}) })
+          .where(eq(nodes.id, this.node.id));
+        return;
+      }
       case "accept": {
         const f = this.inFlight.get(frame.jobId);
         if (f) f.accepted = true;

@@ -26,7 +26,8 @@ export function toNode(row: NodeRow, live: Set<string>): Node {
     simulated: row.simulated,
     status: nodeStatus(row, live),
     agentVersion: row.agentVersion,
-    pveVersion: row.pveVersion,
+    // The host check runs every minute; the inventory and hello only now and then.
+    pveVersion: row.hostCheck?.pveVersion ?? row.pveVersion,
     hostName: row.hostName,
     createdAt: iso(row.createdAt),
     enrolledAt: isoOrNull(row.enrolledAt),
@@ -34,6 +35,7 @@ export function toNode(row: NodeRow, live: Set<string>): Node {
     lastSeenAt: isoOrNull(row.lastSeenAt),
     metrics: row.metrics ?? null,
     guestCount: row.inventory ? row.inventory.guests.filter((g) => !g.template).length : null,
+    hostCheck: row.hostCheck ?? null,
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hostCheckSchema } from "../protocol/frames.ts";
 import { inventorySchema, nodeMetricsSchema } from "../protocol/jobs.ts";
 import { idSchema, timestampSchema } from "./common.ts";
 
@@ -32,6 +33,10 @@ export const nodeSchema = z
     lastSeenAt: timestampSchema.nullable(),
     metrics: nodeMetricsSchema.nullable(),
     guestCount: z.number().int().nullable(),
+    hostCheck: hostCheckSchema.nullable().meta({
+      description:
+        "The agent's last check of its host: PVE version, privileges its token lacks (with the command that grants them), other problems",
+    }),
   })
   .meta({ id: "Node" });
 export type Node = z.infer<typeof nodeSchema>;

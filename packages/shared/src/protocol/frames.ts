@@ -45,6 +45,24 @@ export const agentHeartbeatFrame = z.object({
   guests: z.array(guestMetricsSchema).max(MAX_HEARTBEAT_GUESTS).optional(),
 });
 
+/**
+ * What the agent found on its host (at start, then whenever it changes): the PVE version, the
+ * privileges its API token lacks for that version, other problems (a PVE below 8.2, an API it
+ * cannot reach), and the one command that fixes the privileges. Control planes before it answer
+ * with a protocol error the agent only logs.
+ */
+export const hostCheckSchema = z.object({
+  checkedAt: z.number(),
+  pveVersion: z.string().max(100).nullable(),
+  missingPrivileges: z.array(z.string().max(100)).max(100),
+  problems: z.array(z.string().max(2000)).max(20),
+  fix: z.string().max(4000).nullable(),
+});
+export type HostCheck = z.infer<typeof hostCheckSchema>;
+
+/** agent -> cp: the result of the host check (see hostCheckSchema). */
+export const hostFrame = hostCheckSchema.extend({ v, type: z.literal("host") });
+
 /** agent -> cp: the offer is journaled and will run (also sent for a duplicate offer of a held job). */
 export const acceptFrame = z.object({ v, type: z.literal("accept"), jobId });
 
@@ -107,6 +125,7 @@ export const errorFrame = z.object({
 export const agentFrameSchema = z.discriminatedUnion("type", [
   helloFrame,
   agentHeartbeatFrame,
+  hostFrame,
   acceptFrame,
   rejectFrame,
   eventFrame,

@@ -1,3 +1,4 @@
+import { knownPrivileges } from "../auth/pve9.ts";
 import { guestStats, guestSummary, rrdRows } from "../guests/metrics.ts";
 import { PveError } from "../server/errors.ts";
 import { int, type Route, str } from "../server/router.ts";
@@ -46,6 +47,25 @@ export function clusterRoutes(): Route[] {
           CSRFPreventionToken: csrf,
           cap: { vms: {}, storage: {}, access: {}, nodes: {}, dc: {}, sdn: {}, mapping: {} },
         };
+      },
+    },
+    {
+      method: "GET",
+      path: "/access/permissions",
+      // The caller's own effective privileges (a privilege-separated token: what both it and its
+      // user hold), per path: the one asked for, else "/" and every path with an ACL entry.
+      handler: ({ world, params, who }) => {
+        const known = new Set(knownPrivileges(world.pveVersion));
+        const asked = str(params, "path");
+        const paths = asked ? [asked] : ["/", ...new Set(world.auth.acl.map((e) => e.path))];
+        return Object.fromEntries(
+          paths.map((p) => [
+            p,
+            Object.fromEntries(
+              [...world.auth.privileges(who, p)].filter((x) => known.has(x)).map((x) => [x, 1]),
+            ),
+          ]),
+        );
       },
     },
     {

@@ -61,6 +61,17 @@ const ROUTES: [string, RegExp, Handler][] = [
     },
   ],
   [
+    "PUT",
+    /^\/version$/,
+    (w, b) => {
+      // An in-place upgrade (e.g. to 9.x): the node reports the new version from now on.
+      if (typeof b.version !== "string" || !/^\d+\.\d+(\.\d+)?$/.test(b.version))
+        throw new Error("version must be like 9.0.10");
+      w.pveVersion = b.version;
+      return { version: w.pveVersion };
+    },
+  ],
+  [
     "POST",
     /^\/users$/,
     (w, b) => {

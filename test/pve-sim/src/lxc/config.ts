@@ -1,9 +1,10 @@
 import { checkConfigPerms } from "../auth/config-perms.ts";
+import { olderThan } from "../auth/pve9.ts";
 import { applyConfig, assertDigest, readConfig } from "../guests/config.ts";
 import { guestInterfaces } from "../guests/interfaces.ts";
 import { rootDiskSize } from "../guests/metrics.ts";
 import { parseSize } from "../schema/formats.ts";
-import { fail } from "../server/errors.ts";
+import { fail, PveError } from "../server/errors.ts";
 import { int, type Route, str } from "../server/router.ts";
 import { avail, parseVolid } from "../storage/storage.ts";
 import { findVolume } from "../storage/volumes.ts";
@@ -91,6 +92,9 @@ export function lxcConfigRoutes(): Route[] {
       method: "GET",
       path: "/nodes/{node}/lxc/{vmid}/interfaces",
       handler: ({ world, params }) => {
+        // PVE 8.0 has no such call (it came with pve-container 5.0.5, PVE 8.1).
+        if (olderThan(world.pveVersion, "8.1"))
+          throw new PveError(501, "Method 'GET /nodes/{node}/lxc/{vmid}/interfaces' not implemented");
         const g = world.guest(int(params, "vmid")!, "lxc");
         if (g.status !== "running") return null;
         // PVE runs `ip -j addr` in the CT and reports each interface's last IPv4 and IPv6.

@@ -2,6 +2,7 @@ import { createWriteStream } from "node:fs";
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { pipeline } from "node:stream/promises";
+import { olderThan } from "../auth/pve9.ts";
 import { applyConfig } from "../guests/config.ts";
 import { type Guest, serializeConfig } from "../guests/guest.ts";
 import { hasAddress, markRunning, markStopped } from "../guests/lifecycle.ts";
@@ -26,6 +27,14 @@ async function exec(world: World, args: string[], io: PctIo): Promise<number> {
   const g = ct(world, args[0]);
   // `pct exec <vmid> [--keep-env <bool>] [--] <argv…>`: without `--`, the words after the options.
   const dash = args.indexOf("--");
+  // `--keep-env` came with pve-container 5.1 (PVE 8.2); older pct refuses the option.
+  if (
+    olderThan(world.pveVersion, "8.2") &&
+    args.slice(0, dash >= 0 ? dash : undefined).includes("--keep-env")
+  )
+    throw new PctError(
+      "Unknown option: keep-env\n400 unable to parse option\npct exec <vmid> [<extra-args>] [OPTIONS]",
+    );
   let argv = dash >= 0 ? args.slice(dash + 1) : args.slice(1);
   if (dash < 0) while (argv[0] === "--keep-env") argv = argv.slice(2);
   running(g);

@@ -1,4 +1,4 @@
-import { ALL_PRIVS } from "../auth/acl.ts";
+import { knownPrivileges } from "../auth/pve9.ts";
 import type { World } from "../world.ts";
 import type { HostIo } from "./host-io.ts";
 import { HostCommandError, parseOptions } from "./host-io.ts";
@@ -7,14 +7,6 @@ import { HostCommandError, parseOptions } from "./host-io.ts";
 // cluster, with pveum's own texts (pve-access-control PVE/API2/*.pm) and exit code 255 on
 // errors. Privilege names follow the simulated version: PVE 9.0 dropped VM.Monitor and
 // added the VM.GuestAgent.* privileges, and pveum refuses names it does not know.
-
-const PVE9_ONLY = /^VM\.GuestAgent\./;
-
-/** The privileges a PVE version knows. */
-export function knownPrivileges(version: string): string[] {
-  const nine = version.startsWith("9");
-  return ALL_PRIVS.filter((p) => (nine ? p !== "VM.Monitor" : !PVE9_ONLY.test(p)));
-}
 
 function privList(world: World, text: string | undefined): string[] {
   const known = new Set(knownPrivileges(world.pveVersion));

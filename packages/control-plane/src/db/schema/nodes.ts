@@ -1,4 +1,4 @@
-import type { Inventory, NodeMetrics } from "@pylon/shared";
+import type { HostCheck, Inventory, NodeMetrics } from "@pylon/shared";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
@@ -29,6 +29,8 @@ export const nodes = sqliteTable(
     metrics: text({ mode: "json" }).$type<NodeMetrics>(),
     inventory: text({ mode: "json" }).$type<Inventory>(),
     inventoryAt: integer(),
+    /** The agent's last host check (PVE version, missing privileges, problems, the fix). */
+    hostCheck: text({ mode: "json" }).$type<HostCheck>(),
   },
   (t) => [index("nodes_enrollment_idx").on(t.enrollmentHash)],
 );

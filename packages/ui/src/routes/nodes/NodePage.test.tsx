@@ -134,3 +134,32 @@ it("says so when the node does not exist", async () => {
   render(() => <NodePage params={{ id: "gone" }} />);
   await screen.findByRole("heading", { name: "Node not found" });
 });
+
+it("shows what the host check found missing with the command that fixes it; nothing when all is well", async () => {
+  signedIn({ user: user({ role: "viewer" }), via: "session" });
+  const fix = "pveum role modify PylonAgent --privs 'Sys.Audit,VM.Audit,VM.GuestAgent.Audit'";
+  mockApi({
+    "GET /api/v1/nodes/node_pve1": {
+      body: detail({
+        pveVersion: "9.0.10",
+        hostCheck: {
+          checkedAt: Date.now(),
+          pveVersion: "9.0.10",
+          missingPrivileges: ["VM.GuestAgent.Audit"],
+          problems: [],
+          fix,
+        },
+      }),
+    },
+    "GET /api/v1/nodes/node_pve1/metrics": { body: { items: [] } },
+  });
+  render(() => <NodePage params={{ id: "node_pve1" }} />);
+  await screen.findByText("The host needs attention");
+  expect(screen.getByRole("alert").textContent).toContain("lacks VM.GuestAgent.Audit on PVE 9.0.10");
+  expect((screen.getByLabelText("Fix command") as HTMLTextAreaElement).value).toBe(fix);
+  cleanup();
+  api();
+  render(() => <NodePage params={{ id: "node_pve1" }} />);
+  await screen.findByText("web");
+  expect(screen.queryByText("The host needs attention")).toBeNull();
+});

@@ -9,6 +9,7 @@ import { currentUser } from "../../context/session.ts";
 import { latest } from "../../lib/latest.ts";
 import { createPoll } from "../../lib/poll.ts";
 import { Link } from "../../router/router.tsx";
+import { HostCheckCard } from "./HostCheckCard.tsx";
 import { InventorySection } from "./InventorySection.tsx";
 import { NodeAdminActions } from "./NodeAdminActions.tsx";
 import { NodeStatus } from "./NodeStatus.tsx";
@@ -44,6 +45,7 @@ export function NodePage(props: { params: Record<string, string> }) {
               <PageHeader title={n().name}>
                 <NodeStatus node={n()} />
               </PageHeader>
+              <HostCheckCard node={n()} />
               <NodeSummary node={n()} />
               <MetricsCharts id={n().id} load={getNodeMetrics} />
               <InventorySection
