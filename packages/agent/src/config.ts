@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { errnoCode, errorMessage } from "./util/errors.ts";
+import { parseStaticRange } from "./util/ip-range.ts";
 
 /** Where the installer writes the config; `run` and `enroll` default to it. */
 export const DEFAULT_CONFIG_PATH = "/etc/pylon/agent.json";
@@ -47,6 +48,21 @@ const appsConfigSchema = z
       .default("/opt/pylon"),
     /** Ports tried for a VM's sshd, in order. */
     sshPorts: z.array(port).min(1).max(8).default([22]),
+    /**
+     * Static addresses for VMs, given through cloud-init (`10.0.0.100-10.0.0.199/24,gw=10.0.0.1`):
+     * no DHCP, and no need for the guest agent to learn the address. Keep the range out of DHCP.
+     */
+    vmAddresses: z
+      .string()
+      .refine((t) => {
+        try {
+          parseStaticRange(t);
+          return true;
+        } catch {
+          return false;
+        }
+      }, "must be like 10.0.0.100-10.0.0.199/24,gw=10.0.0.1")
+      .optional(),
     /** How long a fresh guest may take to get an address. */
     addressTimeoutSeconds: z.number().int().min(5).max(3600).default(120),
     /** `pct` (default: the one on PATH). */
@@ -129,6 +145,7 @@ const ENV: Record<string, { path: string[]; type: "string" | "int" | "ports" }> 
   PYLON_AGENT_VM_TEMPLATE_ID: { path: ["apps", "vmTemplateId"], type: "int" },
   PYLON_AGENT_VM_USER: { path: ["apps", "vmUser"], type: "string" },
   PYLON_AGENT_SSH_PORTS: { path: ["apps", "sshPorts"], type: "ports" },
+  PYLON_AGENT_VM_ADDRESSES: { path: ["apps", "vmAddresses"], type: "string" },
   PYLON_AGENT_PCT_PATH: { path: ["apps", "pctPath"], type: "string" },
 };
 

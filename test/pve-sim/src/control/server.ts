@@ -62,6 +62,16 @@ const ROUTES: [string, RegExp, Handler][] = [
   ],
   [
     "PUT",
+    /^\/guests\/(\d+)\/image$/,
+    (w, b, m) => {
+      // What the VM's disk holds: a stock cloud image has no qemu-guest-agent (clones inherit it).
+      const g = w.guest(Number(m[1]), "qemu");
+      g.noGuestAgent = b.guestAgent === false;
+      return { vmid: g.vmid, guestAgent: !g.noGuestAgent };
+    },
+  ],
+  [
+    "PUT",
     /^\/version$/,
     (w, b) => {
       // An in-place upgrade (e.g. to 9.x): the node reports the new version from now on.

@@ -38,6 +38,11 @@ export interface Guest {
   address: string;
   addressAt?: number;
   agentAt?: number;
+  /**
+   * A VM whose disk has no qemu-guest-agent (a stock cloud image): the agent never answers,
+   * though `agent: 1` is set. Clones inherit it (the disk is copied).
+   */
+  noGuestAgent?: boolean;
   pid?: number;
   execs: Map<number, AgentExec>;
 }

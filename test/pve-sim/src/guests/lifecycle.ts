@@ -52,6 +52,10 @@ export function markRunning(world: World, g: Guest): void {
   g.qmpstatus = "running";
   g.startedAt = Date.now();
   g.pid = 10_000 + g.vmid;
+  // cloud-init gives a VM the static address of its ipconfig0 (ip=10.0.0.5/24,gw=…) instead of DHCP.
+  const fixed =
+    g.kind === "qemu" ? /(?:^|,)ip=(\d+\.\d+\.\d+\.\d+)\//.exec(g.config.ipconfig0 ?? "")?.[1] : undefined;
+  if (fixed) g.address = fixed;
   // DHCP-like: the address only appears 2-10 s (simulated) after start.
   g.addressAt = Date.now() + world.clock.ms(world.clock.pick(2000, 10_000, g.vmid));
   g.agentAt = Date.now() + world.clock.ms(world.clock.pick(10_000, 60_000, g.vmid));

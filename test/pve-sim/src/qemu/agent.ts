@@ -13,7 +13,7 @@ function agentReady(world: World, vmid: number): Guest {
   const g = world.guest(vmid, "qemu");
   if (!agentEnabled(g)) throw fail("No QEMU guest agent configured");
   if (g.status !== "running") throw fail(`VM ${vmid} is not running`);
-  if (!g.agentAt || Date.now() < g.agentAt) throw fail("QEMU guest agent is not running");
+  if (g.noGuestAgent || !g.agentAt || Date.now() < g.agentAt) throw fail("QEMU guest agent is not running");
   return g;
 }
 

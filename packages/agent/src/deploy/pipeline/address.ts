@@ -99,14 +99,28 @@ async function guestNics(api: PveApi, type: "lxc" | "qemu", vmid: number): Promi
   }));
 }
 
-/** The guest's net0 address now, or null (see net0Address); reads net0 from the config unless given. */
+/** A VM's static address from cloud-init's `ipconfig0: ip=10.0.0.5/24,gw=…` (null with DHCP). */
+export function staticAddressOf(config: Record<string, unknown>): string | null {
+  return /(?:^|,)ip=([0-9.]+|[0-9a-f:]+)\/\d+/i.exec(String(config.ipconfig0 ?? ""))?.[1] ?? null;
+}
+
+/**
+ * The guest's net0 address now, or null (see net0Address): a VM's static cloud-init address
+ * as configured, else what the guest reports. Reads the config unless net0 is given.
+ */
 export async function currentAddress(
   api: PveApi,
   type: "lxc" | "qemu",
   vmid: number,
   net0?: Net0,
 ): Promise<string | null> {
-  const nic = net0 ?? net0Of(type, await api.config(type, vmid));
+  let nic = net0;
+  if (!nic) {
+    const config = await api.config(type, vmid);
+    const fixed = type === "qemu" ? staticAddressOf(config) : null;
+    if (fixed) return fixed;
+    nic = net0Of(type, config);
+  }
   try {
     return net0Address(await guestNics(api, type, vmid), nic);
   } catch (err) {
@@ -124,16 +138,19 @@ export async function waitForAddress(run: DeployRun): Promise<string> {
   const type = run.params.guest.type;
   const vmid = vmidOf(run);
   const deadline = Date.now() + run.deps.addressTimeoutMs;
-  const net0 = net0Of(type, await run.api.config(type, vmid));
-  let address: string | null = null;
+  const config = await run.api.config(type, vmid);
+  const net0 = net0Of(type, config);
+  let address: string | null = type === "qemu" ? staticAddressOf(config) : null;
   // At most 500 ms between polls: how late the deploy notices DHCP's answer is its own overhead.
-  for (let delay = 100; ; delay = Math.min(500, delay * 2)) {
+  for (let delay = 100; !address; delay = Math.min(500, delay * 2)) {
     address = await currentAddress(run.api, type, vmid, net0);
     if (address) break;
     if (Date.now() > deadline) {
-      const how = type === "lxc" ? "its eth0 interface" : "the QEMU guest agent";
+      const secs = Math.round(run.deps.addressTimeoutMs / 1000);
       throw new StepFailure(
-        `${type === "lxc" ? "CT" : "VM"} ${vmid} got no address on net0 within ${Math.round(run.deps.addressTimeoutMs / 1000)} s (asked ${how}); check DHCP on bridge ${run.params.guest.bridge}`,
+        type === "lxc"
+          ? `CT ${vmid} got no address on net0 within ${secs} s (asked its eth0 interface); check DHCP on bridge ${run.params.guest.bridge}`
+          : `VM ${vmid} got no address on net0 within ${secs} s (asked the QEMU guest agent, which a stock cloud image does not have): prepare the VM template with Pylon (it installs the agent), install qemu-guest-agent in your template, or give VMs static addresses (apps.vmAddresses); else check DHCP on bridge ${run.params.guest.bridge}`,
       );
     }
     await sleep(delay, run.ctx.signal);

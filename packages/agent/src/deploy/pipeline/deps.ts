@@ -4,6 +4,7 @@ import { TokenEngine } from "../../proxmox/engine.ts";
 import { pveTlsFromConfig } from "../../proxmox/tls.ts";
 import { CaddyRoutes } from "../../routes/caddy-routes.ts";
 import type { CommandRunner } from "../../runners/types.ts";
+import { parseStaticRange, type StaticRange } from "../../util/ip-range.ts";
 import type { PveEngine } from "./pve-api.ts";
 import type { Routes } from "./routes.ts";
 
@@ -35,6 +36,8 @@ export interface AppJobDeps {
   vmUser: string;
   /** Ports tried for a VM's sshd, in order. */
   sshPorts: number[];
+  /** Static VM addresses given through cloud-init, instead of DHCP and the guest agent. */
+  vmAddresses?: StaticRange;
   addressTimeoutMs: number;
   /** First poll delay for Proxmox tasks. */
   taskPollMs: number;
@@ -100,6 +103,7 @@ export async function appJobDepsFromConfig(
     lxcTemplateStorage: a.lxcTemplateStorage,
     appsBase: a.appsBase,
     sshPorts: a.sshPorts,
+    ...(a.vmAddresses ? { vmAddresses: parseStaticRange(a.vmAddresses) } : {}),
     addressTimeoutMs: a.addressTimeoutSeconds * 1000,
     ...(a.pctPath ? { pctPath: a.pctPath } : {}),
     ...overrides,
