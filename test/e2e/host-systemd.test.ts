@@ -9,13 +9,23 @@
 //
 // Cost on this machine (2 cores): cold, debootstrap of both suites ~2 min (cached under
 // /var/cache/pylon-test/rootfs/); warm, ~1 min for both hosts (boot, install, deploy, uninstall).
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Sim, startSimulator } from "@pylon/pve-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCaddy, type TestCaddy } from "../../packages/agent/src/routes/testing.ts";
-import { ROOT, type RunningServer } from "./support/server.ts";
+import { type Client, ROOT as REPO, type RunningServer as Server } from "./support/server.ts";
 import { adminClient, controlPlane, jobFinished, until } from "./support/stack.ts";
 import {
   bootSystemdHost,
@@ -26,6 +36,8 @@ import {
   unitCapabilities,
 } from "./support/systemd-host.ts";
 
+const ROOT = REPO;
+type RunningServer = Server;
 const unavailable = systemdHostUnavailable();
 const NODE = "pve";
 const UNIT = readFileSync(join(ROOT, "packages/agent/src/install/pylon-agent.service"), "utf8");
@@ -55,12 +67,79 @@ function etcPve(dir: string, sim: Sim): void {
   writeFileSync(join(dir, "pve-root-ca.pem"), sim.caCertPem);
 }
 
+/**
+ * The agent keeps itself current, restarted by real systemd: an older agent updates itself to
+ * the control plane's bundle at its next hello; a new bundle that cannot start is rolled back by
+ * the unit's ExecStartPre once the confirmation deadline (10 s here) has passed.
+ */
+async function selfUpdate(
+  api: Client,
+  nodeId: string,
+  sh: (script: string) => Promise<{ code: number; stdout: string; stderr: string }>,
+  served: string,
+): Promise<void> {
+  const node = async () => (await api.call("GET", `/api/v1/nodes/${nodeId}`)).json;
+  execFileSync(process.execPath, [
+    join(ROOT, "packages/agent/scripts/build.mjs"),
+    "--outfile",
+    join(served, "dist/agent.mjs"),
+    "--version",
+    "0.1.1",
+  ]);
+  // The control plane now serves 0.1.1; the agent (0.1.0) is told at its next hello.
+  await sh("systemctl restart pylon-agent.service");
+  const why = async (err: unknown) =>
+    new Error(
+      `${err}\nnode: ${JSON.stringify(await node())}\njournal:\n${(await sh("journalctl -u pylon-agent --no-pager | tail -40")).stdout}`,
+    );
+  await until(
+    async () => {
+      const n = await node();
+      return n.agentVersion === "0.1.1" && n.agentUpdate?.state === "succeeded" && n.status === "online";
+    },
+    120_000,
+    "the agent to update itself to 0.1.1",
+  ).catch(async (err) => {
+    throw await why(err);
+  });
+  expect((await sh("node /usr/local/lib/pylon-agent/agent.mjs version")).stdout.trim()).toBe("0.1.1");
+
+  // A bundle that verifies and says its version but dies at start: back to 0.1.1 by itself.
+  writeFileSync(
+    join(served, "dist/agent.mjs"),
+    'if (process.argv[2] === "version") { console.log("0.1.2"); process.exit(0); }\nthrow new Error("this bundle is broken");\n',
+  );
+  writeFileSync(join(served, "dist/agent.json"), JSON.stringify({ version: "0.1.2" }));
+  expect((await api.call("POST", `/api/v1/nodes/${nodeId}/agent/update`)).status).toBe(202);
+  const failed = await until(
+    async () => {
+      const n = await node();
+      return n.agentUpdate?.state === "failed" && n.status === "online" ? n : null;
+    },
+    120_000,
+    "the broken update to be rolled back",
+  ).catch(async (err) => {
+    throw await why(err);
+  });
+  expect(failed.agentVersion).toBe("0.1.1");
+  expect(failed.agentUpdate).toMatchObject({ from: "0.1.1", to: "0.1.2" });
+  expect(failed.agentUpdate.message).toBe("rolled back to 0.1.1: agent 0.1.2 did not reconnect within 10 s");
+  expect((await sh("node /usr/local/lib/pylon-agent/agent.mjs version")).stdout.trim()).toBe("0.1.1");
+}
+
 describe.skipIf(unavailable !== null)(
   `the installer under real systemd${unavailable ? ` (skipped: ${unavailable})` : ""}`,
   () => {
     let server: RunningServer;
     let caddy: TestCaddy;
     const dirs: string[] = [];
+    // What the control plane serves at /install (the installer, the bundle): a copy the
+    // self-update part swaps newer bundles into.
+    let served = "";
+    const serveRepoAgent = () => {
+      cpSync(join(ROOT, "packages/agent/dist/agent.mjs"), join(served, "dist/agent.mjs"));
+      cpSync(join(ROOT, "packages/agent/dist/agent.json"), join(served, "dist/agent.json"));
+    };
 
     beforeAll(async () => {
       // Both root filesystems first (cached after the first run), so the per-host tests time
@@ -70,9 +149,15 @@ describe.skipIf(unavailable !== null)(
       caddy = await startCaddy();
       const cpDir = mkdtempSync(join(tmpdir(), "pylon-host-cp-"));
       dirs.push(cpDir);
+      served = join(cpDir, "agent");
+      mkdirSync(join(served, "dist"), { recursive: true });
+      mkdirSync(join(served, "src/install"), { recursive: true });
+      cpSync(join(ROOT, "packages/agent/src/install/agent.sh"), join(served, "src/install/agent.sh"));
+      serveRepoAgent();
       server = await controlPlane(cpDir, {
         PYLON_APPS_DOMAIN: "apps.test",
         PYLON_APPS_HTTPS_PORT: String(caddy.httpsPort),
+        PYLON_AGENT_DIR: served,
       });
     }, 600_000);
 
@@ -105,7 +190,7 @@ describe.skipIf(unavailable !== null)(
           mkdirSync(join(dir, "dropin"));
           writeFileSync(
             join(dir, "dropin", "10-caddy.conf"),
-            `[Service]\nEnvironment=PYLON_AGENT_CADDY_ADMIN_URL=${caddy.adminUrl} PYLON_AGENT_HTTPS_PORT=${caddy.httpsPort} PYLON_AGENT_HTTP_PORT=${caddy.httpPort}\n`,
+            `[Service]\nEnvironment=PYLON_AGENT_CADDY_ADMIN_URL=${caddy.adminUrl} PYLON_AGENT_HTTPS_PORT=${caddy.httpsPort} PYLON_AGENT_HTTP_PORT=${caddy.httpPort} PYLON_AGENT_UPDATE_CONFIRM_MS=10000\n`,
           );
           const { path: rootfs } = await debianRootfs(suite);
           host = await bootSystemdHost({
@@ -170,6 +255,15 @@ describe.skipIf(unavailable !== null)(
           const conf = readFileSync(join(dir, "etc-pve", "nodes", NODE, "lxc", `${vmid}.conf`), "utf8");
           expect(conf).toMatch(/^features: nesting=1,keyctl=1$/m);
           expect(conf).toMatch(new RegExp(`^hostname: web-${suite}$`, "m"));
+
+          // Node 18 (PVE 8's nodejs) is the oldest the agent runs on: prove the self-update there.
+          if (suite === "bookworm") {
+            try {
+              await selfUpdate(api, nodeId, sh, served);
+            } finally {
+              serveRepoAgent();
+            }
+          }
 
           // Uninstall, piped the same way: the unit, its files and the PVE user, role and token go.
           const uninstall = await sh(`curl -fsSL '${server.url}/install/agent.sh' | sh -s -- --uninstall`);

@@ -13,6 +13,19 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 // Tests build into their own folder (`--outfile PATH`) so parallel test files never read a half-written bundle.
 const at = process.argv.indexOf("--outfile");
 const outfile = at > 0 ? process.argv[at + 1] : "dist/agent.mjs";
+// Tests of the self-update build the same agent under another version (`--version 0.1.1`).
+const v = process.argv.indexOf("--version");
+const versionOverride = v > 0 ? process.argv[v + 1] : undefined;
+const versionPlugin = {
+  name: "version-override",
+  setup(b) {
+    if (!versionOverride) return;
+    b.onLoad({ filter: /[\\/]src[\\/]version\.ts$/ }, () => ({
+      contents: `export const AGENT_VERSION = ${JSON.stringify(versionOverride)};`,
+      loader: "ts",
+    }));
+  },
+};
 
 /** zod bundles error messages in ~40 languages behind `z.locales`; the agent logs in English. */
 const zodEnglishOnly = {
@@ -46,7 +59,7 @@ await build({
   // and utf-8-validate, ssh2's cpu-features and its sshcrypto.node binding. The host has none.
   external: ["bufferutil", "utf-8-validate", "cpu-features", "*.node"],
   alias: { undici: "./scripts/undici-stub.mjs" },
-  plugins: [zodEnglishOnly],
+  plugins: [zodEnglishOnly, versionPlugin],
   // CommonJS dependencies (ws, ssh2) call require() for Node built-ins; give the ESM bundle a real one.
   banner: {
     js: [
@@ -64,7 +77,9 @@ await build({
 // The manifest the control plane serves at /install/agent.json (it checks the SHA-256 again
 // against the bytes it serves): what the installer and self-updating agents verify.
 const bundle = await readFile(resolve(root, outfile));
-const version = /AGENT_VERSION = "([^"]+)"/.exec(await readFile(join(root, "src/version.ts"), "utf8"))?.[1];
+const version =
+  versionOverride ??
+  /AGENT_VERSION = "([^"]+)"/.exec(await readFile(join(root, "src/version.ts"), "utf8"))?.[1];
 if (!version) throw new Error("cannot read AGENT_VERSION from src/version.ts");
 await writeFile(
   resolve(root, outfile.replace(/\.mjs$/, ".json")),

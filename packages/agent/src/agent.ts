@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import type { HostCheck } from "@pylon/shared/protocol/index";
 import type { AgentConfig } from "./config.ts";
 import { Backoff } from "./connection/backoff.ts";
@@ -13,6 +14,7 @@ import { MetricsSampler } from "./metrics/node-metrics.ts";
 import { PveClient } from "./proxmox/client.ts";
 import { checkHost, sameCheck } from "./proxmox/host-check.ts";
 import { pveTlsFromConfig } from "./proxmox/tls.ts";
+import { AgentUpdater } from "./update/updater.ts";
 import { errorMessage } from "./util/errors.ts";
 import { AGENT_VERSION } from "./version.ts";
 
@@ -30,6 +32,10 @@ export interface StartOptions {
   log: Logger;
   /** Overrides for tests (fast reconnects). */
   backoff?: Backoff;
+  /** The bundle this agent runs from, which a self-update replaces (default: the running script). */
+  bundlePath?: string;
+  /** Ends the process after a self-update (default process.exit; systemd starts it again). */
+  exit?: (code: number) => void;
 }
 
 async function readSecret(path: string, what: string): Promise<string> {
@@ -86,10 +92,30 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
   // Sampled at most once per heartbeat (the interval comes with welcome).
   const sampler = new MetricsSampler(pve, config.nodeName, 15_000, log);
 
+  const updater: AgentUpdater = new AgentUpdater({
+    bundlePath: opts.bundlePath ?? resolve(process.argv[1] ?? ""),
+    stateDir: config.stateDir,
+    controlPlaneUrl: config.controlPlaneUrl,
+    ...(ca ? { ca } : {}),
+    version: AGENT_VERSION,
+    confirmMs: config.updateConfirmMs,
+    log,
+    report: (r) => send({ type: "updating", ...r }),
+    restart: (code) => {
+      // Through systemd (Restart=always): stop cleanly, exit, be started from the new bundle.
+      const exit = opts.exit ?? ((c: number) => process.exit(c));
+      void (stopAgent ? stopAgent() : Promise.resolve()).finally(() => exit(code));
+    },
+  });
+  let stopAgent: (() => Promise<void>) | undefined;
+
   const dispatcher = createDispatcher(
     {
       welcome(f) {
         link?.welcomed(f.heartbeatMs);
+        void updater
+          .connected()
+          .catch((err) => log.warn("update bookkeeping failed", { err: errorMessage(err) }));
         sampler.minIntervalMs = Math.floor(f.heartbeatMs * 0.9);
         runner.setServerLimit(f.maxConcurrentJobs);
         log.info("connected to the control plane", { nodeId: f.nodeId, heartbeatMs: f.heartbeatMs });
@@ -116,6 +142,7 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
             send({ type: "error", code: "internal", message: "could not store the rotated credential" });
           });
       },
+      update: (f) => void updater.update(f),
       error: (f) =>
         log.warn("the control plane reported a protocol error", { code: f.code, problem: f.message }),
     },
@@ -143,9 +170,10 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
   });
 
   runner.recover();
+  await updater.start();
   link.start();
   let stopping: Promise<void> | undefined;
-  return {
+  const agent: RunningAgent = {
     link,
     runner,
     journal,
@@ -162,4 +190,6 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
       return stopping;
     },
   };
+  stopAgent = () => agent.stop();
+  return agent;
 }

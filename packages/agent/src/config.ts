@@ -90,6 +90,8 @@ export const configFileSchema = z
     stopGraceMs: z.number().int().min(0).max(600_000).default(20_000),
     /** How often the agent checks its host (PVE version, its token's privileges). */
     hostCheckMs: z.number().int().min(200).max(86_400_000).default(60_000),
+    /** How long an updated agent has to reconnect before the previous bundle runs again. */
+    updateConfirmMs: z.number().int().min(1000).max(3_600_000).default(60_000),
     apps: appsConfigSchema,
     pve: z
       .object({
@@ -132,6 +134,7 @@ const ENV: Record<string, { path: string[]; type: "string" | "int" | "ports" }> 
   PYLON_AGENT_LOG_LEVEL: { path: ["logLevel"], type: "string" },
   PYLON_AGENT_STOP_GRACE_MS: { path: ["stopGraceMs"], type: "int" },
   PYLON_AGENT_HOST_CHECK_MS: { path: ["hostCheckMs"], type: "int" },
+  PYLON_AGENT_UPDATE_CONFIRM_MS: { path: ["updateConfirmMs"], type: "int" },
   PYLON_AGENT_PVE_URL: { path: ["pve", "url"], type: "string" },
   PYLON_AGENT_PVE_TOKEN_ID: { path: ["pve", "tokenId"], type: "string" },
   PYLON_AGENT_PVE_TOKEN_SECRET_FILE: { path: ["pve", "tokenSecretFile"], type: "string" },

@@ -310,6 +310,29 @@ if [ -n "$PVE_SERVER_NAME" ]; then set -- "$@" --pve-server-name "$PVE_SERVER_NA
 # The enrollment token goes through the environment, not argv (argv is visible in ps).
 PYLON_AGENT_ENROLL_TOKEN="$TOKEN" "$NODE_BIN" "$LIB_DIR/agent.mjs" "$@" || die "enrollment failed (see the message above); the token may be used or expired"
 
+# The unit's ExecStartPre: the same text as packages/agent/src/install/rollback.sh (a test keeps
+# them equal); it puts the previous bundle back after a self-update that did not come back.
+cat >"$LIB_DIR/rollback.sh" <<'ROLLBACK_EOF'
+#!/bin/sh
+# ExecStartPre of pylon-agent.service: puts the previous agent bundle back when a self-update
+# was not confirmed by its deadline (the updated agent could not start, or did not reconnect).
+# Written next to the bundle by agent.sh; the agent's update only replaces agent.mjs.
+#   rollback.sh [update.json] [bundle dir]
+f="${1:-/var/lib/pylon-agent/update.json}"
+d="${2:-/usr/local/lib/pylon-agent}"
+[ -f "$f" ] || exit 0
+grep -q '"rolledBack":true' "$f" && exit 0
+deadline="$(sed -n 's/.*"deadline":\([0-9]*\).*/\1/p' "$f")"
+[ -n "$deadline" ] || exit 0
+[ "$(date +%s)" -ge "$deadline" ] || exit 0
+[ -f "$d/agent.mjs.previous" ] || exit 0
+mv -f "$d/agent.mjs.previous" "$d/agent.mjs"
+sed -i 's/"rolledBack":false/"rolledBack":true/' "$f"
+echo "pylon-agent: the updated agent was not back in time; running the previous bundle again" >&2
+exit 0
+ROLLBACK_EOF
+chmod 755 "$LIB_DIR/rollback.sh"
+
 # The same text as packages/agent/src/install/pylon-agent.service (a test keeps them equal),
 # with this host's node in ExecStart.
 sed "s#^ExecStart=/usr/bin/node #ExecStart=$NODE_BIN #" >"$UNIT" <<'UNIT_EOF'
@@ -322,6 +345,9 @@ After=network-online.target pve-cluster.service pveproxy.service
 
 [Service]
 Type=simple
+# A self-update that was not confirmed in time (the new agent could not start or reconnect)
+# is undone here: the previous bundle is put back before the agent starts (rollback.sh).
+ExecStartPre=-/bin/sh /usr/local/lib/pylon-agent/rollback.sh /var/lib/pylon-agent/update.json /usr/local/lib/pylon-agent
 # The heap cap makes a leak in the agent itself end in a restart (it idles near 50 MB).
 ExecStart=/usr/bin/node --max-old-space-size=192 /usr/local/lib/pylon-agent/agent.mjs run --config /etc/pylon/agent.json
 # SIGTERM: stop taking offers, let running jobs reach a safe point (stopGraceMs, 20 s by default),
@@ -338,7 +364,8 @@ Environment=WS_NO_BUFFER_UTIL=1 WS_NO_UTF_8_VALIDATE=1
 # join their cgroups, which needs root with CAP_SYS_ADMIN, and `pct set` writes /etc/pve. So the
 # hardening below narrows what root can do rather than dropping root:
 # - ProtectSystem=strict: the whole tree is read-only for the agent and its children, except
-#   its own state and config (rotation rewrites the credential) and what `pct` writes: the
+#   its own state and config (rotation rewrites the credential), its bundle (it updates itself,
+#   checked against the control plane's SHA-256) and what `pct` writes: the
 #   CT configs in pmxcfs (`pct set` writes /etc/pve/nodes/<node>/lxc/<vmid>.conf; /etc/pve/local
 #   is pmxcfs' link to this node's folder, so the rest of /etc/pve, priv/ included, stays
 #   read-only), the config locks in /run/lock/lxc and lxc's own runtime dirs.
@@ -357,7 +384,7 @@ Environment=WS_NO_BUFFER_UTIL=1 WS_NO_UTF_8_VALIDATE=1
 #   lxc-attach does.
 NoNewPrivileges=yes
 ProtectSystem=strict
-ReadWritePaths=/var/lib/pylon-agent /etc/pylon
+ReadWritePaths=/var/lib/pylon-agent /etc/pylon /usr/local/lib/pylon-agent
 ReadWritePaths=-/etc/pve/local/lxc -/run/lock -/run/lxc -/var/lib/lxc
 CapabilityBoundingSet=CAP_SYS_ADMIN CAP_SYS_PTRACE CAP_SYS_CHROOT CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER CAP_FSETID CAP_CHOWN CAP_SETUID CAP_SETGID CAP_SETPCAP CAP_KILL
 SystemCallArchitectures=native

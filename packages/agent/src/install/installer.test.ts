@@ -79,7 +79,13 @@ describe("install/agent.sh in a throwaway root", () => {
       reference.replace("ExecStart=/usr/bin/node ", `ExecStart=${NODE ?? process.execPath} `),
     );
     expect(unit).toMatch(/^Restart=always$/m);
-    expect(unit).toMatch(/^ReadWritePaths=\/var\/lib\/pylon-agent \/etc\/pylon$/m);
+    expect(unit).toMatch(
+      /^ReadWritePaths=\/var\/lib\/pylon-agent \/etc\/pylon \/usr\/local\/lib\/pylon-agent$/m,
+    );
+    // The unit's ExecStartPre, which undoes a self-update that did not come back.
+    expect(await readFile(join(root, "usr/local/lib/pylon-agent/rollback.sh"), "utf8")).toBe(
+      await readFile(join(here, "rollback.sh"), "utf8"),
+    );
 
     expect(await calls(root)).toEqual([
       "pveversion",

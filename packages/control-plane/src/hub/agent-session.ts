@@ -1,4 +1,6 @@
+import type { AgentUpdate } from "@pylon/shared";
 import { type AgentFrame, encodeFrame, parseAgentFrame, type ServerFrame } from "@pylon/shared";
+import { compareVersions } from "@pylon/shared/versions";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { jobs, type NodeRow, nodes } from "../db/schema/index.ts";
 import { randomSecret, sha256Hex } from "../lib/crypto.ts";
@@ -114,6 +116,9 @@ export class AgentSession {
       case "heartbeat":
         if (frame.metrics) this.hub.noteMetrics(this.node.id, frame.metrics, deps.now(), frame.guests);
         return;
+      case "updating":
+        await this.updating(frame);
+        return;
       case "host": {
         const { v: _v, type: _t, ...check } = frame;
         await deps.db
@@ -228,6 +233,65 @@ export class AgentSession {
     }
     await this.refreshInventory(now);
     await this.dispatch();
+    await this.update(false, frame.agentVersion);
+  }
+
+  /**
+   * Orders the agent to update itself to the bundle this control plane serves: when it is older
+   * (at hello; not again to a version it already failed to reach), or when an admin asks
+   * (`force`). An update in flight whose target version said hello is done.
+   */
+  async update(force: boolean, helloVersion?: string): Promise<void> {
+    const deps = this.hub.deps;
+    const bundle = await deps.agentBundle?.();
+    const [row] = await deps.db
+      .select({ u: nodes.agentUpdate })
+      .from(nodes)
+      .where(eq(nodes.id, this.node.id));
+    const current = row?.u ?? null;
+    const now = new Date(deps.now()).toISOString();
+    if (helloVersion && current?.state === "updating") {
+      if (helloVersion === current.to)
+        await this.setUpdate({ ...current, state: "succeeded", finishedAt: now, message: null });
+      // Back on the old version: the rolled-back agent says why (an `updating` frame).
+      return;
+    }
+    const from = helloVersion ?? this.agentVersion;
+    if (!bundle || !from) return;
+    if (!force) {
+      if (compareVersions(from, bundle.version) >= 0) return;
+      if (current?.state === "failed" && current.to === bundle.version) return;
+    }
+    await this.setUpdate({
+      state: "updating",
+      from,
+      to: bundle.version,
+      startedAt: now,
+      finishedAt: null,
+      message: null,
+    });
+    this.send({ type: "update", version: bundle.version, sha256: bundle.sha256, url: "/install/agent.mjs" });
+  }
+
+  private async updating(frame: Extract<AgentFrame, { type: "updating" }>): Promise<void> {
+    const deps = this.hub.deps;
+    const [row] = await deps.db
+      .select({ u: nodes.agentUpdate })
+      .from(nodes)
+      .where(eq(nodes.id, this.node.id));
+    const now = new Date(deps.now()).toISOString();
+    const base = row?.u ?? { from: frame.from, to: frame.to, startedAt: now };
+    if (frame.state === "failed" || frame.state === "rolled_back") {
+      const why =
+        frame.state === "rolled_back"
+          ? `rolled back to ${frame.from}: ${frame.message ?? ""}`
+          : frame.message;
+      await this.setUpdate({ ...base, state: "failed", finishedAt: now, message: why?.trim() || null });
+    } else await this.setUpdate({ ...base, state: "updating", finishedAt: null, message: frame.state });
+  }
+
+  private async setUpdate(u: AgentUpdate): Promise<void> {
+    await this.hub.deps.db.update(nodes).set({ agentUpdate: u }).where(eq(nodes.id, this.node.id));
   }
 
   /** Queues a node.inventory job on connect when the last one is missing or older than 10 minutes. */

@@ -19,7 +19,7 @@ export interface HubOptions {
 
 /** What a session needs from its hub. */
 export interface HubContext {
-  deps: Pick<AppDeps, "db" | "now" | "bus" | "logger" | "secretKey">;
+  deps: Pick<AppDeps, "db" | "now" | "bus" | "logger" | "secretKey" | "agentBundle">;
   instanceId: string;
   heartbeatMs: number;
   maxConcurrentJobs: number;
@@ -75,7 +75,7 @@ export class MemoryHub implements AgentHub, HubContext {
   private sweeping = false;
 
   constructor(
-    readonly deps: Pick<AppDeps, "db" | "now" | "bus" | "logger" | "secretKey">,
+    readonly deps: Pick<AppDeps, "db" | "now" | "bus" | "logger" | "secretKey" | "agentBundle">,
     opts: HubOptions,
   ) {
     this.heartbeatMs = opts.heartbeatMs ?? 15_000;
@@ -165,6 +165,9 @@ export class MemoryHub implements AgentHub, HubContext {
         return;
       case "node.rotate":
         void session.rotate();
+        return;
+      case "node.update":
+        void session.update(true);
         return;
       default:
         return;

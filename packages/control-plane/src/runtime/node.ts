@@ -77,8 +77,9 @@ async function main(): Promise<void> {
   const installScript = resolve(agentDir, "src/install/agent.sh");
   const bus = new ChangeBus({ db, now: Date.now, logger });
   await bus.start();
+  const agentBundle = agentBundleReader(resolve(agentDir, "dist"));
   const hub = new MemoryHub(
-    { db, now: Date.now, bus, logger, secretKey: key },
+    { db, now: Date.now, bus, logger, secretKey: key, agentBundle },
     {
       upgradeWebSocket,
       heartbeatMs: config.PYLON_AGENT_HEARTBEAT_MS,
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
     bus,
     hub,
     installFile: () => readFile(installScript, "utf8").catch(() => null),
-    agentBundle: agentBundleReader(resolve(agentDir, "dist")),
+    agentBundle,
     logger: config.PYLON_LOG_REQUESTS ? logger : { ...logger, info: quiet.info },
     now: Date.now,
     secretKey: key,

@@ -18,8 +18,8 @@ export function nodeStatus(row: NodeRow, live: Set<string>): Node["status"] {
   return row.connectedInstance && live.has(row.connectedInstance) ? "online" : "offline";
 }
 
-/** The API view of a node. */
-export function toNode(row: NodeRow, live: Set<string>): Node {
+/** The API view of a node; `latestAgent` is the agent version this control plane serves. */
+export function toNode(row: NodeRow, live: Set<string>, latestAgent: string | null = null): Node {
   return {
     id: row.id,
     name: row.name,
@@ -36,6 +36,8 @@ export function toNode(row: NodeRow, live: Set<string>): Node {
     metrics: row.metrics ?? null,
     guestCount: row.inventory ? row.inventory.guests.filter((g) => !g.template).length : null,
     hostCheck: row.hostCheck ?? null,
+    agentUpdate: row.agentUpdate ?? null,
+    latestAgentVersion: latestAgent,
   };
 }
 

@@ -49,6 +49,8 @@ export const newEnrollment = (nodeId: string) => request<Enrollment>("POST", nod
 export const rotateCredential = (nodeId: string) =>
   request<{ credentialId: string }>("POST", nodePath(nodeId, "/credential/rotate"));
 
+export const updateAgent = (nodeId: string) => request<Node>("POST", nodePath(nodeId, "/agent/update"));
+
 export const revokeCredential = (nodeId: string) =>
   request<Node>("POST", nodePath(nodeId, "/credential/revoke"));
 

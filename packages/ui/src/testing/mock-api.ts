@@ -100,6 +100,8 @@ export function node(over: Partial<Node> = {}): Node {
     },
     guestCount: 2,
     hostCheck: { checkedAt: Date.now(), pveVersion: "8.4.5", missingPrivileges: [], problems: [], fix: null },
+    agentUpdate: null,
+    latestAgentVersion: "0.1.0",
     ...over,
   };
 }

@@ -11,7 +11,11 @@ const APT_ENV = { DEBIAN_FRONTEND: "noninteractive" };
  */
 export async function aptInstall(runner: CommandRunner, packages: string[], live?: DeployRun): Promise<void> {
   await runner.run(
-    ["sh", "-c", "command -v cloud-init >/dev/null 2>&1 || exit 0; cloud-init status --wait >/dev/null 2>&1; exit 0"],
+    [
+      "sh",
+      "-c",
+      "command -v cloud-init >/dev/null 2>&1 || exit 0; cloud-init status --wait >/dev/null 2>&1; exit 0",
+    ],
     { timeoutMs: 900_000, ...(live ? { signal: live.ctx.signal } : {}) },
   );
   await exec(runner, ["apt-get", "update"], "apt-get update", { env: APT_ENV, timeoutMs: 600_000, live });

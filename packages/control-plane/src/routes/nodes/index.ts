@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env.ts";
 import * as actions from "./actions.ts";
+import * as agentUpdate from "./agent-update.ts";
 import * as create from "./create.ts";
 import * as credential from "./credential.ts";
 import * as del from "./delete.ts";
@@ -18,6 +19,7 @@ export const nodeRoutes = () =>
     .openapi(enrollment.route, enrollment.handler)
     .openapi(credential.revokeRoute, credential.revokeHandler)
     .openapi(credential.rotateRoute, credential.rotateHandler)
+    .openapi(agentUpdate.route, agentUpdate.handler)
     .openapi(actions.inventoryRoute, actions.inventoryHandler)
     .openapi(actions.powerRoute, actions.powerHandler)
     .openapi(actions.metricsRoute, actions.metricsHandler);

@@ -163,3 +163,32 @@ it("shows what the host check found missing with the command that fixes it; noth
   await screen.findByText("web");
   expect(screen.queryByText("The host needs attention")).toBeNull();
 });
+
+it("shows the agent's version and last update; an admin orders an update", async () => {
+  signedIn({ user: user({ role: "admin" }), via: "session" });
+  const calls = mockApi({
+    "GET /api/v1/nodes/node_pve1": {
+      body: detail({
+        agentVersion: "0.1.1",
+        latestAgentVersion: "0.1.2",
+        agentUpdate: {
+          state: "failed",
+          from: "0.1.1",
+          to: "0.1.2",
+          startedAt: "2026-11-21T10:00:00.000Z",
+          finishedAt: "2026-11-21T10:01:00.000Z",
+          message: "rolled back to 0.1.1: agent 0.1.2 did not reconnect within 60 s",
+        },
+      }),
+    },
+    "GET /api/v1/nodes/node_pve1/metrics": { body: { items: [] } },
+    "POST /api/v1/nodes/node_pve1/agent/update": { status: 202, body: node() },
+  });
+  render(() => <NodePage params={{ id: "node_pve1" }} />);
+  await screen.findByText("(this server has 0.1.2)");
+  expect(screen.getByText(/update to 0\.1\.2 failed: rolled back to 0\.1\.1/)).toBeTruthy();
+  fireEvent.click(screen.getByRole("button", { name: "Update agent" }));
+  await waitFor(() =>
+    expect(calls.some((c) => c.method === "POST" && c.url.pathname.endsWith("/agent/update"))).toBe(true),
+  );
+});

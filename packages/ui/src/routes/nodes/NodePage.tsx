@@ -46,7 +46,7 @@ export function NodePage(props: { params: Record<string, string> }) {
                 <NodeStatus node={n()} />
               </PageHeader>
               <HostCheckCard node={n()} />
-              <NodeSummary node={n()} />
+              <NodeSummary node={n()} canUpdateAgent={roleAtLeast(role(), "admin")} onChanged={refetch} />
               <MetricsCharts id={n().id} load={getNodeMetrics} />
               <InventorySection
                 node={n()}
