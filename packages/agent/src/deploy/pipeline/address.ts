@@ -141,8 +141,8 @@ export async function waitForAddress(run: DeployRun): Promise<string> {
   const config = await run.api.config(type, vmid);
   const net0 = net0Of(type, config);
   let address: string | null = type === "qemu" ? staticAddressOf(config) : null;
-  // At most 500 ms between polls: how late the deploy notices DHCP's answer is its own overhead.
-  for (let delay = 100; !address; delay = Math.min(500, delay * 2)) {
+  // At most 250 ms between polls: how late the deploy notices DHCP's answer is its own overhead.
+  for (let delay = 100; !address; delay = Math.min(250, delay * 2)) {
     address = await currentAddress(run.api, type, vmid, net0);
     if (address) break;
     if (Date.now() > deadline) {
