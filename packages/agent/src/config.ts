@@ -63,6 +63,15 @@ const appsConfigSchema = z
         }
       }, "must be like 10.0.0.100-10.0.0.199/24,gw=10.0.0.1")
       .optional(),
+    /** The storage with `snippets` content, and its folder, for the VM template's cloud-init snippet. */
+    snippetsStorage: z
+      .string()
+      .regex(/^[a-z][a-z0-9_.-]*$/i)
+      .default("local"),
+    snippetsDir: z
+      .string()
+      .regex(/^\/[A-Za-z0-9._/-]+$/, "must be an absolute path")
+      .default("/var/lib/vz/snippets"),
     /** How long a fresh guest may take to get an address. */
     addressTimeoutSeconds: z.number().int().min(5).max(3600).default(120),
     /** `pct` (default: the one on PATH). */

@@ -1,4 +1,5 @@
 import { appendFileSync } from "node:fs";
+import { join } from "node:path";
 import { AuthStore } from "./auth/auth.ts";
 import { Clock } from "./clock.ts";
 import { Faults } from "./control/faults.ts";
@@ -28,7 +29,7 @@ export class World {
   readonly locks = new VmidLocks();
   readonly faults = new Faults();
   readonly guests = new Map<number, Guest>();
-  readonly storages: Storage[] = defaultStorages();
+  readonly storages: Storage[];
   readonly tracked = new Set<Tracked>();
   readonly bootTime = Math.floor(Date.now() / 1000) - 3 * 86400;
   /** Hooks set by the guest layer (addresses, processes). */
@@ -48,6 +49,8 @@ export class World {
     readonly stateDir: string,
   ) {
     this.pveVersion = opts.pveVersion;
+    // `local` is a directory in the simulator's state dir (snippets written there are read back).
+    this.storages = defaultStorages(join(stateDir, "var-lib-vz"));
     const logFile = opts.callLogFile;
     // Synchronous appends, so lines keep the order of the calls (an audit, not a hot path).
     this.callLog = logFile

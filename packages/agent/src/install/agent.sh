@@ -51,18 +51,22 @@ PVE_ROLE="PylonAgent"
 #   VM.Config.Network          net0, CT hostname, and VM ciuser, sshkeys, ipconfig0 (cloud-init
 #                              options take VM.Config.Cloudinit or this, so not the former)
 #   VM.Config.Options          onboot, unprivileged, VM agent=enabled=1
+#   VM.Config.HWType           the VM template's serial console, vga and SCSI controller
 #   VM.PowerMgmt               start, stop, reboot
 #   VM.Snapshot                snapshots before redeploy and clone, their rollback and delete
 #                              (rollback takes VM.Snapshot or VM.Snapshot.Rollback, so not the latter)
 #   VM.Backup                  vzdump; an app's backups (hidden from listings without it) on delete
 #   Datastore.AllocateSpace    disks on create, clone, resize and backup; also lets the agent list
 #                              storages and their content (so Datastore.Audit is not needed)
-#   Datastore.AllocateTemplate downloading the debian-12 CT template (aplinfo)
+#   Datastore.AllocateTemplate downloading the debian-12 CT template (aplinfo) and the VM
+#                              template's cloud image (download-url)
+#   Sys.AccessNetwork          download-url fetching that cloud image (or Sys.Modify on /, which
+#                              is far more)
 #   SDN.Use                    using the bridge (vmbr0) of a guest's NIC, checked since PVE 8.0
 #   VM.Monitor                 PVE 8 only: VM guest agent network-get-interfaces (the VM's address)
 #   VM.GuestAgent.Audit        PVE 9 only: the same call (PVE 9 removed VM.Monitor)
 # pveum refuses privileges it does not know, so each version gets only its own.
-PVE_PRIVS_COMMON="Sys.Audit,VM.Audit,VM.Allocate,VM.Clone,VM.Config.CPU,VM.Config.Memory,VM.Config.Disk,VM.Config.Network,VM.Config.Options,VM.PowerMgmt,VM.Snapshot,VM.Backup,Datastore.AllocateSpace,Datastore.AllocateTemplate,SDN.Use"
+PVE_PRIVS_COMMON="Sys.Audit,VM.Audit,VM.Allocate,VM.Clone,VM.Config.CPU,VM.Config.Memory,VM.Config.Disk,VM.Config.Network,VM.Config.Options,VM.Config.HWType,VM.PowerMgmt,VM.Snapshot,VM.Backup,Datastore.AllocateSpace,Datastore.AllocateTemplate,SDN.Use,Sys.AccessNetwork"
 PVE_PRIVS_8="$PVE_PRIVS_COMMON,VM.Monitor"
 PVE_PRIVS_9="$PVE_PRIVS_COMMON,VM.GuestAgent.Audit"
 
@@ -152,6 +156,11 @@ uninstall() {
   fi
   if marker_has "caddy=installed"; then
     apt-get purge -y caddy || say "could not purge caddy"
+  fi
+  if marker_has "snippets_dir=created"; then
+    # Only if empty: a VM template Pylon made still needs its snippet.
+    rmdir "$ROOT/var/lib/vz/snippets" 2>/dev/null || true
+    if [ -n "$ROOT" ]; then rmdir "$ROOT/var/lib/vz" 2>/dev/null || true; fi
   fi
   nodejs_added=0
   if marker_has "nodejs=installed"; then nodejs_added=1; fi
@@ -310,6 +319,14 @@ if [ -n "$PVE_SERVER_NAME" ]; then set -- "$@" --pve-server-name "$PVE_SERVER_NA
 # The enrollment token goes through the environment, not argv (argv is visible in ps).
 PYLON_AGENT_ENROLL_TOKEN="$TOKEN" "$NODE_BIN" "$LIB_DIR/agent.mjs" "$@" || die "enrollment failed (see the message above); the token may be used or expired"
 
+# Where the VM template's cloud-init snippet goes (the storage `local`'s snippets folder; the
+# unit may write only there). Made here if missing, so the unit's sandbox can include it.
+SNIPPETS="$ROOT/var/lib/vz/snippets"
+if [ ! -d "$SNIPPETS" ]; then
+  mkdir -p "$SNIPPETS"
+  remember "snippets_dir=created"
+fi
+
 # The unit's ExecStartPre: the same text as packages/agent/src/install/rollback.sh (a test keeps
 # them equal); it puts the previous bundle back after a self-update that did not come back.
 cat >"$LIB_DIR/rollback.sh" <<'ROLLBACK_EOF'
@@ -368,7 +385,8 @@ Environment=WS_NO_BUFFER_UTIL=1 WS_NO_UTF_8_VALIDATE=1
 #   checked against the control plane's SHA-256) and what `pct` writes: the
 #   CT configs in pmxcfs (`pct set` writes /etc/pve/nodes/<node>/lxc/<vmid>.conf; /etc/pve/local
 #   is pmxcfs' link to this node's folder, so the rest of /etc/pve, priv/ included, stays
-#   read-only), the config locks in /run/lock/lxc and lxc's own runtime dirs.
+#   read-only), the config locks in /run/lock/lxc and lxc's own runtime dirs; and the cloud-init
+#   snippet of the VM template it prepares (/var/lib/vz/snippets).
 # - CapabilityBoundingSet: what pct and lxc-attach use to enter an unprivileged CT: setns
 #   (SYS_ADMIN) on /proc/<pid>/ns of a process of another uid (SYS_PTRACE), joining its cgroup
 #   and writing files of other owners (DAC_*, FOWNER, FSETID, CHOWN), switching to the CT's ids
@@ -385,7 +403,7 @@ Environment=WS_NO_BUFFER_UTIL=1 WS_NO_UTF_8_VALIDATE=1
 NoNewPrivileges=yes
 ProtectSystem=strict
 ReadWritePaths=/var/lib/pylon-agent /etc/pylon /usr/local/lib/pylon-agent
-ReadWritePaths=-/etc/pve/local/lxc -/run/lock -/run/lxc -/var/lib/lxc
+ReadWritePaths=-/etc/pve/local/lxc -/run/lock -/run/lxc -/var/lib/lxc -/var/lib/vz/snippets
 CapabilityBoundingSet=CAP_SYS_ADMIN CAP_SYS_PTRACE CAP_SYS_CHROOT CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER CAP_FSETID CAP_CHOWN CAP_SETUID CAP_SETGID CAP_SETPCAP CAP_KILL
 SystemCallArchitectures=native
 SystemCallFilter=~@clock @cpu-emulation @debug @module @obsolete @raw-io @reboot @swap

@@ -48,8 +48,8 @@ exit 0
 /** The role's privileges the installer must give a PVE 8 host (PVE 9: VM.GuestAgent.Audit for VM.Monitor). */
 const PRIVS_COMMON =
   "Sys.Audit,VM.Audit,VM.Allocate,VM.Clone,VM.Config.CPU,VM.Config.Memory,VM.Config.Disk," +
-  "VM.Config.Network,VM.Config.Options,VM.PowerMgmt,VM.Snapshot,VM.Backup," +
-  "Datastore.AllocateSpace,Datastore.AllocateTemplate,SDN.Use";
+  "VM.Config.Network,VM.Config.Options,VM.Config.HWType,VM.PowerMgmt,VM.Snapshot,VM.Backup," +
+  "Datastore.AllocateSpace,Datastore.AllocateTemplate,SDN.Use,Sys.AccessNetwork";
 export const PRIVS_8 = `${PRIVS_COMMON},VM.Monitor`;
 export const PRIVS_9 = `${PRIVS_COMMON},VM.GuestAgent.Audit`;
 
@@ -182,7 +182,7 @@ export async function hostPathWithout(root: string): Promise<string> {
   await mkdir(bin);
   const { stdout } = await run("sh", [
     "-c",
-    'for t in sh curl wget mkdir chmod touch mv cp sed grep head rm cat cut sha256sum; do command -v "$t" || true; done',
+    'for t in sh curl wget mkdir rmdir chmod touch mv cp sed grep head rm cat cut sha256sum; do command -v "$t" || true; done',
   ]);
   for (const tool of stdout.trim().split("\n")) await symlink(tool, join(bin, tool.split("/").at(-1) ?? ""));
   await symlink(NODE ?? process.execPath, join(bin, "node"));

@@ -56,4 +56,5 @@ export const HANDLERS: { [K in JobKind]?: JobHandler<K> } = {
   "app.resize": lazy("app.resize", () => pipeline().then((m) => m.appResize)),
   "app.diagnostics": lazy("app.diagnostics", () => pipeline().then((m) => m.appDiagnostics)),
   "app.logs": lazy("app.logs", () => pipeline().then((m) => m.appLogs)),
+  "node.vmTemplate": lazy("node.vmTemplate", () => pipeline().then((m) => m.nodeVmTemplate)),
 };

@@ -16,12 +16,14 @@ const COMMON = [
   "VM.Config.Disk",
   "VM.Config.Network",
   "VM.Config.Options",
+  "VM.Config.HWType",
   "VM.PowerMgmt",
   "VM.Snapshot",
   "VM.Backup",
   "Datastore.AllocateSpace",
   "Datastore.AllocateTemplate",
   "SDN.Use",
+  "Sys.AccessNetwork",
 ];
 
 /** The installer's token and role. */

@@ -115,6 +115,7 @@ describe("access matrix", () => {
       "POST /api/v1/nodes/{id}/credential/revoke": "admin/write",
       "POST /api/v1/nodes/{id}/credential/rotate": "admin/write",
       "POST /api/v1/nodes/{id}/agent/update": "admin/write",
+      "POST /api/v1/nodes/{id}/vm-template": "admin/write",
       "POST /api/v1/nodes/{id}/inventory": "operator/deploy",
       "POST /api/v1/nodes/{id}/guests/{vmid}/power": "operator/deploy",
       "GET /api/v1/nodes/{id}/metrics": "viewer/read",

@@ -2,3 +2,4 @@ export * from "./app-jobs.ts";
 export * from "./frames.ts";
 export * from "./jobs.ts";
 export * from "./parse.ts";
+export * from "./vm-template.ts";

@@ -30,7 +30,14 @@ const DS_PRIVS = [
   "Datastore.AllocateTemplate",
   "Datastore.Audit",
 ];
-const SYS_PRIVS = ["Sys.Audit", "Sys.Console", "Sys.Modify", "Sys.PowerMgmt", "Sys.Syslog"];
+const SYS_PRIVS = [
+  "Sys.AccessNetwork",
+  "Sys.Audit",
+  "Sys.Console",
+  "Sys.Modify",
+  "Sys.PowerMgmt",
+  "Sys.Syslog",
+];
 const OTHER = ["Pool.Allocate", "Pool.Audit", "SDN.Use", "SDN.Audit", "Permissions.Modify", "User.Modify"];
 
 /** Every privilege the simulator knows. */

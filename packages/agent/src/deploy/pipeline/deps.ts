@@ -38,6 +38,9 @@ export interface AppJobDeps {
   sshPorts: number[];
   /** Static VM addresses given through cloud-init, instead of DHCP and the guest agent. */
   vmAddresses?: StaticRange;
+  /** The storage (with `snippets` content) and its folder the VM template's cloud-init snippet goes to. */
+  snippetsStorage: string;
+  snippetsDir: string;
   addressTimeoutMs: number;
   /** First poll delay for Proxmox tasks. */
   taskPollMs: number;
@@ -58,6 +61,8 @@ export const APP_JOB_DEFAULTS = {
   addressTimeoutMs: 120_000,
   taskPollMs: 50,
   gitSchemes: ["https:", "ssh:"],
+  snippetsStorage: "local",
+  snippetsDir: "/var/lib/vz/snippets",
 } satisfies Partial<AppJobDeps>;
 
 let configured: AppJobDeps | undefined;
@@ -104,6 +109,8 @@ export async function appJobDepsFromConfig(
     appsBase: a.appsBase,
     sshPorts: a.sshPorts,
     ...(a.vmAddresses ? { vmAddresses: parseStaticRange(a.vmAddresses) } : {}),
+    snippetsStorage: a.snippetsStorage,
+    snippetsDir: a.snippetsDir,
     addressTimeoutMs: a.addressTimeoutSeconds * 1000,
     ...(a.pctPath ? { pctPath: a.pctPath } : {}),
     ...overrides,

@@ -4,3 +4,4 @@ export { type AppJobDeps, appJobDepsFromConfig, configureAppJobs } from "./deps.
 export { appDiagnostics } from "./diagnostics.ts";
 export { appLogs } from "./logs.ts";
 export { appAction, appDelete, appResize } from "./manage.ts";
+export { nodeVmTemplate } from "./prepare-template.ts";

@@ -80,6 +80,21 @@ export class PveApi {
     return this.#call("POST", `/nodes/${this.node}/lxc`, upid, params);
   }
 
+  /** POST /nodes/{n}/qemu (a new VM); returns the UPID. */
+  createVm(params: Record<string, string | number>): Promise<string> {
+    return this.#call("POST", `/nodes/${this.node}/qemu`, upid, params);
+  }
+
+  /** POST /nodes/{n}/qemu/{id}/template: the stopped VM becomes a template; returns the UPID. */
+  makeTemplate(vmid: number): Promise<string> {
+    return this.#call("POST", `${this.#guest("qemu", vmid)}/template`, upid);
+  }
+
+  /** POST /nodes/{n}/storage/{s}/download-url: PVE downloads a file onto the storage; returns the UPID. */
+  downloadUrl(storage: string, params: { url: string; filename: string; content: string }): Promise<string> {
+    return this.#call("POST", `/nodes/${this.node}/storage/${storage}/download-url`, upid, params);
+  }
+
   /** POST /nodes/{n}/qemu/{template}/clone; returns the UPID. */
   cloneVm(template: number, params: Record<string, string | number>): Promise<string> {
     return this.clone("qemu", template, params);

@@ -8,6 +8,7 @@ import * as del from "./delete.ts";
 import * as enrollment from "./enrollment.ts";
 import * as get from "./get.ts";
 import * as list from "./list.ts";
+import * as vmTemplate from "./vm-template.ts";
 
 /** /nodes: Proxmox hosts, their agents and host-level actions. */
 export const nodeRoutes = () =>
@@ -20,6 +21,7 @@ export const nodeRoutes = () =>
     .openapi(credential.revokeRoute, credential.revokeHandler)
     .openapi(credential.rotateRoute, credential.rotateHandler)
     .openapi(agentUpdate.route, agentUpdate.handler)
+    .openapi(vmTemplate.route, vmTemplate.handler)
     .openapi(actions.inventoryRoute, actions.inventoryHandler)
     .openapi(actions.powerRoute, actions.powerHandler)
     .openapi(actions.metricsRoute, actions.metricsHandler);

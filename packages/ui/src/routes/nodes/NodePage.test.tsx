@@ -192,3 +192,24 @@ it("shows the agent's version and last update; an admin orders an update", async
     expect(calls.some((c) => c.method === "POST" && c.url.pathname.endsWith("/agent/update"))).toBe(true),
   );
 });
+
+it("admin: prepares the VM template from a cloud image and follows the job", async () => {
+  signedIn({ user: user({ role: "admin" }), via: "session" });
+  navigate("/nodes/node_pve1", { replace: true });
+  const calls = api({
+    "POST /api/v1/nodes/node_pve1/vm-template": {
+      status: 202,
+      body: job({ id: "job_tpl", kind: "node.vmTemplate" }),
+    },
+  });
+  render(() => <NodePage params={{ id: "node_pve1" }} />);
+  fireEvent.change(await screen.findByLabelText("Cloud image"), { target: { value: "ubuntu-24.04" } });
+  fireEvent.click(screen.getByRole("button", { name: "Prepare VM template" }));
+  await waitFor(() => expect(currentPath()).toBe("/jobs/job_tpl"));
+  expect(calls.find((c) => c.method === "POST")?.body).toEqual({
+    image: "ubuntu-24.04",
+    vmid: 9000,
+    storage: "local-lvm",
+    bridge: "vmbr0",
+  });
+});

@@ -15,6 +15,7 @@ import { NodeAdminActions } from "./NodeAdminActions.tsx";
 import { NodeStatus } from "./NodeStatus.tsx";
 import { NodeSummary } from "./NodeSummary.tsx";
 import { FAST_POLL_MS } from "./Nodes.tsx";
+import { VmTemplateCard } from "./VmTemplateCard.tsx";
 
 /** One node: summary, usage over time, inventory with power buttons, and admin actions. */
 export function NodePage(props: { params: Record<string, string> }) {
@@ -54,6 +55,7 @@ export function NodePage(props: { params: Record<string, string> }) {
                 onRefreshed={refetch}
               />
               <Show when={roleAtLeast(role(), "admin")}>
+                <VmTemplateCard node={n()} />
                 <NodeAdminActions node={n()} onChanged={refetch} />
               </Show>
             </>
