@@ -38,7 +38,7 @@ export interface SimOptions {
    * anything: one number for all, or per command (real `pct` is a Perl program: ~300–600 ms).
    * Default 0.
    */
-  hostCommandMs?: number | Partial<Record<"pct" | "pveum" | "pveversion", number>>;
+  hostCommandMs?: number | Partial<Record<"pct" | "pveum" | "pveversion" | "ip", number>>;
   /**
    * Append every API call (method, path, parameters, token id, status) and every host command
    * (argv) to this file as JSON lines. Default: the PVE_SIM_CALL_LOG environment variable.

@@ -41,6 +41,8 @@ export class World {
     onClone?: (src: Guest, clone: Guest) => void;
   } = {};
 
+  /** Whether the host's neighbour table lists its guests (`ip neigh`); a test may turn it off. */
+  neighbours = true;
   /** The PVE version the node reports; a test may change it (an in-place upgrade). */
   pveVersion: string;
 
@@ -66,7 +68,7 @@ export class World {
   readonly callLog: ((entry: Record<string, unknown>) => void) | undefined;
 
   /** The start-up cost of a host command in real ms. */
-  hostCommandCostMs(name: "pct" | "pveum" | "pveversion"): number {
+  hostCommandCostMs(name: "pct" | "pveum" | "pveversion" | "ip"): number {
     const c = this.opts.hostCommandMs;
     return typeof c === "number" ? c : (c[name] ?? 0);
   }

@@ -1,5 +1,6 @@
 import type { World } from "../world.ts";
 import { HostCommandError, type HostIo } from "./host-io.ts";
+import { runIp } from "./ip.ts";
 import { runPct } from "./pct.ts";
 import { runPveum } from "./pveum.ts";
 
@@ -9,7 +10,7 @@ import { runPveum } from "./pveum.ts";
 // 0.3–0.6 s on a real host), and is appended to the call log when one is configured.
 
 /** The host commands the simulator provides. */
-export const HOST_COMMANDS = ["pct", "pveum", "pveversion"] as const;
+export const HOST_COMMANDS = ["pct", "pveum", "pveversion", "ip"] as const;
 export type HostCommand = (typeof HOST_COMMANDS)[number];
 
 /** pveversion's first line for a version, as on a real node. */
@@ -34,6 +35,7 @@ export async function runHostCommand(
       io.stdout.write(`${pveversionLine(world.pveVersion)}\n`);
       return 0;
     }
+    if (name === "ip") return runIp(world, argv, io);
     return runPveum(world, argv, io);
   } catch (err) {
     const text = err instanceof HostCommandError ? err.message : `${err}`;

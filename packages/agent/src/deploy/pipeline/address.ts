@@ -1,6 +1,7 @@
 import { PveError } from "../../proxmox/errors.ts";
 import { pinHostKey } from "./connect.ts";
 import { type DeployRun, vmidOf } from "./context.ts";
+import { hostNeighbours } from "./host-pct.ts";
 import type { PveApi } from "./pve-api.ts";
 import { StepFailure } from "./steps.ts";
 
@@ -99,6 +100,30 @@ async function guestNics(api: PveApi, type: "lxc" | "qemu", vmid: number): Promi
   }));
 }
 
+/** One entry of the host's neighbour table (`ip -j neigh show`). */
+export interface Neighbour {
+  dst: string;
+  lladdr?: string;
+  state?: string[];
+}
+
+/**
+ * The address the host's neighbour (ARP/NDP) table has for a MAC: how a VM without the guest
+ * agent is found, once it has talked on the bridge. IPv4 first; never a failed entry.
+ */
+export function neighbourAddress(table: readonly Neighbour[], mac: string): string | null {
+  const live = table.filter(
+    (n) =>
+      n.lladdr?.toLowerCase() === mac.toLowerCase() &&
+      !(n.state ?? []).some((s) => s === "FAILED" || s === "INCOMPLETE"),
+  );
+  return (
+    live.map((n) => n.dst).find((ip) => !ip.includes(":") && usableV4(ip)) ??
+    live.map((n) => n.dst).find((ip) => ip.includes(":") && usableV6(ip)) ??
+    null
+  );
+}
+
 /** A VM's static address from cloud-init's `ipconfig0: ip=10.0.0.5/24,gw=…` (null with DHCP). */
 export function staticAddressOf(config: Record<string, unknown>): string | null {
   return /(?:^|,)ip=([0-9.]+|[0-9a-f:]+)\/\d+/i.exec(String(config.ipconfig0 ?? ""))?.[1] ?? null;
@@ -113,6 +138,7 @@ export async function currentAddress(
   type: "lxc" | "qemu",
   vmid: number,
   net0?: Net0,
+  neighbours?: () => Promise<Neighbour[]>,
 ): Promise<string | null> {
   let nic = net0;
   if (!nic) {
@@ -124,9 +150,17 @@ export async function currentAddress(
   try {
     return net0Address(await guestNics(api, type, vmid), nic);
   } catch (err) {
-    // The guest agent comes up some time after boot.
-    if (err instanceof PveError && /guest agent is not running|not running/i.test(err.message)) return null;
-    throw err;
+    // The guest agent comes up some time after boot, or never (a stock cloud image): then the
+    // host's neighbour table may know the VM by its MAC.
+    if (
+      !(
+        err instanceof PveError &&
+        /guest agent is not running|not running|No QEMU guest agent/i.test(err.message)
+      )
+    )
+      throw err;
+    if (!neighbours || !nic.mac) return null;
+    return neighbourAddress(await neighbours().catch(() => []), nic.mac);
   }
 }
 
@@ -143,14 +177,14 @@ export async function waitForAddress(run: DeployRun): Promise<string> {
   let address: string | null = type === "qemu" ? staticAddressOf(config) : null;
   // At most 250 ms between polls: how late the deploy notices DHCP's answer is its own overhead.
   for (let delay = 100; !address; delay = Math.min(250, delay * 2)) {
-    address = await currentAddress(run.api, type, vmid, net0);
+    address = await currentAddress(run.api, type, vmid, net0, () => hostNeighbours(run.deps));
     if (address) break;
     if (Date.now() > deadline) {
       const secs = Math.round(run.deps.addressTimeoutMs / 1000);
       throw new StepFailure(
         type === "lxc"
           ? `CT ${vmid} got no address on net0 within ${secs} s (asked its eth0 interface); check DHCP on bridge ${run.params.guest.bridge}`
-          : `VM ${vmid} got no address on net0 within ${secs} s (asked the QEMU guest agent, which a stock cloud image does not have): prepare the VM template with Pylon (it installs the agent), install qemu-guest-agent in your template, or give VMs static addresses (apps.vmAddresses); else check DHCP on bridge ${run.params.guest.bridge}`,
+          : `VM ${vmid} got no address on net0 within ${secs} s (asked the QEMU guest agent, which a stock cloud image does not have, and the host's neighbour table, which knows a VM only once it talked to the host): prepare the VM template with Pylon (it installs the agent), install qemu-guest-agent in your template, or give VMs static addresses (apps.vmAddresses); else check DHCP on bridge ${run.params.guest.bridge}`,
       );
     }
     await sleep(delay, run.ctx.signal);

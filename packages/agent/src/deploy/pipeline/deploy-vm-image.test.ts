@@ -33,12 +33,22 @@ const vm = (name: string, port: number, storage = "local-lvm") => {
 };
 
 describe.skipIf(!caddyInstalled())("VMs from a stock cloud image", { timeout: 60_000 }, () => {
-  it("without the guest agent and without static addresses, fails at the address step saying why", async () => {
-    const err = await deploy(vm("noagent", 8500), testContext(sim)).catch((e: unknown) => e);
+  it("without the guest agent, finds the VM's address in the host's neighbour table by its MAC", async () => {
+    const r = await deploy(vm("byneigh", 8505), testContext(sim));
+    expect(r.address).toBe(sim.world.guests.get(r.vmid)?.address);
+  });
+
+  it("without the guest agent, static addresses or a neighbour entry, fails at the address step saying why", async () => {
+    sim.world.neighbours = false;
+    const err = await deploy(vm("noagent", 8500), testContext(sim))
+      .catch((e: unknown) => e)
+      .finally(() => {
+        sim.world.neighbours = true;
+      });
     expect(err).toBeInstanceOf(JobError);
     expect((err as JobError).step).toBe("address");
     expect((err as JobError).message).toMatch(
-      /asked the QEMU guest agent, which a stock cloud image does not have\): prepare the VM template with Pylon/,
+      /asked the QEMU guest agent, which a stock cloud image does not have, and the host's neighbour table.*\): prepare the VM template with Pylon/,
     );
   });
 

@@ -32,6 +32,8 @@ export interface AppJobDeps {
   /** `pct` for PctRunner and the environment it runs with (tests point it at the simulator). */
   pctPath?: string;
   pctEnv?: NodeJS.ProcessEnv;
+  /** `ip` on the host, for its neighbour table (tests point it at the simulator's). */
+  ipPath?: string;
   /** cloud-init user of VMs; commands run through sudo when it is not root. */
   vmUser: string;
   /** Ports tried for a VM's sshd, in order. */
