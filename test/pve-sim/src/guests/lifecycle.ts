@@ -59,6 +59,16 @@ export function markRunning(world: World, g: Guest): void {
   // DHCP-like: the address only appears 2-10 s (simulated) after start.
   g.addressAt = Date.now() + world.clock.ms(world.clock.pick(2000, 10_000, g.vmid));
   g.agentAt = Date.now() + world.clock.ms(world.clock.pick(10_000, 60_000, g.vmid));
+  if (g.kind === "qemu" && !g.booted && g.config.template !== "1") {
+    // cloud-init's first boot: network and SSH keys (30–120 s), then, unless `ciupgrade: 0`,
+    // a package upgrade (20–90 s) that holds the dpkg lock from the start of its package stage.
+    const upgrade = g.config.ciupgrade !== "0";
+    const base = world.clock.ms(world.clock.pick(30_000, 120_000, g.vmid));
+    const extra = upgrade ? world.clock.ms(world.clock.pick(20_000, 90_000, g.vmid + 7)) : 0;
+    g.cloudInitDoneAt = Date.now() + base + extra;
+    g.dpkgLockedUntil = upgrade ? g.cloudInitDoneAt : undefined;
+    g.booted = true;
+  }
   world.hooks.onStart?.(g);
 }
 
