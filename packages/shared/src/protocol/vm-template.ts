@@ -1,9 +1,8 @@
 import { z } from "zod";
+import { VM_IMAGES } from "../values.ts";
 import { vmidSchema } from "./guests.ts";
 
-/** Cloud images Pylon can turn into its VM template (the agent knows where each is published). */
-export const VM_IMAGES = ["debian-12", "debian-13", "ubuntu-24.04"] as const;
-export type VmImage = (typeof VM_IMAGES)[number];
+export { VM_IMAGES, type VmImage } from "../values.ts";
 
 /** `node.vmTemplate`: download a cloud image and make the cloud-init template VMs are cloned from. */
 export const vmTemplateParamsSchema = z

@@ -1,4 +1,4 @@
-import { VM_IMAGES } from "@pylon/shared";
+import { VM_IMAGES } from "@pylon/shared/values";
 import { createSignal } from "solid-js";
 import { createAction } from "../../api/action.ts";
 import { prepareVmTemplate } from "../../api/actions.ts";
