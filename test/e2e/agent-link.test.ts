@@ -52,7 +52,7 @@ describe("enrollment", () => {
   it("returns a one-time token and an install command; the token works once", async () => {
     const created = await api.call("POST", "/api/v1/nodes", { name: "pve-enroll" });
     expect(created.json.enrollment.installCommand).toBe(
-      `curl -fsSL '${a.url}/install/agent.sh' | sh -s -- --url '${a.url}' --token '${created.json.enrollment.token}'`,
+      `curl -fsSL '${a.url}/install/agent.sh' | PYLON_ENROLL_TOKEN='${created.json.enrollment.token}' sh -s -- --url '${a.url}' --insecure`,
     );
     expect(created.json.node.status).toBe("pending");
     const body = {

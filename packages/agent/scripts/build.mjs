@@ -3,7 +3,9 @@
 // Minified because the agent's memory budget is tight (issue #4: within 1.2× of a bare ws
 // client): V8 keeps the source text and compiles what it parses; dist/agent.mjs.map (not
 // shipped) maps stack traces back.
-import { dirname, join } from "node:path";
+import { createHash } from "node:crypto";
+import { readFile, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -11,6 +13,19 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 // Tests build into their own folder (`--outfile PATH`) so parallel test files never read a half-written bundle.
 const at = process.argv.indexOf("--outfile");
 const outfile = at > 0 ? process.argv[at + 1] : "dist/agent.mjs";
+// Tests of the self-update build the same agent under another version (`--version 0.1.1`).
+const v = process.argv.indexOf("--version");
+const versionOverride = v > 0 ? process.argv[v + 1] : undefined;
+const versionPlugin = {
+  name: "version-override",
+  setup(b) {
+    if (!versionOverride) return;
+    b.onLoad({ filter: /[\\/]src[\\/]version\.ts$/ }, () => ({
+      contents: `export const AGENT_VERSION = ${JSON.stringify(versionOverride)};`,
+      loader: "ts",
+    }));
+  },
+};
 
 /** zod bundles error messages in ~40 languages behind `z.locales`; the agent logs in English. */
 const zodEnglishOnly = {
@@ -44,7 +59,7 @@ await build({
   // and utf-8-validate, ssh2's cpu-features and its sshcrypto.node binding. The host has none.
   external: ["bufferutil", "utf-8-validate", "cpu-features", "*.node"],
   alias: { undici: "./scripts/undici-stub.mjs" },
-  plugins: [zodEnglishOnly],
+  plugins: [zodEnglishOnly, versionPlugin],
   // CommonJS dependencies (ws, ssh2) call require() for Node built-ins; give the ESM bundle a real one.
   banner: {
     js: [
@@ -58,3 +73,15 @@ await build({
   },
   logLevel: "warning",
 });
+
+// The manifest the control plane serves at /install/agent.json (it checks the SHA-256 again
+// against the bytes it serves): what the installer and self-updating agents verify.
+const bundle = await readFile(resolve(root, outfile));
+const version =
+  versionOverride ??
+  /AGENT_VERSION = "([^"]+)"/.exec(await readFile(join(root, "src/version.ts"), "utf8"))?.[1];
+if (!version) throw new Error("cannot read AGENT_VERSION from src/version.ts");
+await writeFile(
+  resolve(root, outfile.replace(/\.mjs$/, ".json")),
+  `${JSON.stringify({ version, sha256: createHash("sha256").update(bundle).digest("hex"), size: bundle.length })}\n`,
+);

@@ -1,4 +1,6 @@
 import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { HostCheck } from "@pylon/shared/protocol/index";
 import type { AgentConfig } from "./config.ts";
 import { Backoff } from "./connection/backoff.ts";
 import { createDispatcher } from "./connection/dispatcher.ts";
@@ -11,6 +13,9 @@ import { Journal } from "./journal/journal.ts";
 import type { Logger } from "./log.ts";
 import { MetricsSampler } from "./metrics/node-metrics.ts";
 import { PveClient } from "./proxmox/client.ts";
+import { checkHost, sameCheck } from "./proxmox/host-check.ts";
+import { pveTlsFromConfig } from "./proxmox/tls.ts";
+import { AgentUpdater } from "./update/updater.ts";
 import { errorMessage } from "./util/errors.ts";
 import { AGENT_VERSION } from "./version.ts";
 
@@ -28,6 +33,10 @@ export interface StartOptions {
   log: Logger;
   /** Overrides for tests (fast reconnects). */
   backoff?: Backoff;
+  /** The bundle this agent runs from, which a self-update replaces (default: the running script). */
+  bundlePath?: string;
+  /** Ends the process after a self-update (default process.exit; systemd starts it again). */
+  exit?: (code: number) => void;
 }
 
 async function readSecret(path: string, what: string): Promise<string> {
@@ -46,23 +55,32 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
     url: config.pve.url,
     tokenId: config.pve.tokenId,
     tokenSecret: await readSecret(config.pve.tokenSecretFile, "the PVE API token secret"),
-    ca: await readFile(config.pve.caFile),
+    tls: await pveTlsFromConfig(config.pve),
   });
   const ca = config.caFile ? await readFile(config.caFile) : undefined;
   const credentials = new CredentialStore(config.credentialFile);
   await credentials.read();
   const journal = await Journal.open(config.stateDir, { log });
-  let pveVersion: string | null = null;
-  const refreshVersion = () =>
-    pve.version().then(
-      (v) => {
-        pveVersion = v.version;
-      },
-      (err) => log.warn("cannot read the Proxmox version", { err: errorMessage(err) }),
-    );
-  await refreshVersion();
-
   let link: AgentLink | undefined;
+  // The host check (PVE version, the token's privileges) runs at start, then every
+  // hostCheckMs; a changed result (an in-place upgrade, privileges granted or taken) is sent.
+  let hostCheck: HostCheck | undefined;
+  const sendHostCheck = () => {
+    if (hostCheck) link?.send({ type: "host", ...hostCheck });
+  };
+  const runHostCheck = async () => {
+    const next = await checkHost(pve, config.pve.tokenId);
+    if (sameCheck(hostCheck, next)) return;
+    hostCheck = next;
+    for (const problem of next.problems) log.warn("host check", { problem });
+    if (next.missingPrivileges.length)
+      log.warn("the Proxmox API token lacks privileges", { missing: next.missingPrivileges, fix: next.fix });
+    sendHostCheck();
+  };
+  await runHostCheck();
+  const hostTimer = setInterval(() => void runHostCheck().catch(() => {}), config.hostCheckMs);
+  hostTimer.unref();
+
   const send: ConstructorParameters<typeof JobRunner>[0]["send"] = (frame) => link?.send(frame) ?? false;
   const runner = new JobRunner({
     journal,
@@ -83,14 +101,35 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
   // Sampled at most once per heartbeat (the interval comes with welcome).
   const sampler = new MetricsSampler(pve, config.nodeName, 15_000, log);
 
+  const updater: AgentUpdater = new AgentUpdater({
+    bundlePath: opts.bundlePath ?? resolve(process.argv[1] ?? ""),
+    stateDir: config.stateDir,
+    controlPlaneUrl: config.controlPlaneUrl,
+    ...(ca ? { ca } : {}),
+    version: AGENT_VERSION,
+    confirmMs: config.updateConfirmMs,
+    log,
+    report: (r) => send({ type: "updating", ...r }),
+    restart: (code) => {
+      // Through systemd (Restart=always): stop cleanly, exit, be started from the new bundle.
+      const exit = opts.exit ?? ((c: number) => process.exit(c));
+      void (stopAgent ? stopAgent() : Promise.resolve()).finally(() => exit(code));
+    },
+  });
+  let stopAgent: (() => Promise<void>) | undefined;
+
   const dispatcher = createDispatcher(
     {
       welcome(f) {
         link?.welcomed(f.heartbeatMs);
+        void updater
+          .connected()
+          .catch((err) => log.warn("update bookkeeping failed", { err: errorMessage(err) }));
         sampler.minIntervalMs = Math.floor(f.heartbeatMs * 0.9);
         runner.setServerLimit(f.maxConcurrentJobs);
         log.info("connected to the control plane", { nodeId: f.nodeId, heartbeatMs: f.heartbeatMs });
         runner.resendAll();
+        sendHostCheck();
       },
       heartbeat() {},
       offer: (f) => void runner.offer(f),
@@ -112,6 +151,7 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
             send({ type: "error", code: "internal", message: "could not store the rotated credential" });
           });
       },
+      update: (f) => void updater.update(f),
       error(f) {
         // About a job: send it again later (`retry`), or stop and drop it (refused for good).
         if (f.jobId && f.retry) runner.retryLater(f.jobId);
@@ -132,20 +172,21 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
     hello: () => ({
       agentVersion: AGENT_VERSION,
       nodeName: config.nodeName,
-      pveVersion,
+      pveVersion: hostCheck?.pveVersion ?? null,
       capabilities: Object.keys(HANDLERS),
       jobs: fitHeldJobs(runner.heldJobs()),
     }),
     metrics: () => sampler.latest(),
     guests: () => sampler.guests(),
     onText: (text) => dispatcher.dispatch(text),
-    onDown: () => void refreshVersion(),
+    onDown: () => void runHostCheck().catch(() => {}),
   });
 
   runner.recover();
+  await updater.start();
   link.start();
   let stopping: Promise<void> | undefined;
-  return {
+  const agent: RunningAgent = {
     link,
     runner,
     journal,
@@ -153,6 +194,7 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
     stop() {
       stopping ??= (async () => {
         log.info("stopping: no new offers; waiting for running jobs", { running: runner.runningCount });
+        clearInterval(hostTimer);
         await runner.stop(config.stopGraceMs);
         await link?.stop();
         await journal.close();
@@ -161,4 +203,6 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
       return stopping;
     },
   };
+  stopAgent = () => agent.stop();
+  return agent;
 }

@@ -49,6 +49,8 @@ describe("agent config", () => {
       appsBase: "/opt/pylon",
       sshPorts: [22],
       addressTimeoutSeconds: 120,
+      snippetsStorage: "local",
+      snippetsDir: "/var/lib/vz/snippets",
     });
     const c = parseConfig({ ...base, apps: { vmTemplateId: 8000, pctPath: "bin/pct" } }, "/x/agent.json", {
       PYLON_AGENT_CADDY_ADMIN_URL: "http://127.0.0.1:3019",

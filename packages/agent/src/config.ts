@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { errnoCode, errorMessage } from "./util/errors.ts";
+import { parseStaticRange } from "./util/ip-range.ts";
 
 /** Where the installer writes the config; `run` and `enroll` default to it. */
 export const DEFAULT_CONFIG_PATH = "/etc/pylon/agent.json";
@@ -47,6 +48,30 @@ const appsConfigSchema = z
       .default("/opt/pylon"),
     /** Ports tried for a VM's sshd, in order. */
     sshPorts: z.array(port).min(1).max(8).default([22]),
+    /**
+     * Static addresses for VMs, given through cloud-init (`10.0.0.100-10.0.0.199/24,gw=10.0.0.1`):
+     * no DHCP, and no need for the guest agent to learn the address. Keep the range out of DHCP.
+     */
+    vmAddresses: z
+      .string()
+      .refine((t) => {
+        try {
+          parseStaticRange(t);
+          return true;
+        } catch {
+          return false;
+        }
+      }, "must be like 10.0.0.100-10.0.0.199/24,gw=10.0.0.1")
+      .optional(),
+    /** The storage with `snippets` content, and its folder, for the VM template's cloud-init snippet. */
+    snippetsStorage: z
+      .string()
+      .regex(/^[a-z][a-z0-9_.-]*$/i)
+      .default("local"),
+    snippetsDir: z
+      .string()
+      .regex(/^\/[A-Za-z0-9._/-]+$/, "must be an absolute path")
+      .default("/var/lib/vz/snippets"),
     /** How long a fresh guest may take to get an address. */
     addressTimeoutSeconds: z.number().int().min(5).max(3600).default(120),
     /** `pct` (default: the one on PATH). */
@@ -72,13 +97,28 @@ export const configFileSchema = z
     logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
     /** How long SIGTERM waits for running jobs before journaling them for the next start. */
     stopGraceMs: z.number().int().min(0).max(600_000).default(20_000),
+    /** How often the agent checks its host (PVE version, its token's privileges). */
+    hostCheckMs: z.number().int().min(200).max(86_400_000).default(60_000),
+    /** How long an updated agent has to reconnect before the previous bundle runs again. */
+    updateConfirmMs: z.number().int().min(1000).max(3_600_000).default(60_000),
     apps: appsConfigSchema,
     pve: z
       .object({
         url: httpUrl.default("https://127.0.0.1:8006"),
         tokenId: z.string().regex(/^[^@!\s]+@[^@!\s]+![A-Za-z0-9._-]+$/, "must look like user@realm!tokenid"),
         tokenSecretFile: z.string().min(1).default("pve-token"),
+        /** The CA the API certificate chains to; "system" = the public roots (an ACME certificate). */
         caFile: z.string().min(1).default("/etc/pve/pve-root-ca.pem"),
+        /** Pin the API certificate by its SHA-256 fingerprint instead (a custom certificate). */
+        fingerprint: z
+          .string()
+          .regex(
+            /^(sha256[:=])?([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$/,
+            "must be a SHA-256 fingerprint (AB:CD:…)",
+          )
+          .optional(),
+        /** The name the certificate is issued for, when it is not the URL's host (127.0.0.1). */
+        serverName: z.string().min(1).max(253).optional(),
       })
       .strict(),
   })
@@ -102,10 +142,14 @@ const ENV: Record<string, { path: string[]; type: "string" | "int" | "ports" }> 
   PYLON_AGENT_MAX_CONCURRENT_JOBS: { path: ["maxConcurrentJobs"], type: "int" },
   PYLON_AGENT_LOG_LEVEL: { path: ["logLevel"], type: "string" },
   PYLON_AGENT_STOP_GRACE_MS: { path: ["stopGraceMs"], type: "int" },
+  PYLON_AGENT_HOST_CHECK_MS: { path: ["hostCheckMs"], type: "int" },
+  PYLON_AGENT_UPDATE_CONFIRM_MS: { path: ["updateConfirmMs"], type: "int" },
   PYLON_AGENT_PVE_URL: { path: ["pve", "url"], type: "string" },
   PYLON_AGENT_PVE_TOKEN_ID: { path: ["pve", "tokenId"], type: "string" },
   PYLON_AGENT_PVE_TOKEN_SECRET_FILE: { path: ["pve", "tokenSecretFile"], type: "string" },
   PYLON_AGENT_PVE_CA_FILE: { path: ["pve", "caFile"], type: "string" },
+  PYLON_AGENT_PVE_FINGERPRINT: { path: ["pve", "fingerprint"], type: "string" },
+  PYLON_AGENT_PVE_SERVER_NAME: { path: ["pve", "serverName"], type: "string" },
   PYLON_AGENT_CADDY_ADMIN_URL: { path: ["apps", "caddyAdminUrl"], type: "string" },
   PYLON_AGENT_HTTPS_PORT: { path: ["apps", "httpsPort"], type: "int" },
   PYLON_AGENT_HTTP_PORT: { path: ["apps", "httpPort"], type: "int" },
@@ -113,6 +157,7 @@ const ENV: Record<string, { path: string[]; type: "string" | "int" | "ports" }> 
   PYLON_AGENT_VM_TEMPLATE_ID: { path: ["apps", "vmTemplateId"], type: "int" },
   PYLON_AGENT_VM_USER: { path: ["apps", "vmUser"], type: "string" },
   PYLON_AGENT_SSH_PORTS: { path: ["apps", "sshPorts"], type: "ports" },
+  PYLON_AGENT_VM_ADDRESSES: { path: ["apps", "vmAddresses"], type: "string" },
   PYLON_AGENT_PCT_PATH: { path: ["apps", "pctPath"], type: "string" },
 };
 
@@ -180,7 +225,11 @@ export function parseConfig(
     // PVE names a node after the short hostname (PVE::INotify::nodename).
     nodeName: c.nodeName ?? hostname().split(".")[0] ?? hostname(),
     apps: { ...c.apps, ...(c.apps.pctPath ? { pctPath: abs(c.apps.pctPath) } : {}) },
-    pve: { ...c.pve, tokenSecretFile: abs(c.pve.tokenSecretFile), caFile: abs(c.pve.caFile) },
+    pve: {
+      ...c.pve,
+      tokenSecretFile: abs(c.pve.tokenSecretFile),
+      caFile: c.pve.caFile === "system" ? "system" : abs(c.pve.caFile),
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import { type ConfigFile, parseConfig } from "./config.ts";
 import { CredentialStore } from "./credential.ts";
 import type { Logger } from "./log.ts";
 import { PveClient } from "./proxmox/client.ts";
+import { pveTlsFromConfig } from "./proxmox/tls.ts";
 import { errorMessage } from "./util/errors.ts";
 import { writeFileAtomic } from "./util/files.ts";
 import { postJson } from "./util/http.ts";
@@ -21,6 +22,10 @@ export interface EnrollOptions {
   pveTokenId: string;
   pveTokenSecretFile?: string;
   pveCaFile?: string;
+  /** Pin the API certificate by fingerprint (a custom certificate). */
+  pveFingerprint?: string;
+  /** Verify the API certificate by this name against the public roots (an ACME certificate). */
+  pveServerName?: string;
   log: Logger;
 }
 
@@ -36,12 +41,16 @@ async function readPveVersion(opts: EnrollOptions, base: string, log: Logger): P
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
   try {
     const secret = (await readFile(abs(opts.pveTokenSecretFile ?? "pve-token"), "utf8")).trim();
-    const ca = await readFile(abs(opts.pveCaFile ?? "/etc/pve/pve-root-ca.pem"));
+    const caFile = opts.pveCaFile ?? (opts.pveServerName ? "system" : "/etc/pve/pve-root-ca.pem");
     const pve = new PveClient({
       url: opts.pveUrl ?? "https://127.0.0.1:8006",
       tokenId: opts.pveTokenId,
       tokenSecret: secret,
-      ca,
+      tls: await pveTlsFromConfig({
+        caFile: caFile === "system" ? caFile : abs(caFile),
+        fingerprint: opts.pveFingerprint,
+        serverName: opts.pveServerName,
+      }),
     });
     return (await pve.version()).version;
   } catch (err) {
@@ -66,7 +75,9 @@ export async function enroll(opts: EnrollOptions): Promise<{ nodeId: string; cre
       tokenId: opts.pveTokenId,
       ...(opts.pveUrl ? { url: opts.pveUrl } : {}),
       ...(opts.pveTokenSecretFile ? { tokenSecretFile: opts.pveTokenSecretFile } : {}),
-      ...(opts.pveCaFile ? { caFile: opts.pveCaFile } : {}),
+      ...(opts.pveCaFile ? { caFile: opts.pveCaFile } : opts.pveServerName ? { caFile: "system" } : {}),
+      ...(opts.pveFingerprint ? { fingerprint: opts.pveFingerprint } : {}),
+      ...(opts.pveServerName ? { serverName: opts.pveServerName } : {}),
     },
   };
   // Validate before talking to anyone: a typo should not burn the one-time token.

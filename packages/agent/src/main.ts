@@ -1,9 +1,11 @@
+import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { startAgent } from "./agent.ts";
 import { DEFAULT_CONFIG_PATH, loadConfig } from "./config.ts";
 import { enroll } from "./enroll.ts";
 import { createLogger } from "./log.ts";
 import { PLAN_USAGE, planCommand } from "./plan-command.ts";
+import { tlsChoiceFor } from "./proxmox/tls-choice.ts";
 import { errorMessage } from "./util/errors.ts";
 import { AGENT_VERSION } from "./version.ts";
 
@@ -12,7 +14,9 @@ const USAGE = `pylon-agent ${AGENT_VERSION}
   enroll --url URL --token T    exchange an enrollment token for the agent credential and write the config
          [--config FILE] [--ca-file PEM] [--node-name NAME]
          --pve-token-id USER@REALM!ID [--pve-token-secret-file F] [--pve-url URL] [--pve-ca-file PEM]
+         [--pve-fingerprint SHA256 | --pve-server-name NAME]
          (the token may come from PYLON_AGENT_ENROLL_TOKEN instead of argv)
+  pve-tls PEM                   how to verify a custom pveproxy certificate (JSON: by name or pinned)
 ${PLAN_USAGE}
   version`;
 
@@ -65,8 +69,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
     });
     return planCommand(positionals[0], values, (s) => process.stdout.write(s));
   }
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: rest,
+    allowPositionals: command === "pve-tls",
     options: {
       config: { type: "string", default: DEFAULT_CONFIG_PATH },
       url: { type: "string" },
@@ -77,6 +82,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
       "pve-token-id": { type: "string" },
       "pve-token-secret-file": { type: "string" },
       "pve-ca-file": { type: "string" },
+      "pve-fingerprint": { type: "string" },
+      "pve-server-name": { type: "string" },
       help: { type: "boolean" },
     },
     strict: true,
@@ -84,6 +91,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
   if (values.help || command === "help") return void process.stdout.write(`${USAGE}\n`);
   if (command === "version") return void process.stdout.write(`${AGENT_VERSION}\n`);
   if (command === "run") return run(values.config, env);
+  if (command === "pve-tls") {
+    if (!positionals[0]) throw new Error("pve-tls: the certificate file (PEM) is required");
+    return void process.stdout.write(
+      `${JSON.stringify(tlsChoiceFor(await readFile(positionals[0], "utf8")))}\n`,
+    );
+  }
   if (command !== "enroll") throw new Error(`unknown command "${command}"\n${USAGE}`);
   const token = values.token ?? env.PYLON_AGENT_ENROLL_TOKEN;
   if (!values.url) throw new Error("enroll: --url is required");
@@ -100,6 +113,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void
     pveTokenId: values["pve-token-id"],
     pveTokenSecretFile: values["pve-token-secret-file"],
     pveCaFile: values["pve-ca-file"],
+    pveFingerprint: values["pve-fingerprint"],
+    pveServerName: values["pve-server-name"],
     log,
   });
   log.info("enrolled", { nodeId, credentialId, config: values.config });

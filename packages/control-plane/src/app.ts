@@ -13,7 +13,7 @@ import { originCheck } from "./middleware/origin-check.ts";
 import { requestLog } from "./middleware/request-log.ts";
 import { agentAuth } from "./routes/agent/connect.ts";
 import { agentRoutes } from "./routes/agent/index.ts";
-import { installFile } from "./routes/agent/install.ts";
+import { agentBundleFile, agentManifest, installScript } from "./routes/agent/install.ts";
 import { appRoutes } from "./routes/apps/index.ts";
 import { auditRoutes } from "./routes/audit/index.ts";
 import { authRoutes } from "./routes/auth/index.ts";
@@ -126,8 +126,9 @@ export function createApp(deps: AppDeps) {
   });
   app.get("/api/docs", docsPage);
   if (deps.hub) app.get("/agent/v1/connect", agentAuth, deps.hub.connect);
-  app.get("/install/agent.sh", installFile("agent.sh"));
-  app.get("/install/agent.mjs", installFile("agent.mjs"));
+  app.get("/install/agent.sh", installScript);
+  app.get("/install/agent.mjs", agentBundleFile);
+  app.get("/install/agent.json", agentManifest);
   if (deps.serveUi) app.get("*", deps.serveUi);
 
   app.notFound(notFoundHandler(app));

@@ -50,14 +50,23 @@ export interface AppDeps {
    * null once it is; `/readyz` answers 503 until then. Absent: ready as soon as it answers.
    */
   pending?: () => string | null;
-  /** Reads a file the installer fetches (`agent.sh`, `agent.mjs`); null when this runtime does not have it. */
-  installFile?: (name: "agent.sh" | "agent.mjs") => Promise<string | null>;
   /** How often open live views (SSE) send a keepalive and check their caller again; 15 s. */
   streamKeepaliveMs?: number;
   /** Password hashing with its bounded queue; the process's shared one when absent. */
   passwords?: PasswordHasher;
   /** How long audit rows and finished jobs are kept (services/retention.ts); defaults when absent. */
   retention?: Partial<RetentionPolicy>;
+  /** Reads the installer script (`agent.sh`); null when this runtime does not have it. */
+  installFile?: (name: "agent.sh") => Promise<string | null>;
+  /** The agent bundle the installer downloads and agents update from; null when not built. */
+  agentBundle?: () => Promise<AgentBundle | null>;
+}
+
+/** The agent as this control plane serves it: its bytes, their SHA-256 (hex) and its version. */
+export interface AgentBundle {
+  bytes: Uint8Array;
+  sha256: string;
+  version: string;
 }
 
 export const DEFAULT_SESSIONS: SessionPolicy = { idleMs: 12 * 3600_000, absoluteMs: 7 * 24 * 3600_000 };

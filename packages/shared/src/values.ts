@@ -42,3 +42,7 @@ export const CATALOG_CATEGORIES = [
   "reading",
 ] as const;
 export type CatalogCategory = (typeof CATALOG_CATEGORIES)[number];
+
+/** Cloud images Pylon can turn into its VM template (the agent knows where each is published). */
+export const VM_IMAGES = ["debian-12", "debian-13", "ubuntu-24.04"] as const;
+export type VmImage = (typeof VM_IMAGES)[number];

@@ -4,12 +4,16 @@
 //     Proxmox task taking no time (target ≤ 1.5 s), median of SERIAL deploys, with per-step times.
 //  2. CONCURRENT deploys on one node at once: all must succeed with distinct VMIDs, ports and
 //     addresses; prints the wall time and per-deploy p50/p95.
-// Run: pnpm build && pnpm bench:deploy    [SERIAL=5 CONCURRENT=20 AGENT_JOBS=4]
+//  3. REALISTIC host costs (realistic.ts): 400 ms per host command, real task durations; the
+//     last line printed is one JSON object with the median own overhead and host commands.
+// Run: pnpm build && pnpm bench:deploy    [SERIAL=5 CONCURRENT=20 AGENT_JOBS=4 REALISTIC=3]
 import { startAppStack } from "../../e2e/support/app-stack.ts";
 import { jobFinished } from "../../e2e/support/stack.ts";
+import { realisticDeploys } from "./realistic.ts";
 
 const SERIAL = Number(process.env.SERIAL ?? 5);
 const CONCURRENT = Number(process.env.CONCURRENT ?? 20);
+const REALISTIC = Number(process.env.REALISTIC ?? 3);
 /** The agent's concurrent job limit (its default is 4). */
 const AGENT_JOBS = process.env.AGENT_JOBS ?? "4";
 
@@ -109,3 +113,13 @@ try {
 } finally {
   await stack.stop();
 }
+
+const real = await realisticDeploys(REALISTIC);
+for (const line of real.lines) console.log(line);
+console.log(
+  JSON.stringify({
+    scenario: "catalog deploy, realistic host costs",
+    "own overhead ms (median)": real.ownMedianMs,
+    "host commands per deploy": real.hostCommands,
+  }),
+);

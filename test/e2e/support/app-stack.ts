@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Sim } from "@pylon/pve-sim";
+import type { Sim, SimOptions } from "@pylon/pve-sim";
 import { startSimulator } from "@pylon/pve-sim";
 import {
   caddyInstalled,
@@ -44,6 +44,8 @@ export interface AppStackOptions {
   env?: Record<string, string>;
   /** Extra agent environment. */
   agentEnv?: Record<string, string>;
+  /** Further simulator options (host command costs, call log, PVE version…). */
+  sim?: SimOptions;
 }
 
 /** Starts the whole stack, enrolls the agent and waits until its node is online. */
@@ -67,6 +69,7 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
         clockScale: opts.clockScale ?? 0,
         auth401DelayMs: 0,
         ...(opts.guestCaFile ? { guestCaFile: opts.guestCaFile } : {}),
+        ...opts.sim,
       }),
       startCaddy(),
     ]);

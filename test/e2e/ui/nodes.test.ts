@@ -92,7 +92,7 @@ describe("nodes", () => {
     await page.locator(`tr[data-node="${NODE}"]`).getByText("waiting for the agent").waitFor();
     await shotBothThemes(page, "nodes-install-command", { fullPage: false });
 
-    const token = /--token '([^']+)'/.exec(text)?.[1];
+    const token = /PYLON_ENROLL_TOKEN='([^']+)'/.exec(text)?.[1];
     expect(token).toBeTruthy();
     node = await ScriptedNode.enroll(server.url, token ?? "", NODE);
     await page.getByText(`${NODE} is online.`).waitFor();

@@ -1,3 +1,4 @@
+import { X509Certificate } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -30,6 +31,8 @@ export interface Sim {
   node: string;
   caCertPath: string;
   caCertPem: string;
+  /** SHA-256 fingerprint (`AB:CD:…`) of the API's own certificate, as PVE's GUI shows it. */
+  certFingerprint256: string;
   /** A root API token without privilege separation. */
   token: { tokenId: string; secret: string; header: string };
   rootPassword: string;
@@ -113,6 +116,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<Sim> {
     node: opts.node,
     caCertPath: tls.caCertPath,
     caCertPem: tls.caCertPem,
+    certFingerprint256: new X509Certificate(tls.cert).fingerprint256,
     token: {
       tokenId: token.authid,
       secret: token.secret,

@@ -33,13 +33,27 @@ export interface SimOptions {
   guestCaFile?: string;
   /** Seed the node with a debian-12 template and a cloud-init VM template 9000 (default true). */
   seed?: boolean;
+  /**
+   * Start-up cost in real ms of each host command (`pct`, `pveum`, `pveversion`) before it does
+   * anything: one number for all, or per command (real `pct` is a Perl program: ~300–600 ms).
+   * Default 0.
+   */
+  hostCommandMs?: number | Partial<Record<"pct" | "pveum" | "pveversion" | "ip", number>>;
+  /**
+   * Append every API call (method, path, parameters, token id, status) and every host command
+   * (argv) to this file as JSON lines. Default: the PVE_SIM_CALL_LOG environment variable.
+   */
+  callLogFile?: string;
 }
 
 /** Options with defaults applied. */
-export type ResolvedOptions = Required<Omit<SimOptions, "stateDir" | "lockTimeoutMs" | "guestCaFile">> & {
+export type ResolvedOptions = Required<
+  Omit<SimOptions, "stateDir" | "lockTimeoutMs" | "guestCaFile" | "callLogFile">
+> & {
   stateDir?: string;
   lockTimeoutMs?: number;
   guestCaFile?: string;
+  callLogFile?: string;
 };
 
 /** Applies defaults. */
@@ -60,5 +74,7 @@ export function resolveOptions(o: SimOptions = {}): ResolvedOptions {
     ssh: o.ssh ?? true,
     seed: o.seed ?? true,
     pveVersion: o.pveVersion ?? "8.4.5",
+    hostCommandMs: o.hostCommandMs ?? 0,
+    callLogFile: o.callLogFile ?? (process.env.PVE_SIM_CALL_LOG || undefined),
   };
 }

@@ -1,3 +1,5 @@
+import { appendFileSync } from "node:fs";
+import { join } from "node:path";
 import { AuthStore } from "./auth/auth.ts";
 import { Clock } from "./clock.ts";
 import { Faults } from "./control/faults.ts";
@@ -27,7 +29,7 @@ export class World {
   readonly locks = new VmidLocks();
   readonly faults = new Faults();
   readonly guests = new Map<number, Guest>();
-  readonly storages: Storage[] = defaultStorages();
+  readonly storages: Storage[];
   readonly tracked = new Set<Tracked>();
   readonly bootTime = Math.floor(Date.now() / 1000) - 3 * 86400;
   /** Hooks set by the guest layer (addresses, processes). */
@@ -39,13 +41,36 @@ export class World {
     onClone?: (src: Guest, clone: Guest) => void;
   } = {};
 
+  /** Whether the host's neighbour table lists its guests (`ip neigh`); a test may turn it off. */
+  neighbours = true;
+  /** The PVE version the node reports; a test may change it (an in-place upgrade). */
+  pveVersion: string;
+
   constructor(
     readonly opts: ResolvedOptions,
     readonly stateDir: string,
   ) {
+    this.pveVersion = opts.pveVersion;
+    // `local` is a directory in the simulator's state dir (snippets written there are read back).
+    this.storages = defaultStorages(join(stateDir, "var-lib-vz"));
+    const logFile = opts.callLogFile;
+    // Synchronous appends, so lines keep the order of the calls (an audit, not a hot path).
+    this.callLog = logFile
+      ? (entry) =>
+          appendFileSync(logFile, `${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`)
+      : undefined;
     this.clock = new Clock(opts.clockScale);
     this.auth = new AuthStore(opts.rootPassword);
     this.tasks = new TaskManager(opts.node, this.clock, this.faults);
+  }
+
+  /** Appends one entry to the call log (PVE_SIM_CALL_LOG / callLogFile), if one is configured. */
+  readonly callLog: ((entry: Record<string, unknown>) => void) | undefined;
+
+  /** The start-up cost of a host command in real ms. */
+  hostCommandCostMs(name: "pct" | "pveum" | "pveversion" | "ip"): number {
+    const c = this.opts.hostCommandMs;
+    return typeof c === "number" ? c : (c[name] ?? 0);
   }
 
   get node(): string {

@@ -97,12 +97,12 @@ describe("guest agent", () => {
     expect(st).toEqual({ exited: 1, exitcode: 4, "out-data": "out\n", "err-data": "err\n" });
   });
 
-  it("pings and lists interfaces with the guest address", async () => {
+  it("pings and lists interfaces with the guest address (net0 is ens18 in a Debian cloud image)", async () => {
     expect(await ok(sim, "POST", "/nodes/pve/qemu/201/agent/ping")).toEqual({ result: {} });
     const ifs = await ok(sim, "GET", "/nodes/pve/qemu/201/agent/network-get-interfaces");
-    const eth0 = ifs.result.find((i: { name: string }) => i.name === "eth0");
-    expect(eth0["ip-addresses"][0]["ip-address"]).toMatch(/^127\.77\./);
-    expect(eth0["ip-addresses"][0]["ip-address-type"]).toBe("ipv4");
+    const nic = ifs.result.find((i: { name: string }) => i.name === "ens18");
+    expect(nic["ip-addresses"][0]["ip-address"]).toMatch(/^127\.77\./);
+    expect(nic["ip-addresses"][0]["ip-address-type"]).toBe("ipv4");
   });
 
   it("refuses when not running or not configured", async () => {

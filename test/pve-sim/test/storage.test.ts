@@ -116,8 +116,9 @@ describe("per-VMID lock queue", () => {
     try {
       await createCt(fast, 101);
       await run(fast, "POST", "/nodes/pve/lxc/101/status/start");
-      await control(fast, "POST", "/faults", { taskType: "vzshutdown", vmid: 101, action: "hang" });
-      const hold = await ok(fast, "POST", "/nodes/pve/lxc/101/status/shutdown");
+      // A reboot that hangs holds the config lock (a hung shutdown would end at its timeout).
+      await control(fast, "POST", "/faults", { taskType: "vzreboot", vmid: 101, action: "hang" });
+      const hold = await ok(fast, "POST", "/nodes/pve/lxc/101/status/reboot");
       await new Promise((r) => setTimeout(r, 20));
       const stop = await run(fast, "POST", "/nodes/pve/lxc/101/status/stop");
       expect(stop.status.exitstatus).toBe(

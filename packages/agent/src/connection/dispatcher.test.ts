@@ -19,6 +19,7 @@ function setup() {
     ack: record("ack"),
     status: record("status"),
     rotate: record("rotate"),
+    update: record("update"),
     error: record("error"),
   };
   const d = createDispatcher(

@@ -13,6 +13,7 @@ export interface FrameHandlers {
   ack(frame: FrameOf<"ack">): void;
   status(frame: FrameOf<"status">): void;
   rotate(frame: FrameOf<"rotate">): void;
+  update(frame: FrameOf<"update">): void;
   error(frame: FrameOf<"error">): void;
 }
 
@@ -59,6 +60,9 @@ export function createDispatcher(handlers: FrameHandlers, log: Logger, send: Sen
           break;
         case "rotate":
           handlers.rotate(frame);
+          break;
+        case "update":
+          handlers.update(frame);
           break;
         case "error":
           handlers.error(frame);

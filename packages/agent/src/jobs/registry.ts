@@ -58,6 +58,7 @@ export const HANDLERS: { [K in JobKind]?: JobHandler<K> } = {
   "app.diagnostics": lazy("app.diagnostics", () => pipeline().then((m) => m.appDiagnostics)),
   "app.logs": lazy("app.logs", () => pipeline().then((m) => m.appLogs)),
   "app.plan": lazy("app.plan", () => pipeline().then((m) => m.appPlan)),
+  "node.vmTemplate": lazy("node.vmTemplate", () => pipeline().then((m) => m.nodeVmTemplate)),
 };
 
 /** Each kind's params schema, typed per kind so a generic lookup keeps the kind/params link. */

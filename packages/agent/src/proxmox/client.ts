@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { errorMessage } from "../util/errors.ts";
 import { TokenEngine } from "./engine.ts";
 import { PveError } from "./errors.ts";
+import type { PveTls } from "./tls.ts";
 import {
   type ClusterResource,
   clusterResourceSchema,
@@ -11,6 +12,7 @@ import {
   type NodeStatus,
   nodeStatusSchema,
   type PveVersion,
+  permissionsSchema,
   type Storage,
   storageSchema,
   type TaskStatus,
@@ -32,6 +34,8 @@ export interface PveClientOptions {
   tokenSecret: string;
   /** PEM of the CA the API certificate chains to (/etc/pve/pve-root-ca.pem). */
   ca?: string | Buffer;
+  /** Other ways to verify the certificate (pinned fingerprint, name); overrides `ca`. */
+  tls?: PveTls;
   queryTimeoutMs?: number;
 }
 
@@ -51,6 +55,7 @@ export class PveClient {
       tokenId: opts.tokenId,
       tokenSecret: opts.tokenSecret,
       ca: opts.ca,
+      ...(opts.tls ? { tls: opts.tls } : {}),
       timeoutMs: opts.queryTimeoutMs,
     });
     this.#api = proxmoxApi(engine);
@@ -91,6 +96,13 @@ export class PveClient {
   /** GET /version. */
   version(): Promise<PveVersion> {
     return this.#call("GET", "/version", versionSchema, () => this.#api.version.$get());
+  }
+
+  /** GET /access/permissions?path=: the caller's own effective privileges per path. */
+  permissions(path: string): Promise<Record<string, Record<string, unknown>>> {
+    return this.#call("GET", "/access/permissions", permissionsSchema, () =>
+      this.#api.access.permissions.$get({ path }),
+    );
   }
 
   /** GET /nodes/{node}/status. */

@@ -1,6 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import { PveError, toPveError } from "./errors.ts";
+import { type PveTls, PveTlsAgent } from "./tls.ts";
 
 export interface EngineOptions {
   /** https://host:port */
@@ -9,6 +10,8 @@ export interface EngineOptions {
   tokenSecret: string;
   /** PEM of the CA the API certificate must chain to (/etc/pve/pve-root-ca.pem). */
   ca?: string | Buffer;
+  /** Other ways to verify it (a pinned fingerprint, a name); see PveTls. Overrides `ca`. */
+  tls?: PveTls;
   timeoutMs?: number;
 }
 
@@ -43,8 +46,9 @@ export class TokenEngine {
 
   constructor(opts: EngineOptions) {
     this.#o = opts;
-    this.#agent = new https.Agent({ keepAlive: true, maxSockets: 4, ca: opts.ca });
-    this.#freshAgent = new https.Agent({ keepAlive: false, ca: opts.ca });
+    const verify: PveTls = opts.tls ?? { ca: opts.ca };
+    this.#agent = new PveTlsAgent({ keepAlive: true, maxSockets: 4 }, verify);
+    this.#freshAgent = new PveTlsAgent({ keepAlive: false }, verify);
     this.#auth = `PVEAPIToken=${opts.tokenId}=${opts.tokenSecret}`;
   }
 

@@ -16,6 +16,9 @@ const flag = z
   .union([z.number(), z.boolean(), z.string()])
   .transform((v) => v === 1 || v === true || v === "1");
 
+/** GET /access/permissions: path → privilege → propagate flag. */
+export const permissionsSchema = z.record(z.string(), z.record(z.string(), z.unknown()));
+
 export const versionSchema = z.object({ version: z.string(), release: z.string().optional() });
 export type PveVersion = z.infer<typeof versionSchema>;
 

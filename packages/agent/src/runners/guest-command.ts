@@ -35,19 +35,23 @@ export interface GuestCommand {
   killArgv: string[];
 }
 
-/** Checks argv and env, and wraps argv so the command can be killed later by its PID file. */
-export function prepareCommand(argv: readonly string[], env: Record<string, string> = {}): GuestCommand {
+/** Checks argv (a program, no NUL bytes) and env (shell-variable names, no NUL bytes). */
+export function checkCommand(argv: readonly string[], env: Record<string, string> = {}): void {
   if (argv.length === 0 || !argv[0]) throw new Error("a command needs at least a program name");
   for (const a of argv) {
     if (typeof a !== "string") throw new Error(`command arguments must be strings, got ${typeof a}`);
     if (a.includes("\0")) throw new Error("a command argument contains a NUL byte");
   }
-  const assignments: string[] = [];
   for (const [name, value] of Object.entries(env)) {
     if (!ENV_NAME.test(name)) throw new Error(`'${name}' is not a valid environment variable name`);
     if (value.includes("\0")) throw new Error(`environment variable ${name} contains a NUL byte`);
-    assignments.push(`${name}=${value}`);
   }
+}
+
+/** Checks argv and env, and wraps argv so the command can be killed later by its PID file. */
+export function prepareCommand(argv: readonly string[], env: Record<string, string> = {}): GuestCommand {
+  checkCommand(argv, env);
+  const assignments = Object.entries(env).map(([name, value]) => `${name}=${value}`);
   const pidFile = `/tmp/pylon-run-${randomUUID()}.pid`;
   return {
     argv: ["/bin/sh", "-c", RUN_SCRIPT, "pylon-run", pidFile, ...assignments, "--", ...argv],

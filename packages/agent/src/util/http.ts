@@ -33,3 +33,29 @@ export function postJson(
     req.end(payload);
   });
 }
+
+/** GETs a body over http(s), TLS verified (against `ca` if given), refusing one over maxBytes. */
+export function getBytes(
+  url: string,
+  opts: { ca?: Buffer; timeoutMs?: number; maxBytes: number },
+): Promise<{ status: number; body: Buffer }> {
+  const u = new URL(url);
+  const mod = u.protocol === "https:" ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = mod.request(u, { method: "GET", ca: opts.ca, timeout: opts.timeoutMs ?? 120_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on("data", (c: Buffer) => {
+        size += c.length;
+        if (size > opts.maxBytes)
+          res.destroy(new Error(`${u.pathname} is larger than ${opts.maxBytes} bytes`));
+        else chunks.push(c);
+      });
+      res.on("error", reject);
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+    });
+    req.on("timeout", () => req.destroy(new Error(`no answer from ${u.origin} within the timeout`)));
+    req.on("error", reject);
+    req.end();
+  });
+}

@@ -20,6 +20,7 @@ import {
   requeue,
   unfinishedJobOf,
 } from "../services/agent-jobs.ts";
+import { offerAgentUpdate, recordUpdating } from "./agent-update.ts";
 import { settle } from "./background.ts";
 import type { AgentSocket, HubContext } from "./session-context.ts";
 import { type Outgoing, SessionJobs } from "./session-jobs.ts";
@@ -178,6 +179,17 @@ export class AgentSession {
       case "heartbeat":
         if (frame.metrics) this.hub.noteMetrics(this.node.id, frame.metrics, deps.now(), frame.guests);
         return;
+      case "updating":
+        await recordUpdating(deps, this.node.id, frame);
+        return;
+      case "host": {
+        const { v: _v, type: _t, ...check } = frame;
+        await deps.db
+          .update(nodes)
+          .set({ hostCheck: check, ...(check.pveVersion ? { pveVersion: check.pveVersion } : {}) })
+          .where(eq(nodes.id, this.node.id));
+        return;
+      }
       case "accept": {
         await markAccepted(deps, this.node.id, frame.jobId);
         // Only once it is recorded: an accept that failed to be stored lets the offer expire and
@@ -283,6 +295,23 @@ export class AgentSession {
       nodeId: this.node.id,
     });
     this.jobs.dispatchSoon();
+    await settle(deps.logger, "agent update check", () => this.update(false, frame.agentVersion), {
+      nodeId: this.node.id,
+    });
+  }
+
+  /** Tells the agent to update itself when it is older than the served bundle, or when forced. */
+  async update(force: boolean, helloVersion?: string): Promise<void> {
+    await offerAgentUpdate(
+      this.hub.deps,
+      this.node.id,
+      {
+        force,
+        ...(helloVersion ? { helloVersion } : {}),
+        ...(this.jobs.agentVersion ? { agentVersion: this.jobs.agentVersion } : {}),
+      },
+      (frame) => this.send(frame),
+    );
   }
 
   /** Starts a credential rotation over this connection. */

@@ -209,6 +209,9 @@ export class MemoryHub implements AgentHub, HubContext {
       case "node.rotate":
         void settle(this.deps.logger, "credential rotation", () => session.rotate(), { nodeId: c.nodeId });
         return;
+      case "node.update":
+        void settle(this.deps.logger, "agent update", () => session.update(true), { nodeId: c.nodeId });
+        return;
       default:
         return;
     }

@@ -9,7 +9,10 @@ export interface AgentSocket {
   close(code?: number, reason?: string): void;
 }
 
-export type SessionDeps = Pick<AppDeps, "db" | "now" | "bus" | "logger" | "secretKey" | "retention">;
+export type SessionDeps = Pick<
+  AppDeps,
+  "db" | "now" | "bus" | "logger" | "secretKey" | "retention" | "agentBundle"
+>;
 
 /** What a session needs from its hub. */
 export interface HubContext {

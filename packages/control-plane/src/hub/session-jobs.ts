@@ -35,7 +35,8 @@ export class SessionJobs {
   ready = false;
   /** Job kinds the agent announced in hello; others are never offered (an older agent cannot parse them). */
   private capabilities = new Set<string>();
-  private agentVersion = "";
+  /** The connected agent's version, from its hello. */
+  agentVersion = "";
   private dispatching = false;
   private dispatchAgain = false;
 

@@ -76,6 +76,7 @@ describe("access matrix", () => {
       "GET /api/docs",
       "GET /install/agent.sh",
       "GET /install/agent.mjs",
+      "GET /install/agent.json",
       "GET /agent/v1/connect",
     ];
     const undocumented = served.filter((r) => !documented.has(r) && !notOperations.includes(r));
@@ -119,6 +120,8 @@ describe("access matrix", () => {
       "POST /api/v1/nodes/{id}/enrollment": "admin/write",
       "POST /api/v1/nodes/{id}/credential/revoke": "admin/write",
       "POST /api/v1/nodes/{id}/credential/rotate": "admin/write",
+      "POST /api/v1/nodes/{id}/agent/update": "admin/write",
+      "POST /api/v1/nodes/{id}/vm-template": "admin/write",
       "POST /api/v1/nodes/{id}/inventory": "operator/deploy",
       "POST /api/v1/nodes/{id}/guests/{vmid}/power": "operator/deploy",
       "GET /api/v1/nodes/{id}/metrics": "viewer/read",

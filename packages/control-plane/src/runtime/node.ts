@@ -10,6 +10,7 @@ import { createApp } from "../app.ts";
 import { ChangeBus } from "../hub/change-bus.ts";
 import { MemoryHub } from "../hub/memory-hub.ts";
 import { jsonLogger } from "../lib/logger.ts";
+import { agentBundleReader } from "./agent-bundle.ts";
 import { bootstrapAdmin } from "./bootstrap.ts";
 import { onClientError } from "./client-error.ts";
 import { clientIp } from "./client-ip.ts";
@@ -72,15 +73,13 @@ async function main(): Promise<void> {
   });
   const uiDir = config.PYLON_UI_DIR ?? resolve(here, "../../ui/dist");
   const agentDir = config.PYLON_AGENT_DIR ?? resolve(here, "../../agent");
-  const installPaths = {
-    "agent.sh": resolve(agentDir, "src/install/agent.sh"),
-    "agent.mjs": resolve(agentDir, "dist/agent.mjs"),
-  };
+  const installScript = resolve(agentDir, "src/install/agent.sh");
   const bus = new ChangeBus({ db, now: Date.now, logger });
   await bus.start();
   const retention = retentionOf(config);
+  const agentBundle = agentBundleReader(resolve(agentDir, "dist"));
   const hub = new MemoryHub(
-    { db, now: Date.now, bus, logger, secretKey: key, retention },
+    { db, now: Date.now, bus, logger, secretKey: key, retention, agentBundle },
     {
       upgradeWebSocket,
       heartbeatMs: config.PYLON_AGENT_HEARTBEAT_MS,
@@ -97,7 +96,8 @@ async function main(): Promise<void> {
     db,
     bus,
     hub,
-    installFile: (name) => readFile(installPaths[name], "utf8").catch(() => null),
+    installFile: () => readFile(installScript, "utf8").catch(() => null),
+    agentBundle,
     logger: requestLogger,
     now: Date.now,
     secretKey: key,

@@ -18,15 +18,16 @@ export function nodeStatus(row: NodeRow, live: Set<string>): Node["status"] {
   return row.connectedInstance && live.has(row.connectedInstance) ? "online" : "offline";
 }
 
-/** The API view of a node. */
-export function toNode(row: NodeRow, live: Set<string>): Node {
+/** The API view of a node; `latestAgent` is the agent version this control plane serves. */
+export function toNode(row: NodeRow, live: Set<string>, latestAgent: string | null = null): Node {
   return {
     id: row.id,
     name: row.name,
     simulated: row.simulated,
     status: nodeStatus(row, live),
     agentVersion: row.agentVersion,
-    pveVersion: row.pveVersion,
+    // The host check runs every minute; the inventory and hello only now and then.
+    pveVersion: row.hostCheck?.pveVersion ?? row.pveVersion,
     hostName: row.hostName,
     createdAt: iso(row.createdAt),
     enrolledAt: isoOrNull(row.enrolledAt),
@@ -34,6 +35,9 @@ export function toNode(row: NodeRow, live: Set<string>): Node {
     lastSeenAt: isoOrNull(row.lastSeenAt),
     metrics: row.metrics ?? null,
     guestCount: row.inventory ? row.inventory.guests.filter((g) => !g.template).length : null,
+    hostCheck: row.hostCheck ?? null,
+    agentUpdate: row.agentUpdate ?? null,
+    latestAgentVersion: latestAgent,
   };
 }
 
@@ -159,10 +163,15 @@ export async function deleteNode(deps: Deps, id: string): Promise<NodeRow> {
   return row;
 }
 
-/** The shell line an admin runs as root on the Proxmox host. */
+/**
+ * The shell line an admin runs as root on the Proxmox host. The enrollment token goes in the
+ * environment of `sh`, not its argv (which other users see in ps). A plain-http control plane
+ * (a local trial) needs --insecure, which the installer otherwise refuses.
+ */
 export function installCommand(baseUrl: string, token: string): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  return `curl -fsSL ${q(`${baseUrl}/install/agent.sh`)} | sh -s -- --url ${q(baseUrl)} --token ${q(token)}`;
+  const insecure = baseUrl.startsWith("http://") ? " --insecure" : "";
+  return `curl -fsSL ${q(`${baseUrl}/install/agent.sh`)} | PYLON_ENROLL_TOKEN=${q(token)} sh -s -- --url ${q(baseUrl)}${insecure}`;
 }
 
 /**

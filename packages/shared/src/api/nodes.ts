@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hostCheckSchema } from "../protocol/frames.ts";
 import { inventorySchema, nodeMetricsSchema } from "../protocol/jobs.ts";
 import { idSchema, timestampSchema } from "./common.ts";
 
@@ -14,6 +15,19 @@ export const dnsNameSchema = z
   );
 
 export const NODE_STATES = ["pending", "online", "offline", "revoked"] as const;
+
+/** An agent's self-update as the node shows it. */
+export const agentUpdateSchema = z
+  .object({
+    state: z.enum(["updating", "succeeded", "failed"]),
+    from: z.string(),
+    to: z.string(),
+    startedAt: timestampSchema,
+    finishedAt: timestampSchema.nullable(),
+    message: z.string().nullable(),
+  })
+  .meta({ id: "AgentUpdate" });
+export type AgentUpdate = z.infer<typeof agentUpdateSchema>;
 
 export const nodeSchema = z
   .object({
@@ -32,6 +46,18 @@ export const nodeSchema = z
     lastSeenAt: timestampSchema.nullable(),
     metrics: nodeMetricsSchema.nullable(),
     guestCount: z.number().int().nullable(),
+    agentUpdate: agentUpdateSchema.nullable().meta({
+      description:
+        "The agent's last self-update (to the control plane's bundle): in progress, done or failed",
+    }),
+    latestAgentVersion: z
+      .string()
+      .nullable()
+      .meta({ description: "The agent version this control plane serves (agents older than it update)" }),
+    hostCheck: hostCheckSchema.nullable().meta({
+      description:
+        "The agent's last check of its host: PVE version, privileges its token lacks (with the command that grants them), other problems",
+    }),
   })
   .meta({ id: "Node" });
 export type Node = z.infer<typeof nodeSchema>;

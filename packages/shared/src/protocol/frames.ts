@@ -45,6 +45,40 @@ export const agentHeartbeatFrame = z.object({
   guests: z.array(guestMetricsSchema).max(MAX_HEARTBEAT_GUESTS).optional(),
 });
 
+/**
+ * What the agent found on its host (at start, then whenever it changes): the PVE version, the
+ * privileges its API token lacks for that version, other problems (a PVE below 8.2, an API it
+ * cannot reach), and the one command that fixes the privileges. Control planes before it answer
+ * with a protocol error the agent only logs.
+ */
+export const hostCheckSchema = z.object({
+  checkedAt: z.number(),
+  pveVersion: z.string().max(100).nullable(),
+  missingPrivileges: z.array(z.string().max(100)).max(100),
+  problems: z.array(z.string().max(2000)).max(20),
+  fix: z.string().max(4000).nullable(),
+});
+export type HostCheck = z.infer<typeof hostCheckSchema>;
+
+/** agent -> cp: the result of the host check (see hostCheckSchema). */
+export const hostFrame = hostCheckSchema.extend({ v, type: z.literal("host") });
+
+/**
+ * agent -> cp: how a self-update ordered by `update` goes. `restarting`: the new bundle is
+ * verified and in place, the agent exits for systemd to start it; the new agent's hello (with
+ * the new version) is the success. `failed`: nothing was changed (download, checksum, the
+ * bundle does not run). `rolled_back`: the new agent did not reconnect in time and the previous
+ * bundle runs again (sent by it).
+ */
+export const updatingFrame = z.object({
+  v,
+  type: z.literal("updating"),
+  state: z.enum(["downloading", "restarting", "failed", "rolled_back"]),
+  from: z.string().max(50),
+  to: z.string().max(50),
+  message: z.string().max(2000).optional(),
+});
+
 /** agent -> cp: the offer is journaled and will run (also sent for a duplicate offer of a held job). */
 export const acceptFrame = z.object({ v, type: z.literal("accept"), jobId });
 
@@ -130,6 +164,8 @@ export const errorFrame = z.object({
 export const agentFrameSchema = z.discriminatedUnion("type", [
   helloFrame,
   agentHeartbeatFrame,
+  hostFrame,
+  updatingFrame,
   acceptFrame,
   rejectFrame,
   eventFrame,
@@ -149,6 +185,19 @@ export const welcomeFrame = z.object({
   serverTime: z.number(),
   heartbeatMs: z.number().int().min(100),
   maxConcurrentJobs: z.number().int().min(1),
+});
+
+/**
+ * cp -> agent: replace yourself with this bundle (`url` relative to the control plane), after
+ * checking it has this SHA-256 and reports this version; then restart through systemd and go
+ * back to the previous bundle if the new one does not reconnect within a minute.
+ */
+export const updateFrame = z.object({
+  v,
+  type: z.literal("update"),
+  version: z.string().min(1).max(50),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  url: z.string().min(1).max(500),
 });
 
 /** cp -> agent, heartbeat. */
@@ -189,6 +238,7 @@ export const serverFrameSchema = z.discriminatedUnion("type", [
   ackFrame,
   statusFrame,
   rotateFrame,
+  updateFrame,
   errorFrame,
 ]);
 export type ServerFrame = z.infer<typeof serverFrameSchema>;

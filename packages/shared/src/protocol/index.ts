@@ -3,3 +3,4 @@ export * from "./frames.ts";
 export * from "./jobs.ts";
 export * from "./limits.ts";
 export * from "./parse.ts";
+export * from "./vm-template.ts";

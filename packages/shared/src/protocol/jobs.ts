@@ -9,6 +9,7 @@ import {
   appResizeParamsSchema,
 } from "./app-jobs.ts";
 import { GUEST_TYPES, POWER_ACTIONS, vmidSchema } from "./guests.ts";
+import { vmTemplateParamsSchema } from "./vm-template.ts";
 
 /** Every kind of work the agent runs, with its parameters. One handler per kind in packages/agent/src/jobs. */
 export const JOB_KINDS = [
@@ -21,6 +22,7 @@ export const JOB_KINDS = [
   "app.diagnostics",
   "app.logs",
   "app.plan",
+  "node.vmTemplate",
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export const jobKindSchema = z.enum(JOB_KINDS);
@@ -39,6 +41,7 @@ export const jobParamsSchemas = {
   "app.diagnostics": appDiagnosticsParamsSchema,
   "app.logs": appLogsParamsSchema,
   "app.plan": appPlanParamsSchema,
+  "node.vmTemplate": vmTemplateParamsSchema,
 } as const satisfies Record<JobKind, z.ZodType>;
 
 export type JobParams<K extends JobKind> = z.infer<(typeof jobParamsSchemas)[K]>;

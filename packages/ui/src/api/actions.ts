@@ -65,6 +65,13 @@ export const newEnrollment = (nodeId: string) => request<Enrollment>("POST", nod
 export const rotateCredential = (nodeId: string) =>
   request<{ credentialId: string }>("POST", nodePath(nodeId, "/credential/rotate"));
 
+export const prepareVmTemplate = (
+  nodeId: string,
+  body: { image: string; vmid: number; storage: string; bridge: string },
+) => request<Job>("POST", nodePath(nodeId, "/vm-template"), { body });
+
+export const updateAgent = (nodeId: string) => request<Node>("POST", nodePath(nodeId, "/agent/update"));
+
 export const revokeCredential = (nodeId: string) =>
   request<Node>("POST", nodePath(nodeId, "/credential/revoke"));
 

@@ -129,6 +129,9 @@ export function node(over: Partial<Node> = {}): Node {
       loadavg: [0.5, 0.4, 0.3],
     },
     guestCount: 2,
+    hostCheck: { checkedAt: Date.now(), pveVersion: "8.4.5", missingPrivileges: [], problems: [], fix: null },
+    agentUpdate: null,
+    latestAgentVersion: "0.1.0",
     ...over,
   };
 }

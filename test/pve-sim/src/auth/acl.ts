@@ -30,7 +30,14 @@ const DS_PRIVS = [
   "Datastore.AllocateTemplate",
   "Datastore.Audit",
 ];
-const SYS_PRIVS = ["Sys.Audit", "Sys.Console", "Sys.Modify", "Sys.PowerMgmt", "Sys.Syslog"];
+const SYS_PRIVS = [
+  "Sys.AccessNetwork",
+  "Sys.Audit",
+  "Sys.Console",
+  "Sys.Modify",
+  "Sys.PowerMgmt",
+  "Sys.Syslog",
+];
 const OTHER = ["Pool.Allocate", "Pool.Audit", "SDN.Use", "SDN.Audit", "Permissions.Modify", "User.Modify"];
 
 /** Every privilege the simulator knows. */
@@ -74,7 +81,12 @@ function covers(entryPath: string, path: string, propagate: boolean): number {
 }
 
 /** The privileges a principal (user or token id) holds on a path, from its own ACL entries. */
-export function aclPrivs(acl: AclEntry[], principal: string, path: string): Set<string> {
+export function aclPrivs(
+  acl: AclEntry[],
+  principal: string,
+  path: string,
+  roles: ReadonlyMap<string, readonly string[]> = new Map(Object.entries(ROLES)),
+): Set<string> {
   let best = -1;
   const privs = new Set<string>();
   for (const e of acl) {
@@ -83,7 +95,7 @@ export function aclPrivs(acl: AclEntry[], principal: string, path: string): Set<
     if (depth < 0 || depth < best) continue;
     if (depth > best) privs.clear();
     best = depth;
-    for (const r of e.roles ?? []) for (const p of ROLES[r] ?? []) privs.add(p);
+    for (const r of e.roles ?? []) for (const p of roles.get(r) ?? []) privs.add(p);
     for (const p of e.privs ?? []) privs.add(p);
   }
   return privs;

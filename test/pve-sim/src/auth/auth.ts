@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { PveError } from "../server/errors.ts";
-import { type AclEntry, ALL_PRIVS, aclPrivs } from "./acl.ts";
+import { type AclEntry, ALL_PRIVS, aclPrivs, ROLES } from "./acl.ts";
 
 /** Who is calling: a user, or a user's API token. */
 export interface Identity {
@@ -29,6 +29,10 @@ function authFailure(text: string, status = 401): PveError {
 export class AuthStore {
   readonly tokens = new Map<string, TokenInfo>();
   readonly passwords = new Map<string, string>();
+  /** Users known to the cluster (user.cfg), with or without a password. */
+  readonly users = new Set<string>(["root@pam"]);
+  /** Roles by name: the built-in ones (which cannot be changed) and any added with pveum. */
+  readonly roles = new Map<string, readonly string[]>(Object.entries(ROLES));
   acl: AclEntry[] = [];
   private readonly key = randomBytes(32);
 
@@ -113,11 +117,12 @@ export class AuthStore {
 
   /** The privileges an identity holds on a path (root@pam holds all; privsep tokens are intersected). */
   privileges(id: Identity, path: string): Set<string> {
-    const userPrivs = id.userid === "root@pam" ? new Set(ALL_PRIVS) : aclPrivs(this.acl, id.userid, path);
+    const userPrivs =
+      id.userid === "root@pam" ? new Set(ALL_PRIVS) : aclPrivs(this.acl, id.userid, path, this.roles);
     if (!id.tokenid) return userPrivs;
     const token = this.tokens.get(id.authid);
     if (!token?.privsep) return userPrivs;
-    const tokenPrivs = aclPrivs(this.acl, id.authid, path);
+    const tokenPrivs = aclPrivs(this.acl, id.authid, path, this.roles);
     return new Set([...tokenPrivs].filter((p) => userPrivs.has(p)));
   }
 

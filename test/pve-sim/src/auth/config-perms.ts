@@ -162,6 +162,14 @@ export function checkConfigPerms(
       if (key === "startup") auth.check(who, "/", ["Sys.Modify"]);
     } else if (/^net\d+$/.test(key)) {
       auth.check(who, path, ["VM.Config.Network"]);
+    } else if (/^serial\d+$/.test(key)) {
+      // A socket is a hardware-type option; a host serial device is root@pam's only.
+      if (String(params[key] ?? "") !== "socket")
+        throw new PveError(
+          403,
+          "Permission check failed (only root can set serial devices other than 'socket')\n",
+        );
+      auth.check(who, path, ["VM.Config.HWType"]);
     } else if (QEMU_CLOUDINIT.has(key) || /^ipconfig\d+$/.test(key)) {
       auth.check(who, path, ["VM.Config.Cloudinit", "VM.Config.Network"], true);
     }

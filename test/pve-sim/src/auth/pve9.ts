@@ -2,7 +2,17 @@
 // VM.Monitor privilege is gone; guest agent calls need VM.GuestAgent.* privileges instead.
 // The schema file is 8.4.5, so in 9.x mode these checks replace the schema's.
 
+import { ALL_PRIVS } from "./acl.ts";
+
 type Check = { check: unknown[] };
+
+const PVE9_ONLY = /^VM\.GuestAgent\./;
+
+/** The privileges a PVE version knows (9.0 dropped VM.Monitor and added VM.GuestAgent.*). */
+export function knownPrivileges(version: string): string[] {
+  const nine = version.startsWith("9");
+  return ALL_PRIVS.filter((p) => (nine ? p !== "VM.Monitor" : !PVE9_ONLY.test(p)));
+}
 
 const AGENT_READ: Check = {
   check: ["perm", "/vms/{vmid}", ["VM.GuestAgent.Audit", "VM.GuestAgent.Unrestricted"], "any", 1],
@@ -20,4 +30,12 @@ const PVE9: Record<string, Check> = {
 export function permissionsFor<T>(version: string, method: string, path: string, fromSchema: T): T | Check {
   if (!version.startsWith("9")) return fromSchema;
   return PVE9[`${method} ${path}`] ?? fromSchema;
+}
+
+/** Whether a version (`8.1.4`) is older than `floor` (`8.2`), comparing numbers. */
+export function olderThan(version: string, floor: string): boolean {
+  const a = version.split(/[.-]/).map(Number);
+  const b = floor.split(/[.-]/).map(Number);
+  for (let i = 0; i < b.length; i++) if ((a[i] ?? 0) !== b[i]) return (a[i] ?? 0) < (b[i] ?? 0);
+  return false;
 }

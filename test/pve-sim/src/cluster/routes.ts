@@ -1,3 +1,4 @@
+import { knownPrivileges } from "../auth/pve9.ts";
 import { guestStats, guestSummary, rrdRows } from "../guests/metrics.ts";
 import { PveError } from "../server/errors.ts";
 import { int, type Route, str } from "../server/router.ts";
@@ -50,10 +51,29 @@ export function clusterRoutes(): Route[] {
     },
     {
       method: "GET",
+      path: "/access/permissions",
+      // The caller's own effective privileges (a privilege-separated token: what both it and its
+      // user hold), per path: the one asked for, else "/" and every path with an ACL entry.
+      handler: ({ world, params, who }) => {
+        const known = new Set(knownPrivileges(world.pveVersion));
+        const asked = str(params, "path");
+        const paths = asked ? [asked] : ["/", ...new Set(world.auth.acl.map((e) => e.path))];
+        return Object.fromEntries(
+          paths.map((p) => [
+            p,
+            Object.fromEntries(
+              [...world.auth.privileges(who, p)].filter((x) => known.has(x)).map((x) => [x, 1]),
+            ),
+          ]),
+        );
+      },
+    },
+    {
+      method: "GET",
       path: "/version",
       handler: ({ world }) => ({
-        version: world.opts.pveVersion,
-        release: world.opts.pveVersion.split(".").slice(0, 2).join("."),
+        version: world.pveVersion,
+        release: world.pveVersion.split(".").slice(0, 2).join("."),
         repoid: "dac3aa88bac3f300",
         console: "xtermjs",
       }),
@@ -175,7 +195,7 @@ export function clusterRoutes(): Route[] {
             machine: "x86_64",
           },
           "boot-info": { mode: "efi", secureboot: 0 },
-          pveversion: `pve-manager/${world.opts.pveVersion}/dac3aa88bac3f300`,
+          pveversion: `pve-manager/${world.pveVersion}/dac3aa88bac3f300`,
         };
       },
     },

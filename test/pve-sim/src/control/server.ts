@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AclEntry } from "../auth/acl.ts";
 import { errorText } from "../server/errors.ts";
-import { runPctStream } from "../shell/pct-stream.ts";
+import { runHostStream } from "../shell/host-stream.ts";
 import type { World } from "../world.ts";
 import type { FaultRule } from "./faults.ts";
 import { stateOf } from "./state.ts";
@@ -61,10 +61,32 @@ const ROUTES: [string, RegExp, Handler][] = [
     },
   ],
   [
+    "PUT",
+    /^\/guests\/(\d+)\/image$/,
+    (w, b, m) => {
+      // What the VM's disk holds: a stock cloud image has no qemu-guest-agent (clones inherit it).
+      const g = w.guest(Number(m[1]), "qemu");
+      g.noGuestAgent = b.guestAgent === false;
+      return { vmid: g.vmid, guestAgent: !g.noGuestAgent };
+    },
+  ],
+  [
+    "PUT",
+    /^\/version$/,
+    (w, b) => {
+      // An in-place upgrade (e.g. to 9.x): the node reports the new version from now on.
+      if (typeof b.version !== "string" || !/^\d+\.\d+(\.\d+)?$/.test(b.version))
+        throw new Error("version must be like 9.0.10");
+      w.pveVersion = b.version;
+      return { version: w.pveVersion };
+    },
+  ],
+  [
     "POST",
     /^\/users$/,
     (w, b) => {
       w.auth.passwords.set(String(b.userid), String(b.password));
+      w.auth.users.add(String(b.userid));
       return null;
     },
   ],
@@ -102,8 +124,9 @@ const ROUTES: [string, RegExp, Handler][] = [
 export function startControlServer(world: World, port: number): Promise<Server> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    if (req.method === "POST" && path === "/pct") {
-      runPctStream(world, req, res);
+    const host = /^\/host\/([a-z]+)$/.exec(path);
+    if (req.method === "POST" && host) {
+      runHostStream(world, host[1]!, req, res);
       return;
     }
     void (async () => {

@@ -38,6 +38,19 @@ export interface Guest {
   address: string;
   addressAt?: number;
   agentAt?: number;
+  /**
+   * A VM whose disk has no qemu-guest-agent (a stock cloud image): the agent never answers,
+   * though `agent: 1` is set. Clones inherit it (the disk is copied).
+   */
+  noGuestAgent?: boolean;
+  /**
+   * A VM's first boot: when cloud-init is done, and until when its package stage (the upgrade
+   * `ciupgrade` asks for, PVE 8's default) holds the dpkg lock.
+   */
+  cloudInitDoneAt?: number;
+  dpkgLockedUntil?: number;
+  /** Whether the VM has booted before (cloud-init's first-boot work ran). */
+  booted?: boolean;
   pid?: number;
   execs: Map<number, AgentExec>;
 }

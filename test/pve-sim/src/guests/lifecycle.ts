@@ -52,9 +52,23 @@ export function markRunning(world: World, g: Guest): void {
   g.qmpstatus = "running";
   g.startedAt = Date.now();
   g.pid = 10_000 + g.vmid;
+  // cloud-init gives a VM the static address of its ipconfig0 (ip=10.0.0.5/24,gw=…) instead of DHCP.
+  const fixed =
+    g.kind === "qemu" ? /(?:^|,)ip=(\d+\.\d+\.\d+\.\d+)\//.exec(g.config.ipconfig0 ?? "")?.[1] : undefined;
+  if (fixed) g.address = fixed;
   // DHCP-like: the address only appears 2-10 s (simulated) after start.
   g.addressAt = Date.now() + world.clock.ms(world.clock.pick(2000, 10_000, g.vmid));
   g.agentAt = Date.now() + world.clock.ms(world.clock.pick(10_000, 60_000, g.vmid));
+  if (g.kind === "qemu" && !g.booted && g.config.template !== "1") {
+    // cloud-init's first boot: network and SSH keys (30–120 s), then, unless `ciupgrade: 0`,
+    // a package upgrade (20–90 s) that holds the dpkg lock from the start of its package stage.
+    const upgrade = g.config.ciupgrade !== "0";
+    const base = world.clock.ms(world.clock.pick(30_000, 120_000, g.vmid));
+    const extra = upgrade ? world.clock.ms(world.clock.pick(20_000, 90_000, g.vmid + 7)) : 0;
+    g.cloudInitDoneAt = Date.now() + base + extra;
+    g.dpkgLockedUntil = upgrade ? g.cloudInitDoneAt : undefined;
+    g.booted = true;
+  }
   world.hooks.onStart?.(g);
 }
 
@@ -93,4 +107,44 @@ export function notRunning(g: Guest): Error {
 /** "CT 101 already running" / "VM 100 already running". */
 export function alreadyRunning(g: Guest): Error {
   return fail(`${label(g.kind)} ${g.vmid} already running`);
+}
+
+/**
+ * A guest's clean shutdown (its OS stopping its services, 2–6 s for a CT, 3–10 s for a VM),
+ * bounded by `timeoutS`: past it, `forceStop` stops it hard with PVE's warning (the task ends
+ * `WARNINGS: 1`), else the task fails with PVE's timeout text. A `hang` fault is an OS that never
+ * finishes shutting down (a process ignoring SIGTERM, no ACPI in the VM).
+ */
+export async function shutdownGuest(
+  world: World,
+  g: Guest,
+  w: { faultPoint(): Promise<void>; sleep(ms: number): Promise<void>; warn(line: string): void },
+  timeoutS: number,
+  forceStop: boolean,
+): Promise<void> {
+  const [min, max] = g.kind === "lxc" ? [2000, 6000] : [3000, 10_000];
+  const clean = (async () => {
+    await w.faultPoint();
+    await w.sleep(world.clock.pick(min, max, g.vmid));
+    return "clean" as const;
+  })();
+  clean.catch(() => {});
+  // At least 100 real ms, so with zero-length tasks a clean shutdown still wins the race.
+  const limit = new Promise<"timeout">((r) =>
+    setTimeout(() => r("timeout"), Math.max(100, world.clock.ms(timeoutS * 1000))),
+  );
+  if ((await Promise.race([clean, limit])) === "timeout") {
+    if (!forceStop)
+      throw fail(
+        g.kind === "lxc"
+          ? `command 'lxc-stop -n ${g.vmid} --timeout ${timeoutS}' failed: got timeout`
+          : "VM quit/powerdown failed - got timeout",
+      );
+    w.warn(
+      g.kind === "lxc"
+        ? "shutdown failed - forcing stop now"
+        : "VM still running - terminating now with SIGTERM",
+    );
+  }
+  await markStopped(world, g);
 }

@@ -1,54 +1,17 @@
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AuthorizedKeys, generateKeyPair, startSshServer } from "../shell/ssh.ts";
 import type { World } from "../world.ts";
+import { containerDir, readContainers } from "./docker-state.ts";
 import type { Guest } from "./guest.ts";
 import { guestEnv, sandboxDir } from "./sandbox.ts";
+
+export { containersOf, isAlive } from "./docker-state.ts";
 
 // What runs "inside" guests besides exec'd commands: docker-shim container processes
 // (their pids live in the sandbox state files) and, for VMs with cloud-init sshkeys, an
 // SSH server on the guest's address.
-
-interface ContainerState {
-  name: string;
-  pids?: number[];
-  status?: string;
-  restart?: string;
-}
-
-function containerDir(world: World, g: Guest): string {
-  return join(sandboxDir(world, g), "var", "lib", "docker-sim", "containers");
-}
-
-function readContainers(world: World, g: Guest): ContainerState[] {
-  try {
-    return readdirSync(containerDir(world, g))
-      .filter((f) => f.endsWith(".json"))
-      .map((f) => JSON.parse(readFileSync(join(containerDir(world, g), f), "utf8")) as ContainerState);
-  } catch {
-    return [];
-  }
-}
-
-/** Whether a pid runs (a zombie waiting for a reaper counts as gone). */
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
-}
-
-/** The docker-shim containers of a guest with their live pids (state inspection). */
-export function containersOf(world: World, g: Guest): { name: string; status: string; pids: number[] }[] {
-  return readContainers(world, g).map((c) => ({
-    name: c.name,
-    status: c.status ?? "unknown",
-    pids: (c.pids ?? []).filter(isAlive),
-  }));
-}
 
 /** Kills the docker-shim processes of a guest (process groups). */
 export function killContainers(world: World, g: Guest): void {

@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Tracked, World } from "../world.ts";
 import type { Guest } from "./guest.ts";
+import { guestInterfaces, ipJson } from "./interfaces.ts";
 import { hasAddress } from "./lifecycle.ts";
 
 /** The guest-side shims (docker, ip, hostname) put first on PATH inside every guest. */
@@ -45,6 +46,11 @@ export function guestEnv(world: World, g: Guest, extra: Record<string, string> =
       /(?:hwaddr|virtio)=([^,]+)/.exec(g.config.net0 ?? "")?.[1] ?? "bc:24:11:00:00:00"
     ).toLowerCase(),
     PVE_SIM_NODE_BIN: process.execPath,
+    // cloud-init's first boot in a VM (bin/guest/cloud-init, bin/guest/apt-get): ms since epoch.
+    PVE_SIM_CLOUD_INIT_DONE_AT: String(g.cloudInitDoneAt ?? 0),
+    PVE_SIM_DPKG_LOCKED_UNTIL: String(g.dpkgLockedUntil ?? 0),
+    // What `ip -j addr` prints in the guest (bin/guest/ip), as of the command's start.
+    PVE_SIM_GUEST_IFACES: JSON.stringify(ipJson(guestInterfaces(world, g))),
     ...(world.opts.guestCaFile
       ? { GIT_SSL_CAINFO: world.opts.guestCaFile, SSL_CERT_FILE: world.opts.guestCaFile }
       : {}),

@@ -1,9 +1,10 @@
 import { checkConfigPerms } from "../auth/config-perms.ts";
+import { olderThan } from "../auth/pve9.ts";
 import { applyConfig, assertDigest, readConfig } from "../guests/config.ts";
-import { hasAddress } from "../guests/lifecycle.ts";
+import { guestInterfaces } from "../guests/interfaces.ts";
 import { rootDiskSize } from "../guests/metrics.ts";
 import { parseSize } from "../schema/formats.ts";
-import { fail } from "../server/errors.ts";
+import { fail, PveError } from "../server/errors.ts";
 import { int, type Route, str } from "../server/router.ts";
 import { avail, parseVolid } from "../storage/storage.ts";
 import { findVolume } from "../storage/volumes.ts";
@@ -91,31 +92,35 @@ export function lxcConfigRoutes(): Route[] {
       method: "GET",
       path: "/nodes/{node}/lxc/{vmid}/interfaces",
       handler: ({ world, params }) => {
+        // PVE 8.0 has no such call (it came with pve-container 5.0.5, PVE 8.1).
+        if (olderThan(world.pveVersion, "8.1"))
+          throw new PveError(501, "Method 'GET /nodes/{node}/lxc/{vmid}/interfaces' not implemented");
         const g = world.guest(int(params, "vmid")!, "lxc");
         if (g.status !== "running") return null;
-        const hw = /hwaddr=([^,]+)/.exec(g.config.net0 ?? "")?.[1]?.toLowerCase() ?? "bc:24:11:00:00:00";
-        const lo = {
-          name: "lo",
-          hwaddr: "00:00:00:00:00:00",
-          "hardware-address": "00:00:00:00:00:00",
-          inet: "127.0.0.1/8",
-          inet6: "::1/128",
-          "ip-addresses": [
-            { "ip-address": "127.0.0.1", "ip-address-type": "inet", prefix: 8 },
-            { "ip-address": "::1", "ip-address-type": "inet6", prefix: 128 },
-          ],
-        };
-        const eth0: Record<string, unknown> = {
-          name: "eth0",
-          hwaddr: hw,
-          "hardware-address": hw,
-          "ip-addresses": [],
-        };
-        if (hasAddress(g)) {
-          eth0.inet = `${g.address}/8`;
-          eth0["ip-addresses"] = [{ "ip-address": g.address, "ip-address-type": "inet", prefix: 8 }];
-        }
-        return [lo, eth0];
+        // PVE runs `ip -j addr` in the CT and reports each interface's last IPv4 and IPv6.
+        return guestInterfaces(world, g).map((i) => {
+          const v4 = i.inet.at(-1);
+          const v6 = i.inet6.at(-1);
+          return {
+            name: i.name,
+            hwaddr: i.mac,
+            "hardware-address": i.mac,
+            ...(v4 ? { inet: `${v4.address}/${v4.prefix}` } : {}),
+            ...(v6 ? { inet6: `${v6.address}/${v6.prefix}` } : {}),
+            "ip-addresses": [
+              ...i.inet.map((a) => ({
+                "ip-address": a.address,
+                "ip-address-type": "inet",
+                prefix: a.prefix,
+              })),
+              ...i.inet6.map((a) => ({
+                "ip-address": a.address,
+                "ip-address-type": "inet6",
+                prefix: a.prefix,
+              })),
+            ],
+          };
+        });
       },
     },
   ];

@@ -1,6 +1,6 @@
 import type { FaultRule } from "../control/faults.ts";
 import type { Guest } from "../guests/guest.ts";
-import { alreadyRunning, markRunning, markStopped, notRunning } from "../guests/lifecycle.ts";
+import { alreadyRunning, markRunning, markStopped, notRunning, shutdownGuest } from "../guests/lifecycle.ts";
 import { guestStats } from "../guests/metrics.ts";
 import { fail } from "../server/errors.ts";
 import { bool, int, type Route } from "../server/router.ts";
@@ -108,10 +108,7 @@ export function lxcPowerRoutes(): Route[] {
         const forceStop = bool(params, "forceStop");
         return powerTask(world, g, "vzshutdown", who.authid, fault, async (w) => {
           world.checkLock(g);
-          await w.faultPoint();
-          await w.sleep(Math.min(timeout * 1000, world.clock.pick(2000, 6000, g.vmid)));
-          void forceStop;
-          await markStopped(world, g);
+          await shutdownGuest(world, g, w, timeout, forceStop);
         });
       },
     },

@@ -1,5 +1,5 @@
 import type { AgentExec, Guest } from "../guests/guest.ts";
-import { hasAddress } from "../guests/lifecycle.ts";
+import { guestInterfaces } from "../guests/interfaces.ts";
 import { spawnInGuest } from "../guests/sandbox.ts";
 import { fail } from "../server/errors.ts";
 import { int, type Route, str } from "../server/router.ts";
@@ -13,7 +13,7 @@ function agentReady(world: World, vmid: number): Guest {
   const g = world.guest(vmid, "qemu");
   if (!agentEnabled(g)) throw fail("No QEMU guest agent configured");
   if (g.status !== "running") throw fail(`VM ${vmid} is not running`);
-  if (!g.agentAt || Date.now() < g.agentAt) throw fail("QEMU guest agent is not running");
+  if (g.noGuestAgent || !g.agentAt || Date.now() < g.agentAt) throw fail("QEMU guest agent is not running");
   return g;
 }
 
@@ -35,26 +35,24 @@ export function qemuAgentRoutes(): Route[] {
       path: "/nodes/{node}/qemu/{vmid}/agent/network-get-interfaces",
       handler: ({ world, params }) => {
         const g = agentReady(world, int(params, "vmid")!);
-        const hw = (
-          /=([0-9A-F]{2}(?::[0-9A-F]{2}){5})/i.exec(g.config.net0 ?? "")?.[1] ?? "bc:24:11:00:00:00"
-        ).toLowerCase();
-        const eth0: Record<string, unknown> = { name: "eth0", "hardware-address": hw, statistics: {} };
-        eth0["ip-addresses"] = hasAddress(g)
-          ? [{ "ip-address": g.address, "ip-address-type": "ipv4", prefix: 8 }]
-          : [];
         return {
-          result: [
-            {
-              name: "lo",
-              "hardware-address": "00:00:00:00:00:00",
-              "ip-addresses": [
-                { "ip-address": "127.0.0.1", "ip-address-type": "ipv4", prefix: 8 },
-                { "ip-address": "::1", "ip-address-type": "ipv6", prefix: 128 },
-              ],
-              statistics: {},
-            },
-            eth0,
-          ],
+          result: guestInterfaces(world, g).map((i) => ({
+            name: i.name,
+            "hardware-address": i.mac,
+            "ip-addresses": [
+              ...i.inet.map((a) => ({
+                "ip-address": a.address,
+                "ip-address-type": "ipv4",
+                prefix: a.prefix,
+              })),
+              ...i.inet6.map((a) => ({
+                "ip-address": a.address,
+                "ip-address-type": "ipv6",
+                prefix: a.prefix,
+              })),
+            ],
+            statistics: {},
+          })),
         };
       },
     },

@@ -45,6 +45,7 @@ export function qemuCloneRoutes(): Route[] {
         normalizeNets("qemu", newid, conf);
         conf.lock = "clone";
         const clone = newGuest(world, newid, "qemu", conf);
+        if (src.noGuestAgent) clone.noGuestAgent = true;
         world.guests.set(newid, clone);
         const running = src.status === "running";
         return world.tasks.start(

@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { checkConfigPerms } from "../auth/config-perms.ts";
 import { markRunning, newGuest, normalizeNets } from "../guests/lifecycle.ts";
 import { guestSummary } from "../guests/metrics.ts";
 import { errorText, fail } from "../server/errors.ts";
 import { bool, type Ctx, int, type Route, str } from "../server/router.ts";
 import { findVolume, freeVolume, guestDisks } from "../storage/volumes.ts";
+import { snippetInstallsGuestAgent } from "./cloud-image.ts";
 import { createDrives, DRIVE_RE } from "./disks.ts";
 
 const NOT_CONFIG = new Set([
@@ -35,6 +37,21 @@ function createVm({ world, params, who, fault }: Ctx): string {
   }
   if (existing && existing.status === "running") throw fail(`${emsg} VM ${vmid} is running`);
   world.auth.check(who, `/vms/${vmid}`, [archive && existing ? "VM.Backup" : "VM.Allocate"]);
+  if (!archive) {
+    // check_vm_modify_config_perm over the options, and check_vm_create_disk_perm over new disks.
+    const plumbing = ["archive", "force", "unique", "storage", "pool", "start", "live-restore", "bwlimit"];
+    checkConfigPerms(world.auth, who, "qemu", vmid, params, [
+      ...plumbing,
+      ...Object.keys(params).filter((k) => DRIVE_RE.test(k)),
+    ]);
+    for (const [k, v] of Object.entries(params)) {
+      if (!DRIVE_RE.test(k)) continue;
+      const sid = /^([a-z][a-z0-9\-_.]*[a-z0-9]):(\d|cloudinit)/i.exec(String(v))?.[1];
+      if (!sid) continue;
+      world.auth.check(who, `/vms/${vmid}`, ["VM.Config.Disk"]);
+      world.auth.check(who, `/storage/${sid}`, ["Datastore.AllocateSpace"]);
+    }
+  }
   let backupConf: Record<string, string> = {};
   if (archive) {
     const vol = findVolume(world, archive);
@@ -89,7 +106,10 @@ function createVm({ world, params, who, fault }: Ctx): string {
             w.log(
               `restore vma archive: zstd -q -d -c ${archive} | vma extract -v -r /var/tmp/vzdumptmp.fifo - /var/tmp/vzdumptmp`,
             );
-          createDrives(world, w, vmid, config, created);
+          const imported: { cloudImage?: boolean } = {};
+          createDrives(world, w, vmid, config, created, imported);
+          // A disk imported from a stock cloud image: no qemu-guest-agent unless cloud-init installs it.
+          if (imported.cloudImage) guest.noGuestAgent = !snippetInstallsGuestAgent(world, config.cicustom);
           await w.sleep(world.clock.pick(1000, 5000, vmid));
           delete config.lock;
         });

@@ -21,6 +21,7 @@ export function createDrives(
   vmid: number,
   config: Record<string, string>,
   created: string[],
+  imported: { cloudImage?: boolean } = {},
 ): void {
   for (const key of Object.keys(config).sort()) {
     if (!DRIVE_RE.test(key)) continue;
@@ -48,6 +49,7 @@ export function createDrives(
       const src = findVolume(world, importFrom);
       if (!src) throw fail(`volume '${importFrom}' does not exist`);
       size = Math.max(size, src.volume.size * 2);
+      if (src.volume.cloudImage) imported.cloudImage = true;
     }
     const vol = allocDisk(world, alloc[1]!, vmid, size, "images");
     created.push(vol.volid);

@@ -1,9 +1,9 @@
 import type { FaultRule } from "../control/faults.ts";
 import type { Guest } from "../guests/guest.ts";
-import { alreadyRunning, markRunning, markStopped, notRunning } from "../guests/lifecycle.ts";
+import { alreadyRunning, markRunning, markStopped, notRunning, shutdownGuest } from "../guests/lifecycle.ts";
 import { guestStats } from "../guests/metrics.ts";
 import { fail } from "../server/errors.ts";
-import { int, type Route } from "../server/router.ts";
+import { bool, int, type Route } from "../server/router.ts";
 import type { WorkerCtx } from "../tasks/tasks.ts";
 import type { World } from "../world.ts";
 
@@ -36,7 +36,13 @@ type Action = "start" | "stop" | "shutdown" | "reboot" | "reset" | "suspend" | "
 
 // QEMU differs from LXC: start of a running VM fails inside the task, stop/shutdown of a
 // stopped VM is a no-op task, the others refuse with 500 before any task.
-const ACTIONS: Record<Action, (world: World, g: Guest, w: WorkerCtx) => Promise<void>> = {
+/** The shutdown options of the call (PVE defaults: 60 s, no forced stop). */
+interface PowerParams {
+  timeout: number;
+  forceStop: boolean;
+}
+
+const ACTIONS: Record<Action, (world: World, g: Guest, w: WorkerCtx, p: PowerParams) => Promise<void>> = {
   start: async (world, g, w) => {
     if (g.config.template === "1") throw fail("you can't start a vm if it's a template");
     world.checkLock(g);
@@ -58,12 +64,10 @@ const ACTIONS: Record<Action, (world: World, g: Guest, w: WorkerCtx) => Promise<
     await w.sleep(1000);
     await markStopped(world, g);
   },
-  shutdown: async (world, g, w) => {
+  shutdown: async (world, g, w, params) => {
     world.checkLock(g);
-    await w.faultPoint();
     if (g.status !== "running") return;
-    await w.sleep(world.clock.pick(3000, 10_000, g.vmid));
-    await markStopped(world, g);
+    await shutdownGuest(world, g, w, params.timeout, params.forceStop);
   },
   reboot: async (world, g, w) => {
     world.checkLock(g);
@@ -137,7 +141,8 @@ export function qemuPowerRoutes(): Route[] {
         const g = world.guest(int(params, "vmid")!, "qemu");
         if (["reboot", "reset", "suspend", "resume"].includes(action) && g.status !== "running")
           throw notRunning(g);
-        return vmTask(world, g, TASK_TYPE[action], who.authid, fault, (w) => ACTIONS[action](world, g, w));
+        const p = { timeout: int(params, "timeout") ?? 60, forceStop: bool(params, "forceStop") };
+        return vmTask(world, g, TASK_TYPE[action], who.authid, fault, (w) => ACTIONS[action](world, g, w, p));
       },
     });
   }

@@ -30,9 +30,22 @@ export function apiHandler(world: World, router: Router) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const gzip = /gzip/.test(String(req.headers["accept-encoding"] ?? ""));
     const started = Date.now();
-    const plain = (status: number, text: string): void => writeResponse(res, status, text, undefined, gzip);
-    const json = (status: number, reason: string, body: Record<string, unknown>): void =>
+    // What the call log records of this call (the token's id, never its secret).
+    const call: { method: string; path: string; params: Record<string, unknown>; token?: string } = {
+      method: req.method ?? "GET",
+      path: (req.url ?? "/").split("?")[0] ?? "/",
+      params: {},
+    };
+    const logCall = (status: number): void =>
+      world.callLog?.({ kind: "api", ...call, params: masked(call.params), status });
+    const plain = (status: number, text: string): void => {
+      logCall(status);
+      writeResponse(res, status, text, undefined, gzip);
+    };
+    const json = (status: number, reason: string, body: Record<string, unknown>): void => {
+      logCall(status);
       writeResponse(res, status, reason, JSON.stringify(body), gzip);
+    };
     const authDelay = async (): Promise<void> => {
       const left = world.opts.auth401DelayMs - (Date.now() - started);
       if (left > 0) await sleep(left);
@@ -67,6 +80,7 @@ export function apiHandler(world: World, router: Router) {
       } else {
         try {
           who = world.auth.authenticate(method, req.headers);
+          call.token = who.authid;
           // Tokens are checked against the method's `allowtoken` before anything else.
           if (who.tokenid) {
             const info = match?.entry.info[method];
@@ -105,6 +119,8 @@ export function apiHandler(world: World, router: Router) {
       }
       Object.assign(params, decodeUrlencoded(url.search.slice(1)));
       delete params._dc;
+      call.path = rel;
+      call.params = params;
       const result = await dispatch(world, router, method, rel, match, params, who);
       const body: Record<string, unknown> =
         result instanceof WithTotal ? { data: result.data, total: result.total } : { data: result ?? null };
@@ -118,6 +134,13 @@ export function apiHandler(world: World, router: Router) {
       json(e.status, e.message, body);
     }
   };
+}
+
+/** Parameters as the call log shows them: passwords and secrets replaced. */
+function masked(params: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [k, /password|secret/i.test(k) ? "********" : v]),
+  );
 }
 
 async function dispatch(
@@ -142,7 +165,7 @@ async function dispatch(
     params[k] = v;
   }
   if (who.authid) {
-    const perms = permissionsFor(world.opts.pveVersion, method, match.entry.path, info.permissions);
+    const perms = permissionsFor(world.pveVersion, method, match.entry.path, info.permissions);
     checkApiPermissions(world.auth, who, perms, params);
   }
   if (!route) throw notImplemented;

@@ -11,6 +11,8 @@ import { qemuCloneRoutes } from "../qemu/clone.ts";
 import { qemuConfigRoutes } from "../qemu/config.ts";
 import { qemuCreateRoutes } from "../qemu/create.ts";
 import { qemuPowerRoutes } from "../qemu/power.ts";
+import { qemuTemplateRoutes } from "../qemu/template.ts";
+import { downloadRoutes } from "../storage/download.ts";
 import { storageRoutes } from "../storage/routes.ts";
 import { taskRoutes } from "../tasks/routes.ts";
 import { Router } from "./router.ts";
@@ -31,6 +33,8 @@ export function buildRouter(): Router {
     ...qemuConfigRoutes(),
     ...qemuPowerRoutes(),
     ...qemuCloneRoutes(),
+    ...qemuTemplateRoutes(),
+    ...downloadRoutes(),
     ...qemuAgentRoutes(),
     ...destroyRoutes("qemu"),
     ...snapshotRoutes("qemu"),

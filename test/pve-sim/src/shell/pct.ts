@@ -1,20 +1,14 @@
+import { createWriteStream } from "node:fs";
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { Readable, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { olderThan } from "../auth/pve9.ts";
 import { applyConfig } from "../guests/config.ts";
-import type { Guest } from "../guests/guest.ts";
+import { type Guest, serializeConfig } from "../guests/guest.ts";
 import { hasAddress, markRunning, markStopped } from "../guests/lifecycle.ts";
 import { guestPath, spawnInGuest } from "../guests/sandbox.ts";
 import type { World } from "../world.ts";
-
-/** Standard streams of one pct invocation. */
-export interface PctIo {
-  stdin: Readable;
-  stdout: Writable;
-  stderr: Writable;
-}
-
-class PctError extends Error {}
+import { HostCommandError as PctError, type HostIo as PctIo } from "./host-io.ts";
 
 function ct(world: World, vmid: string | undefined): Guest {
   if (!vmid || !/^\d+$/.test(vmid))
@@ -33,6 +27,14 @@ async function exec(world: World, args: string[], io: PctIo): Promise<number> {
   const g = ct(world, args[0]);
   // `pct exec <vmid> [--keep-env <bool>] [--] <argv…>`: without `--`, the words after the options.
   const dash = args.indexOf("--");
+  // `--keep-env` came with pve-container 5.1 (PVE 8.2); older pct refuses the option.
+  if (
+    olderThan(world.pveVersion, "8.2") &&
+    args.slice(0, dash >= 0 ? dash : undefined).includes("--keep-env")
+  )
+    throw new PctError(
+      "Unknown option: keep-env\n400 unable to parse option\npct exec <vmid> [<extra-args>] [OPTIONS]",
+    );
   let argv = dash >= 0 ? args.slice(dash + 1) : args.slice(1);
   if (dash < 0) while (argv[0] === "--keep-env") argv = argv.slice(2);
   running(g);
@@ -55,7 +57,7 @@ async function exec(world: World, args: string[], io: PctIo): Promise<number> {
   });
 }
 
-async function push(world: World, args: string[]): Promise<number> {
+async function push(world: World, args: string[], io: PctIo): Promise<number> {
   const g = ct(world, args[0]);
   const [src, dst] = [args[1], args[2]];
   if (!src || !dst)
@@ -63,6 +65,11 @@ async function push(world: World, args: string[]): Promise<number> {
   running(g);
   const target = guestPath(world, g, dst);
   await mkdir(dirname(target), { recursive: true });
+  // bin/host-command.cjs reads the file where pct runs and sends it as stdin ("-").
+  if (src === "-") {
+    await pipeline(io.stdin, createWriteStream(target));
+    return 0;
+  }
   try {
     await copyFile(src, target);
   } catch {
@@ -71,17 +78,21 @@ async function push(world: World, args: string[]): Promise<number> {
   return 0;
 }
 
-async function pull(world: World, args: string[]): Promise<number> {
+async function pull(world: World, args: string[], io: PctIo): Promise<number> {
   const g = ct(world, args[0]);
   const [path, dst] = [args[1], args[2]];
   if (!path || !dst)
     throw new PctError("400 not enough arguments\npct pull <vmid> <path> <destination> [OPTIONS]");
   running(g);
+  let data: Buffer;
   try {
-    await writeFile(dst, await readFile(guestPath(world, g, path)));
+    data = await readFile(guestPath(world, g, path));
   } catch {
     throw new PctError(`failed to open ${path} for reading`);
   }
+  // The caller writes the destination where pct runs (see bin/host-command.cjs).
+  if (io.writeLocal) io.writeLocal(data);
+  else await writeFile(dst, data);
   return 0;
 }
 
@@ -93,9 +104,9 @@ export async function runPct(world: World, argv: string[], io: PctIo): Promise<n
       case "exec":
         return await exec(world, args, io);
       case "push":
-        return await push(world, args);
+        return await push(world, args, io);
       case "pull":
-        return await pull(world, args);
+        return await pull(world, args, io);
       case "status": {
         const g = ct(world, args[0]);
         io.stdout.write(`status: ${g.status}\n`);
@@ -147,6 +158,8 @@ export async function runPct(world: World, argv: string[], io: PctIo): Promise<n
           world.checkLock(g);
           applyConfig(world, g, params);
         });
+        // Real pct writes the new config into pmxcfs itself: the caller's host does that part.
+        io.writeEtcPve?.(`nodes/${world.node}/lxc/${g.vmid}.conf`, serializeConfig(g.config));
         return 0;
       }
       case "ip": {

@@ -14,6 +14,8 @@ export interface Volume {
   subtype?: "lxc" | "qemu";
   /** For backups: the guest config at backup time (restore reads it back). */
   backupConfig?: Record<string, string>;
+  /** A stock cloud image (download-url): a VM whose disk is imported from it has no guest agent. */
+  cloudImage?: boolean;
 }
 
 /** A storage of the node. */
@@ -32,7 +34,7 @@ export interface Storage {
 const GiB = 2 ** 30;
 
 /** The two storages of a fresh PVE install: `local` (dir) and `local-lvm` (lvmthin). */
-export function defaultStorages(): Storage[] {
+export function defaultStorages(localPath = "/var/lib/vz"): Storage[] {
   return [
     {
       id: "local",
@@ -41,7 +43,7 @@ export function defaultStorages(): Storage[] {
       total: 100 * GiB,
       extraUsed: 4 * GiB,
       snapshots: false,
-      path: "/var/lib/vz",
+      path: localPath,
       volumes: new Map(),
     },
     {

@@ -17,6 +17,9 @@ export interface Task {
   running: boolean;
   exitstatus?: string;
   endtime?: number;
+  /** Real start and end in ms (Date.now()), for measurements such as the deploy benchmark. */
+  startedMs: number;
+  endedMs?: number;
   log: string[];
   /** Whether a reader has seen it running (the status must read `running` at least once). */
   seenRunning: boolean;
@@ -72,6 +75,7 @@ export class TaskManager {
       id,
       user,
       running: true,
+      startedMs: Date.now(),
       log: [],
       seenRunning: false,
       abort,
@@ -135,7 +139,8 @@ export class TaskManager {
         task.log.push("TASK OK");
         task.exitstatus = "OK";
       }
-      task.endtime = Math.floor(Date.now() / 1000);
+      task.endedMs = Date.now();
+      task.endtime = Math.floor(task.endedMs / 1000);
       task.running = false;
     })();
     return task;

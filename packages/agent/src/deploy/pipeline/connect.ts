@@ -4,6 +4,7 @@ import { join } from "node:path";
 import ssh2 from "ssh2";
 import { scanHostKey } from "../../runners/host-key.ts";
 import { PctRunner } from "../../runners/pct.ts";
+import { PctSessionRunner } from "../../runners/pct-session.ts";
 import { SshRunner } from "../../runners/ssh.ts";
 import type { CommandRunner, PushSource, RunOptions, RunResult } from "../../runners/types.ts";
 import { errnoCode } from "../../util/errors.ts";
@@ -132,15 +133,22 @@ export interface OpenRunner {
   close(): Promise<void>;
 }
 
-/** The runner for a guest: `pct exec` for a CT, SSH with the pinned host key for a VM. */
+/**
+ * The runner for a guest: `pct exec` for a CT, SSH with the pinned host key for a VM. With
+ * `session` (a deploy's many commands), a CT's commands share one `pct exec` (PctSessionRunner)
+ * instead of paying pct's start-up each.
+ */
 export async function openRunner(
   deps: AppJobDeps,
   guest: GuestRef & { hostKey?: string | null; sshPort?: number | null },
+  opts: { session?: boolean } = {},
 ): Promise<OpenRunner> {
   const wrap = (r: CommandRunner) => (deps.wrapRunner ? deps.wrapRunner(guest, r) : r);
   if (guest.type === "lxc") {
-    const runner = new PctRunner({ vmid: guest.vmid, pctPath: deps.pctPath, processEnv: deps.pctEnv });
-    return { runner: wrap(runner), close: async () => {} };
+    const pct = { vmid: guest.vmid, pctPath: deps.pctPath, processEnv: deps.pctEnv };
+    if (!opts.session) return { runner: wrap(new PctRunner(pct)), close: async () => {} };
+    const session = new PctSessionRunner(pct);
+    return { runner: wrap(session), close: async () => session.close() };
   }
   const pinned = guest.hostKey
     ? { key: guest.hostKey, port: guest.sshPort ?? deps.sshPorts[0] ?? 22 }

@@ -1,7 +1,7 @@
 import type { AppDeployResult } from "@pylon/shared/protocol/index";
 import { z } from "zod";
 import { type JobContext, JobError, type JobHandler } from "../../jobs/types.ts";
-import { currentAddress, waitForAddress } from "./address.ts";
+import { currentAddress, hostPort, waitForAddress } from "./address.ts";
 import { buildApp } from "./build.ts";
 import { type OpenRunner, openRunner, pinnedHostKey } from "./connect.ts";
 import {
@@ -43,10 +43,10 @@ const publishRoute: Step<DeployRun> = {
     await run.deps.routes.upsertRoute({
       id: route.id,
       host: route.host,
-      upstream: `${run.state.address}:${appPort(run)}`,
+      upstream: hostPort(run.state.address, appPort(run)),
       tls: route.tls,
     });
-    return `${route.host} → ${run.state.address}:${appPort(run)}`;
+    return `${route.host} → ${hostPort(run.state.address, appPort(run))}`;
   },
   async undo(run) {
     if (run.params.route) await run.deps.routes.removeRoute(run.params.route.id);
@@ -162,13 +162,17 @@ function makeRun(
     secrets: secretsOf(params),
     state,
     async runner() {
-      open ??= openRunner(deps, {
-        type: params.guest.type,
-        vmid: vmidOf(run),
-        address: state.address,
-        hostKey: state.hostKey,
-        sshPort: state.sshPort,
-      });
+      open ??= openRunner(
+        deps,
+        {
+          type: params.guest.type,
+          vmid: vmidOf(run),
+          address: state.address,
+          hostKey: state.hostKey,
+          sshPort: state.sshPort,
+        },
+        { session: true },
+      );
       open.catch(() => {
         open = undefined;
       });

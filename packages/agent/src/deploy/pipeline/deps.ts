@@ -1,8 +1,10 @@
 import { readFile } from "node:fs/promises";
 import type { AgentConfig } from "../../config.ts";
 import { TokenEngine } from "../../proxmox/engine.ts";
+import { pveTlsFromConfig } from "../../proxmox/tls.ts";
 import { CaddyRoutes } from "../../routes/caddy-routes.ts";
 import type { CommandRunner } from "../../runners/types.ts";
+import { parseStaticRange, type StaticRange } from "../../util/ip-range.ts";
 import type { PveEngine } from "./pve-api.ts";
 import type { Routes } from "./routes.ts";
 
@@ -30,10 +32,17 @@ export interface AppJobDeps {
   /** `pct` for PctRunner and the environment it runs with (tests point it at the simulator). */
   pctPath?: string;
   pctEnv?: NodeJS.ProcessEnv;
+  /** `ip` on the host, for its neighbour table (tests point it at the simulator's). */
+  ipPath?: string;
   /** cloud-init user of VMs; commands run through sudo when it is not root. */
   vmUser: string;
   /** Ports tried for a VM's sshd, in order. */
   sshPorts: number[];
+  /** Static VM addresses given through cloud-init, instead of DHCP and the guest agent. */
+  vmAddresses?: StaticRange;
+  /** The storage (with `snippets` content) and its folder the VM template's cloud-init snippet goes to. */
+  snippetsStorage: string;
+  snippetsDir: string;
   addressTimeoutMs: number;
   /** First poll delay for Proxmox tasks. */
   taskPollMs: number;
@@ -56,6 +65,8 @@ export const APP_JOB_DEFAULTS = {
   addressTimeoutMs: 120_000,
   taskPollMs: 50,
   gitSchemes: ["https:", "ssh:"],
+  snippetsStorage: "local",
+  snippetsDir: "/var/lib/vz/snippets",
 } satisfies Partial<AppJobDeps>;
 
 let configured: AppJobDeps | undefined;
@@ -82,7 +93,7 @@ export async function appJobDepsFromConfig(
     origin: `https://${u.host}${u.port ? "" : ":8006"}`,
     tokenId: config.pve.tokenId,
     tokenSecret: (await readFile(config.pve.tokenSecretFile, "utf8")).trim(),
-    ca: await readFile(config.pve.caFile),
+    tls: await pveTlsFromConfig(config.pve),
   });
   const a = config.apps;
   return {
@@ -101,6 +112,9 @@ export async function appJobDepsFromConfig(
     lxcTemplateStorage: a.lxcTemplateStorage,
     appsBase: a.appsBase,
     sshPorts: a.sshPorts,
+    ...(a.vmAddresses ? { vmAddresses: parseStaticRange(a.vmAddresses) } : {}),
+    snippetsStorage: a.snippetsStorage,
+    snippetsDir: a.snippetsDir,
     addressTimeoutMs: a.addressTimeoutSeconds * 1000,
     ...(a.pctPath ? { pctPath: a.pctPath } : {}),
     ...overrides,

@@ -4,8 +4,20 @@ import { StepFailure } from "./steps.ts";
 
 const APT_ENV = { DEBIAN_FRONTEND: "noninteractive" };
 
-/** Installs Debian packages in the guest (apt-get, noninteractive). */
+/**
+ * Installs Debian packages in the guest (apt-get, noninteractive). First waits for cloud-init
+ * to finish where it runs (a VM's first boot): its package work (an upgrade, the guest agent)
+ * holds the dpkg lock, and apt-get would fail with "Could not get lock".
+ */
 export async function aptInstall(runner: CommandRunner, packages: string[], live?: DeployRun): Promise<void> {
+  await runner.run(
+    [
+      "sh",
+      "-c",
+      "command -v cloud-init >/dev/null 2>&1 || exit 0; cloud-init status --wait >/dev/null 2>&1; exit 0",
+    ],
+    { timeoutMs: 900_000, ...(live ? { signal: live.ctx.signal } : {}) },
+  );
   await exec(runner, ["apt-get", "update"], "apt-get update", { env: APT_ENV, timeoutMs: 600_000, live });
   await exec(
     runner,

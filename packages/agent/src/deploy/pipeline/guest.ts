@@ -2,6 +2,7 @@ import type { JobContext } from "../../jobs/types.ts";
 import type { GuestType } from "../../proxmox/client.ts";
 import { PveError } from "../../proxmox/errors.ts";
 import { errorMessage } from "../../util/errors.ts";
+import { newest } from "../../util/versions.ts";
 import { agentKeyPair, forgetHostKey } from "./connect.ts";
 import { type DeployRun, vmidOf, waitTask } from "./context.ts";
 import type { AppJobDeps } from "./deps.ts";
@@ -9,6 +10,8 @@ import { hostPct } from "./host-pct.ts";
 import type { PveApi } from "./pve-api.ts";
 import { dropSnapshot } from "./snapshot.ts";
 import { StepFailure } from "./steps.ts";
+import { withStaticAddress } from "./vm-addresses.ts";
+import { bootDisk, templateProblems } from "./vm-template.ts";
 
 const label = (type: GuestType, vmid: number) => `${type === "lxc" ? "CT" : "VM"} ${vmid}`;
 
@@ -25,22 +28,19 @@ export async function reserveVmid(run: DeployRun): Promise<string> {
 export async function ensureLxcTemplate(run: DeployRun): Promise<string> {
   const { api, deps } = run;
   const have = await api.content(deps.lxcTemplateStorage, "vztmpl");
-  const found = have
-    .filter((v) => v.includes(`/${deps.lxcTemplatePrefix}`))
-    .sort()
-    .at(-1);
+  const found = newest(have.filter((v) => v.includes(`/${deps.lxcTemplatePrefix}`)));
   if (found) return found;
   const available = (await api.aplinfo())
     .map((t) => t.template)
     .filter((t) => t.startsWith(deps.lxcTemplatePrefix));
-  const newest = available.sort().at(-1);
-  if (!newest)
+  const latest = newest(available);
+  if (!latest)
     throw new StepFailure(
       `no ${deps.lxcTemplatePrefix} template in ${deps.lxcTemplateStorage} or in aplinfo`,
     );
-  await run.ctx.log("info", `downloading CT template ${newest} to ${deps.lxcTemplateStorage}`);
-  await waitTask(run.ctx, deps, await api.downloadTemplate(deps.lxcTemplateStorage, newest));
-  return `${deps.lxcTemplateStorage}:vztmpl/${newest}`;
+  await run.ctx.log("info", `downloading CT template ${latest} to ${deps.lxcTemplateStorage}`);
+  await waitTask(run.ctx, deps, await api.downloadTemplate(deps.lxcTemplateStorage, latest));
+  return `${deps.lxcTemplateStorage}:vztmpl/${latest}`;
 }
 
 /** Creates the app's CT or clones its VM; retries with a new VMID when the id was taken meanwhile. */
@@ -137,34 +137,69 @@ async function createLxc(run: DeployRun, vmid: number): Promise<string> {
   });
 }
 
+/**
+ * Clones the cloud-init template: checked first (naming what it lacks); a linked clone on the
+ * template's storage, or a full clone onto the storage the deploy asked for.
+ */
 async function cloneVm(run: DeployRun, vmid: number): Promise<string> {
   const template = run.deps.vmTemplateId;
   const resources = await run.ctx.pve.clusterResources("vm");
   const t = resources.find((r) => r.vmid === template && r.node === run.ctx.nodeName);
   if (t?.type !== "qemu" || !t.template)
     throw new StepFailure(
-      `VM ${template} on ${run.ctx.nodeName} is not a QEMU template (set the cloud-init template id)`,
+      `VM ${template} on ${run.ctx.nodeName} is not a QEMU template (prepare one from the node page, or set apps.vmTemplateId)`,
     );
-  return run.api.cloneVm(template, { newid: vmid, name: run.params.name, full: 0 });
+  const config = await run.api.config("qemu", template);
+  const { missing, warnings } = templateProblems(template, config, {
+    staticAddresses: !!run.deps.vmAddresses,
+  });
+  if (missing.length) throw new StepFailure(`VM template ${template} lacks ${missing.join("; ")}`);
+  for (const w of warnings) await run.ctx.log("warn", `VM template ${template}: ${w}`);
+  const storage = run.params.guest.storage;
+  const full = storage !== bootDisk(config)?.storage;
+  return run.api.cloneVm(template, {
+    newid: vmid,
+    name: run.params.name,
+    full: full ? 1 : 0,
+    ...(full ? { storage } : {}),
+  });
 }
 
-/** cloud-init user, the agent's key, DHCP, resources and disk size of a fresh clone. */
+/**
+ * cloud-init user, the agent's key, the network (DHCP, or a static address from
+ * apps.vmAddresses), no package upgrade on first boot (PVE 8 defaults `ciupgrade` to on, and
+ * that upgrade holds the dpkg lock while the deploy wants apt), resources and disk size.
+ */
 async function configureVm(run: DeployRun, vmid: number): Promise<void> {
   const g = run.params.guest;
   const keys = await agentKeyPair(run.deps.stateDir);
-  await run.api.setConfig("qemu", vmid, {
-    cores: g.cores,
-    memory: g.memoryMb,
-    ciuser: run.deps.vmUser,
-    // PVE-API.md: sshkeys must be URL-encoded; the form encoding then encodes it again.
-    sshkeys: encodeURIComponent(`${keys.public.trim()}\n`),
-    ipconfig0: "ip=dhcp",
-    net0: `virtio,bridge=${g.bridge}`,
-    agent: "enabled=1",
-    onboot: 1,
-  });
+  const set = (ipconfig0: string) =>
+    run.api.setConfig("qemu", vmid, {
+      cores: g.cores,
+      memory: g.memoryMb,
+      ciuser: run.deps.vmUser,
+      // PVE-API.md: sshkeys must be URL-encoded; the form encoding then encodes it again.
+      sshkeys: encodeURIComponent(`${keys.public.trim()}\n`),
+      ipconfig0,
+      ciupgrade: 0,
+      net0: `virtio,bridge=${g.bridge}`,
+      agent: "enabled=1",
+      onboot: 1,
+    });
+  const range = run.deps.vmAddresses;
+  if (range) {
+    const vms = (await run.ctx.pve.clusterResources("vm"))
+      .filter(
+        (r) => r.type === "qemu" && r.node === run.ctx.nodeName && r.vmid !== undefined && r.vmid !== vmid,
+      )
+      .map((r) => Number(r.vmid));
+    await withStaticAddress(run.api, vms, range, async (ipconfig0, address) => {
+      await set(ipconfig0);
+      await run.ctx.log("info", `VM ${vmid} gets the static address ${address} through cloud-init`);
+    });
+  } else await set("ip=dhcp");
   const config = await run.api.config("qemu", vmid);
-  const disk = ["scsi0", "virtio0", "sata0", "ide0"].find((d) => typeof config[d] === "string");
+  const disk = bootDisk(config)?.key;
   if (!disk) throw new StepFailure(`the clone of VM ${run.deps.vmTemplateId} has no boot disk to resize`);
   const current = diskSizeGb(config[disk]);
   if (current !== undefined && current >= g.diskGb) {

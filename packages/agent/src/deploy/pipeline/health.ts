@@ -1,4 +1,5 @@
 import http from "node:http";
+import { hostPort } from "./address.ts";
 import { appPort, type DeployRun } from "./context.ts";
 import { StepFailure } from "./steps.ts";
 
@@ -78,7 +79,7 @@ export async function healthCheck(run: DeployRun): Promise<string> {
   const { http: check, route } = run.params;
   if (!run.state.address) throw new StepFailure("no guest address recorded");
   const path = check.path.startsWith("/") ? check.path : `/${check.path}`;
-  const url = `http://${run.state.address}:${appPort(run)}${path}`;
+  const url = `http://${hostPort(run.state.address, appPort(run))}${path}`;
   const ok = (s: number) =>
     check.expectStatus?.length ? check.expectStatus.includes(s) : s >= 200 && s < 400;
   const deadline = Date.now() + check.timeoutSeconds * 1000;

@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { pctCommand } from "../../runners/pct.ts";
 import { StepFailure } from "./steps.ts";
 
@@ -12,4 +13,27 @@ export async function hostPct(
   const r = await pctCommand(deps.pctPath ?? "pct", deps.pctEnv ?? process.env, args);
   if (r.exitCode !== 0)
     throw new StepFailure(`pct ${args[0] ?? ""} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+}
+
+/** The host's neighbour table (`ip -j neigh show`, argv, no shell); empty when `ip` cannot tell. */
+export function hostNeighbours(deps: {
+  ipPath?: string | undefined;
+  pctEnv?: NodeJS.ProcessEnv | undefined;
+}) {
+  return new Promise<{ dst: string; lladdr?: string; state?: string[] }[]>((resolve) => {
+    execFile(
+      deps.ipPath ?? "ip",
+      ["-j", "neigh", "show"],
+      { env: deps.pctEnv ?? process.env, timeout: 10_000 },
+      (err, stdout) => {
+        if (err) return resolve([]);
+        try {
+          const parsed: unknown = JSON.parse(stdout);
+          resolve(Array.isArray(parsed) ? parsed.filter((e) => typeof e?.dst === "string") : []);
+        } catch {
+          resolve([]);
+        }
+      },
+    );
+  });
 }

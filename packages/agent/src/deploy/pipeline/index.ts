@@ -5,3 +5,4 @@ export { appDiagnostics } from "./diagnostics.ts";
 export { appLogs } from "./logs.ts";
 export { appAction, appDelete, appResize } from "./manage.ts";
 export { appPlan } from "./plan.ts";
+export { nodeVmTemplate } from "./prepare-template.ts";

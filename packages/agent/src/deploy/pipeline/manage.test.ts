@@ -55,6 +55,22 @@ describe.skipIf(!caddyInstalled())(
       expect(sim.world.guests.get(vmid)?.status).toBe("running");
     });
 
+    it("stops with a clean shutdown, and stops hard only a guest still running after the timeout", async () => {
+      const tasks = () => sim.world.tasks.tasks.filter((t) => t.id === String(vmid)).map((t) => t.type);
+      const before = tasks().length;
+      await runJob(appAction, { ...base(), action: "stop" }, testContext(sim));
+      expect(tasks().slice(before)).toEqual(["vzshutdown"]);
+      await runJob(appAction, { ...base(), action: "start" }, testContext(sim));
+      // An OS that never finishes shutting down (a process ignoring SIGTERM).
+      sim.world.faults.add({ taskType: "vzshutdown", vmid, action: "hang" });
+      await runJob(appAction, { ...base(), action: "stop" }, testContext(sim));
+      expect(sim.world.guests.get(vmid)?.status).toBe("stopped");
+      const last = sim.world.tasks.tasks.filter((t) => t.id === String(vmid)).at(-1);
+      expect([last?.type, last?.exitstatus]).toEqual(["vzshutdown", "WARNINGS: 1"]);
+      expect(last?.log).toContain("WARN: shutdown failed - forcing stop now");
+      await runJob(appAction, { ...base(), action: "start" }, testContext(sim));
+    });
+
     it("resizes cores and memory live, grows the disk and passes Proxmox's refusal of a shrink", async () => {
       await runJob(appResize, { ...base(), cores: 2, memoryMb: 1024, diskGb: 6 }, testContext(sim));
       const config = sim.world.guests.get(vmid)?.config;

@@ -34,6 +34,9 @@ export async function step<T>(ctx: JobContext, name: string, fn: () => Promise<T
 
 const label = (type: "lxc" | "qemu", vmid: number) => `${type === "lxc" ? "CT" : "VM"} ${vmid}`;
 
+/** How long a stop waits for the guest to shut down cleanly before Proxmox stops it hard. */
+export const SHUTDOWN_TIMEOUT_S = 60;
+
 /** `app.action`: start, stop or restart the app's guest (a restart of a stopped guest starts it). */
 export const appAction: JobHandler<"app.action"> = {
   kind: "app.action",
@@ -46,8 +49,13 @@ export const appAction: JobHandler<"app.action"> = {
       const running = status.status === "running";
       if (action === "start" && running) return { vmid, status: "running" };
       if (action === "stop" && !running) return { vmid, status: "stopped" };
-      const verb = action === "restart" ? (running ? "reboot" : "start") : action;
-      await waitTask(ctx, deps, await api.power(type, vmid, verb));
+      // Stop as the Proxmox GUI's shutdown does: the guest's OS stops its services (databases
+      // flush), and only a guest still running after the timeout is stopped hard.
+      const upid =
+        action === "stop"
+          ? await api.power(type, vmid, "shutdown", { timeout: SHUTDOWN_TIMEOUT_S, forceStop: 1 })
+          : await api.power(type, vmid, action === "restart" ? (running ? "reboot" : "start") : action);
+      await waitTask(ctx, deps, upid);
       return { vmid, status: action === "stop" ? "stopped" : "running" };
     });
   },

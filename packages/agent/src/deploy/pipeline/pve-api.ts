@@ -14,17 +14,23 @@ export interface PveEngine {
 
 const upid = z.string().regex(/^UPID:[^:]+:/, "is not a UPID");
 const num = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]);
+const ipAddresses = z.array(z.object({ "ip-address": z.string(), "ip-address-type": z.string() })).optional();
 const lxcInterfaces = z
-  .array(z.object({ name: z.string(), inet: z.string().optional() }).passthrough())
+  .array(
+    z
+      .object({
+        name: z.string(),
+        hwaddr: z.string().optional(),
+        inet: z.string().optional(),
+        inet6: z.string().optional(),
+        "ip-addresses": ipAddresses,
+      })
+      .passthrough(),
+  )
   .nullable();
 const agentInterfaces = z.object({
   result: z.array(
-    z.object({
-      name: z.string(),
-      "ip-addresses": z
-        .array(z.object({ "ip-address": z.string(), "ip-address-type": z.string() }))
-        .optional(),
-    }),
+    z.object({ name: z.string(), "hardware-address": z.string().optional(), "ip-addresses": ipAddresses }),
   ),
 });
 const snapshots = z.array(z.object({ name: z.string() }).passthrough());
@@ -74,6 +80,21 @@ export class PveApi {
     return this.#call("POST", `/nodes/${this.node}/lxc`, upid, params);
   }
 
+  /** POST /nodes/{n}/qemu (a new VM); returns the UPID. */
+  createVm(params: Record<string, string | number>): Promise<string> {
+    return this.#call("POST", `/nodes/${this.node}/qemu`, upid, params);
+  }
+
+  /** POST /nodes/{n}/qemu/{id}/template: the stopped VM becomes a template; returns the UPID. */
+  makeTemplate(vmid: number): Promise<string> {
+    return this.#call("POST", `${this.#guest("qemu", vmid)}/template`, upid);
+  }
+
+  /** POST /nodes/{n}/storage/{s}/download-url: PVE downloads a file onto the storage; returns the UPID. */
+  downloadUrl(storage: string, params: { url: string; filename: string; content: string }): Promise<string> {
+    return this.#call("POST", `/nodes/${this.node}/storage/${storage}/download-url`, upid, params);
+  }
+
   /** POST /nodes/{n}/qemu/{template}/clone; returns the UPID. */
   cloneVm(template: number, params: Record<string, string | number>): Promise<string> {
     return this.clone("qemu", template, params);
@@ -99,9 +120,14 @@ export class PveApi {
     return this.#call("PUT", `${this.#guest(type, vmid)}/resize`, upid, { disk, size });
   }
 
-  /** POST …/status/{action}; returns the UPID. */
-  power(type: GuestType, vmid: number, action: "start" | "stop" | "shutdown" | "reboot"): Promise<string> {
-    return this.#call("POST", `${this.#guest(type, vmid)}/status/${action}`, upid);
+  /** POST …/status/{action} (shutdown: `timeout`, `forceStop`); returns the UPID. */
+  power(
+    type: GuestType,
+    vmid: number,
+    action: "start" | "stop" | "shutdown" | "reboot",
+    params?: Record<string, string | number>,
+  ): Promise<string> {
+    return this.#call("POST", `${this.#guest(type, vmid)}/status/${action}`, upid, params);
   }
 
   /** GET …/status/current; undefined when the guest does not exist. */

@@ -42,6 +42,7 @@ export async function testDeps(
     }),
     stateDir,
     pctPath: join(sim.pctBinDir, "pct"),
+    ipPath: join(sim.pctBinDir, "ip"),
     pctEnv: { ...process.env, ...sim.env },
     sshPorts: [22, 2222],
     addressTimeoutMs: 20_000,

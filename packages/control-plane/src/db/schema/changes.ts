@@ -6,6 +6,7 @@ export const CHANGE_TOPICS = [
   "job.event",
   "node.revoked",
   "node.rotate",
+  "node.update",
   "node.deleted",
   "auth.changed",
 ] as const;

@@ -1,4 +1,4 @@
-import type { Inventory, NodeMetrics } from "@pylon/shared";
+import type { AgentUpdate, HostCheck, Inventory, NodeMetrics } from "@pylon/shared";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
@@ -29,6 +29,10 @@ export const nodes = sqliteTable(
     metrics: text({ mode: "json" }).$type<NodeMetrics>(),
     inventory: text({ mode: "json" }).$type<Inventory>(),
     inventoryAt: integer(),
+    /** The agent's last host check (PVE version, missing privileges, problems, the fix). */
+    hostCheck: text({ mode: "json" }).$type<HostCheck>(),
+    /** The agent's last self-update: in progress, done, or failed (and why). */
+    agentUpdate: text({ mode: "json" }).$type<AgentUpdate>(),
   },
   (t) => [index("nodes_enrollment_idx").on(t.enrollmentHash)],
 );

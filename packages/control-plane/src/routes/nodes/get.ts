@@ -19,10 +19,14 @@ export const route = defineRoute(requires("viewer", "read"), null, {
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const deps = c.get("deps");
-  const [row, live] = await Promise.all([getNode(deps, c.req.valid("param").id), liveInstances(deps)]);
+  const [row, live, bundle] = await Promise.all([
+    getNode(deps, c.req.valid("param").id),
+    liveInstances(deps),
+    deps.agentBundle?.(),
+  ]);
   return c.json(
     {
-      ...toNode(row, live),
+      ...toNode(row, live, bundle?.version ?? null),
       inventory: row.inventory ?? null,
       inventoryAt: isoOrNull(row.inventoryAt),
     },

@@ -15,5 +15,6 @@ export const route = defineRoute(requires("viewer", "read"), null, {
 
 export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const { rows, live } = await listNodes(c.get("deps"));
-  return c.json({ items: rows.map((r) => toNode(r, live)) }, 200);
+  const latest = (await c.get("deps").agentBundle?.())?.version ?? null;
+  return c.json({ items: rows.map((r) => toNode(r, live, latest)) }, 200);
 };

@@ -10,6 +10,7 @@ const KIND_LABEL: Partial<Record<Job["kind"], string>> = {
   "app.resize": "App resize",
   "app.diagnostics": "App diagnostics",
   "app.logs": "App logs",
+  "node.vmTemplate": "VM template",
 };
 
 const field = (p: unknown, k: string): string | undefined =>
@@ -30,6 +31,10 @@ export function describeJob(job: Pick<Job, "kind" | "params">): string {
   if (job.kind === "app.action" || job.kind === "app.diagnostics") {
     const what = field(p, job.kind === "app.action" ? "action" : "name");
     return what ? `${label}: ${what}` : label;
+  }
+  if (job.kind === "node.vmTemplate") {
+    const image = field(p, "image");
+    return image ? `${label}: ${image} as ${field(p, "vmid") ?? "?"}` : label;
   }
   return label;
 }

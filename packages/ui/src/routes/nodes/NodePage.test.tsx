@@ -134,3 +134,82 @@ it("says so when the node does not exist", async () => {
   render(() => <NodePage params={{ id: "gone" }} />);
   await screen.findByRole("heading", { name: "Node not found" });
 });
+
+it("shows what the host check found missing with the command that fixes it; nothing when all is well", async () => {
+  signedIn({ user: user({ role: "viewer" }), via: "session" });
+  const fix = "pveum role modify PylonAgent --privs 'Sys.Audit,VM.Audit,VM.GuestAgent.Audit'";
+  mockApi({
+    "GET /api/v1/nodes/node_pve1": {
+      body: detail({
+        pveVersion: "9.0.10",
+        hostCheck: {
+          checkedAt: Date.now(),
+          pveVersion: "9.0.10",
+          missingPrivileges: ["VM.GuestAgent.Audit"],
+          problems: [],
+          fix,
+        },
+      }),
+    },
+    "GET /api/v1/nodes/node_pve1/metrics": { body: { items: [] } },
+  });
+  render(() => <NodePage params={{ id: "node_pve1" }} />);
+  await screen.findByText("The host needs attention");
+  expect(screen.getByRole("alert").textContent).toContain("lacks VM.GuestAgent.Audit on PVE 9.0.10");
+  expect((screen.getByLabelText("Fix command") as HTMLTextAreaElement).value).toBe(fix);
+  cleanup();
+  api();
+  render(() => <NodePage params={{ id: "node_pve1" }} />);
+  await screen.findByText("web");
+  expect(screen.queryByText("The host needs attention")).toBeNull();
+});
+
+it("shows the agent's version and last update; an admin orders an update", async () => {
+  signedIn({ user: user({ role: "admin" }), via: "session" });
+  const calls = mockApi({
+    "GET /api/v1/nodes/node_pve1": {
+      body: detail({
+        agentVersion: "0.1.1",
+        latestAgentVersion: "0.1.2",
+        agentUpdate: {
+          state: "failed",
+          from: "0.1.1",
+          to: "0.1.2",
+          startedAt: "2026-11-21T10:00:00.000Z",
+          finishedAt: "2026-11-21T10:01:00.000Z",
+          message: "rolled back to 0.1.1: agent 0.1.2 did not reconnect within 60 s",
+        },
+      }),
+    },
+    "GET /api/v1/nodes/node_pve1/metrics": { body: { items: [] } },
+    "POST /api/v1/nodes/node_pve1/agent/update": { status: 202, body: node() },
+  });
+  render(() => <NodePage params={{ id: "node_pve1" }} />);
+  await screen.findByText("(this server has 0.1.2)");
+  expect(screen.getByText(/update to 0\.1\.2 failed: rolled back to 0\.1\.1/)).toBeTruthy();
+  fireEvent.click(screen.getByRole("button", { name: "Update agent" }));
+  await waitFor(() =>
+    expect(calls.some((c) => c.method === "POST" && c.url.pathname.endsWith("/agent/update"))).toBe(true),
+  );
+});
+
+it("admin: prepares the VM template from a cloud image and follows the job", async () => {
+  signedIn({ user: user({ role: "admin" }), via: "session" });
+  navigate("/nodes/node_pve1", { replace: true });
+  const calls = api({
+    "POST /api/v1/nodes/node_pve1/vm-template": {
+      status: 202,
+      body: job({ id: "job_tpl", kind: "node.vmTemplate" }),
+    },
+  });
+  render(() => <NodePage params={{ id: "node_pve1" }} />);
+  fireEvent.change(await screen.findByLabelText("Cloud image"), { target: { value: "ubuntu-24.04" } });
+  fireEvent.click(screen.getByRole("button", { name: "Prepare VM template" }));
+  await waitFor(() => expect(currentPath()).toBe("/jobs/job_tpl"));
+  expect(calls.find((c) => c.method === "POST")?.body).toEqual({
+    image: "ubuntu-24.04",
+    vmid: 9000,
+    storage: "local-lvm",
+    bridge: "vmbr0",
+  });
+});

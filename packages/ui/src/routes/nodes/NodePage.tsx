@@ -9,11 +9,13 @@ import { currentUser } from "../../context/session.ts";
 import { latest } from "../../lib/latest.ts";
 import { createPoll } from "../../lib/poll.ts";
 import { Link } from "../../router/router.tsx";
+import { HostCheckCard } from "./HostCheckCard.tsx";
 import { InventorySection } from "./InventorySection.tsx";
 import { NodeAdminActions } from "./NodeAdminActions.tsx";
 import { NodeStatus } from "./NodeStatus.tsx";
 import { NodeSummary } from "./NodeSummary.tsx";
 import { FAST_POLL_MS } from "./Nodes.tsx";
+import { VmTemplateCard } from "./VmTemplateCard.tsx";
 
 /** One node: summary, usage over time, inventory with power buttons, and admin actions. */
 export function NodePage(props: { params: Record<string, string> }) {
@@ -44,7 +46,8 @@ export function NodePage(props: { params: Record<string, string> }) {
               <PageHeader title={n().name}>
                 <NodeStatus node={n()} />
               </PageHeader>
-              <NodeSummary node={n()} />
+              <HostCheckCard node={n()} />
+              <NodeSummary node={n()} canUpdateAgent={roleAtLeast(role(), "admin")} onChanged={refetch} />
               <MetricsCharts id={n().id} load={getNodeMetrics} />
               <InventorySection
                 node={n()}
@@ -52,6 +55,7 @@ export function NodePage(props: { params: Record<string, string> }) {
                 onRefreshed={refetch}
               />
               <Show when={roleAtLeast(role(), "admin")}>
+                <VmTemplateCard node={n()} />
                 <NodeAdminActions node={n()} onChanged={refetch} />
               </Show>
             </>

@@ -2,11 +2,12 @@ import { Show } from "solid-js";
 import type { NodeDetail } from "../../api/queries.ts";
 import { Time } from "../../components/Time.tsx";
 import { formatDuration } from "../../lib/format.ts";
+import { AgentUpdate } from "./AgentUpdate.tsx";
 import { NodeStatus } from "./NodeStatus.tsx";
 import { NodeUsage } from "./NodeUsage.tsx";
 
-/** What the node is and how it is doing now. */
-export function NodeSummary(props: { node: NodeDetail }) {
+/** What the node is and how it is doing now (admins may update the agent from here). */
+export function NodeSummary(props: { node: NodeDetail; canUpdateAgent?: boolean; onChanged?: () => void }) {
   return (
     <section class="card" aria-labelledby="summary-title">
       <h2 id="summary-title">Summary</h2>
@@ -21,7 +22,13 @@ export function NodeSummary(props: { node: NodeDetail }) {
           <dt>Proxmox VE</dt>
           <dd>{props.node.pveVersion ?? "—"}</dd>
           <dt>Agent</dt>
-          <dd>{props.node.agentVersion ?? "—"}</dd>
+          <dd>
+            <AgentUpdate
+              node={props.node}
+              canUpdate={props.canUpdateAgent ?? false}
+              onChanged={() => props.onChanged?.()}
+            />
+          </dd>
           <dt>Last seen</dt>
           <dd>
             <Time at={props.node.lastSeenAt} />

@@ -1,0 +1,1 @@
+export { atLeast, compareVersions, newest } from "@pylon/shared/versions";
