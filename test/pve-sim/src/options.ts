@@ -1,3 +1,5 @@
+import type { StorageSpec } from "./storage/storage.ts";
+
 /** Options of startSimulator; all optional. */
 export interface SimOptions {
   /** Node name (default "pve"). */
@@ -33,6 +35,11 @@ export interface SimOptions {
   guestCaFile?: string;
   /** Seed the node with a debian-12 template and a cloud-init VM template 9000 (default true). */
   seed?: boolean;
+  /**
+   * Storages beside `local` (dir) and `local-lvm` (lvmthin), e.g. a ZFS pool, a directory
+   * holding raw disks (no snapshots) or a Proxmox Backup Server (`{id:"pbs", type:"pbs"}`).
+   */
+  storages?: StorageSpec[];
 }
 
 /** Options with defaults applied. */
@@ -60,5 +67,6 @@ export function resolveOptions(o: SimOptions = {}): ResolvedOptions {
     ssh: o.ssh ?? true,
     seed: o.seed ?? true,
     pveVersion: o.pveVersion ?? "8.4.5",
+    storages: o.storages ?? [],
   };
 }

@@ -6,7 +6,7 @@ import { label } from "./guests/guest.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { type ApiSchema, loadSchema } from "./schema/load.ts";
 import { fail } from "./server/errors.ts";
-import { defaultStorages, type Storage } from "./storage/storage.ts";
+import { defaultStorages, type Storage, storageFrom, type Volume } from "./storage/storage.ts";
 import { VmidLocks } from "./tasks/locks.ts";
 import { TaskManager } from "./tasks/tasks.ts";
 
@@ -27,7 +27,7 @@ export class World {
   readonly locks = new VmidLocks();
   readonly faults = new Faults();
   readonly guests = new Map<number, Guest>();
-  readonly storages: Storage[] = defaultStorages();
+  readonly storages: Storage[];
   readonly tracked = new Set<Tracked>();
   readonly bootTime = Math.floor(Date.now() / 1000) - 3 * 86400;
   /** Hooks set by the guest layer (addresses, processes). */
@@ -37,6 +37,10 @@ export class World {
     onDestroy?: (g: Guest) => Promise<void> | void;
     /** A full clone finished: the clone's disk is a copy of the source's. */
     onClone?: (src: Guest, clone: Guest) => void;
+    /** vzdump wrote an archive of the guest: keep a copy of its files with the volume. */
+    onBackup?: (g: Guest, vol: Volume) => void;
+    /** A restore finished: the guest's files are the archive's. */
+    onRestore?: (vol: Volume, g: Guest) => void;
   } = {};
 
   constructor(
@@ -44,6 +48,7 @@ export class World {
     readonly stateDir: string,
   ) {
     this.clock = new Clock(opts.clockScale);
+    this.storages = [...defaultStorages(), ...opts.storages.map(storageFrom)];
     this.auth = new AuthStore(opts.rootPassword);
     this.tasks = new TaskManager(opts.node, this.clock, this.faults);
   }

@@ -131,6 +131,24 @@ export function attachGuestRuntime(world: World): { stop: () => Promise<void> } 
     for (const c of readContainers(world, clone))
       writeFileSync(join(dir, `${c.name}.json`), JSON.stringify({ ...c, pids: [] }));
   };
+  // A backup archive is a copy of the guest's files; a restore puts them into the new guest
+  // (containers come back stopped-but-remembered, and start with it by restart policy).
+  let archives = 0;
+  world.hooks.onBackup = (g, vol) => {
+    const from = join(world.stateDir, "guests", String(g.vmid), "root");
+    const to = join(world.stateDir, "archives", String(++archives));
+    if (existsSync(from)) cpSync(from, to, { recursive: true });
+    vol.archiveDir = to;
+  };
+  world.hooks.onRestore = (vol, g) => {
+    const root = join(world.stateDir, "guests", String(g.vmid), "root");
+    rmSync(root, { recursive: true, force: true });
+    if (!vol.archiveDir || !existsSync(vol.archiveDir)) return;
+    cpSync(vol.archiveDir, root, { recursive: true });
+    const dir = containerDir(world, g);
+    for (const c of readContainers(world, g))
+      writeFileSync(join(dir, `${c.name}.json`), JSON.stringify({ ...c, pids: [] }));
+  };
   world.hooks.onDestroy = async (g) => {
     await world.hooks.onStop?.(g);
     rmSync(join(world.stateDir, "guests", String(g.vmid)), { recursive: true, force: true });

@@ -85,12 +85,20 @@ function createVm({ world, params, who, fault }: Ctx): string {
         await world.locks.with(vmid, "qemu", world.lockTimeout(5000), async () => {
           await w.faultPoint();
           for (const v of oldDisks) freeVolume(world, v);
+          const source = archive ? findVolume(world, archive) : undefined;
           if (archive)
             w.log(
               `restore vma archive: zstd -q -d -c ${archive} | vma extract -v -r /var/tmp/vzdumptmp.fifo - /var/tmp/vzdumptmp`,
             );
           createDrives(world, w, vmid, config, created);
           await w.sleep(world.clock.pick(1000, 5000, vmid));
+          if (source?.volume.corrupt) {
+            w.log("zstd: /*stdin*\\: unsupported format");
+            throw fail(
+              `command 'set -o pipefail && zstd -q -d -c ${archive} | vma extract -v -r /var/tmp/vzdumptmp.fifo - /var/tmp/vzdumptmp' failed: exit code 1`,
+            );
+          }
+          if (source) world.hooks.onRestore?.(source.volume, guest);
           delete config.lock;
         });
       } catch (err) {
