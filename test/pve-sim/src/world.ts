@@ -41,6 +41,8 @@ export class World {
     onBackup?: (g: Guest, vol: Volume) => void;
     /** A restore finished: the guest's files are the archive's. */
     onRestore?: (vol: Volume, g: Guest) => void;
+    /** A snapshot was taken, rolled back to, or deleted: its copy of the guest's files follows. */
+    onSnapshot?: (g: Guest, name: string, op: "take" | "rollback" | "delete") => void;
   } = {};
 
   constructor(

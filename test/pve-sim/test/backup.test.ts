@@ -199,9 +199,14 @@ describe("ZFS", () => {
     expect((await run(sim, "POST", "/nodes/pve/lxc/180/snapshot/s1/rollback")).status.exitstatus).toBe("OK");
   });
 
-  it("rolls an lvmthin CT back to any snapshot", async () => {
-    for (const s of ["a1", "a2"]) await run(sim, "POST", "/nodes/pve/lxc/101/snapshot", { snapname: s });
+  it("rolls an lvmthin CT back to any snapshot, its files included", async () => {
+    const file = join(sandboxDir(sim.world, sim.world.guests.get(101)!), "srv", "data", "snap.txt");
+    writeFileSync(file, "at a1");
+    await run(sim, "POST", "/nodes/pve/lxc/101/snapshot", { snapname: "a1" });
+    writeFileSync(file, "at a2");
+    await run(sim, "POST", "/nodes/pve/lxc/101/snapshot", { snapname: "a2" });
     expect((await run(sim, "POST", "/nodes/pve/lxc/101/snapshot/a1/rollback")).status.exitstatus).toBe("OK");
+    expect(readFileSync(file, "utf8")).toBe("at a1");
   });
 });
 

@@ -43,6 +43,12 @@ const pipeline = async () => {
   return m;
 };
 
+/** The backup handlers share the pipeline's dependencies, configured with it. */
+const backups = async () => {
+  await pipeline();
+  return import("../backup/index.ts");
+};
+
 /**
  * Every job kind this agent runs; its keys are the capabilities it announces in hello. Kinds
  * the protocol knows but this agent does not run yet are refused with `unknown_kind`.
@@ -56,4 +62,9 @@ export const HANDLERS: { [K in JobKind]?: JobHandler<K> } = {
   "app.resize": lazy("app.resize", () => pipeline().then((m) => m.appResize)),
   "app.diagnostics": lazy("app.diagnostics", () => pipeline().then((m) => m.appDiagnostics)),
   "app.logs": lazy("app.logs", () => pipeline().then((m) => m.appLogs)),
+  "app.backup": lazy("app.backup", () => backups().then((m) => m.appBackup)),
+  "app.prune": lazy("app.prune", () => backups().then((m) => m.appPrune)),
+  "app.volume": lazy("app.volume", () => backups().then((m) => m.appVolume)),
+  "app.drill": lazy("app.drill", () => backups().then((m) => m.appDrill)),
+  "app.snapshot": lazy("app.snapshot", () => backups().then((m) => m.appSnapshot)),
 };

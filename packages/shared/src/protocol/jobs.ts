@@ -7,6 +7,13 @@ import {
   appLogsParamsSchema,
   appResizeParamsSchema,
 } from "./app-jobs.ts";
+import {
+  appBackupParamsSchema,
+  appDrillParamsSchema,
+  appPruneParamsSchema,
+  appSnapshotParamsSchema,
+  appVolumeParamsSchema,
+} from "./backup-jobs.ts";
 import { GUEST_TYPES, POWER_ACTIONS, vmidSchema } from "./guests.ts";
 
 /** Every kind of work the agent runs, with its parameters. One handler per kind in packages/agent/src/jobs. */
@@ -19,6 +26,11 @@ export const JOB_KINDS = [
   "app.resize",
   "app.diagnostics",
   "app.logs",
+  "app.backup",
+  "app.prune",
+  "app.volume",
+  "app.drill",
+  "app.snapshot",
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export const jobKindSchema = z.enum(JOB_KINDS);
@@ -36,6 +48,11 @@ export const jobParamsSchemas = {
   "app.resize": appResizeParamsSchema,
   "app.diagnostics": appDiagnosticsParamsSchema,
   "app.logs": appLogsParamsSchema,
+  "app.backup": appBackupParamsSchema,
+  "app.prune": appPruneParamsSchema,
+  "app.volume": appVolumeParamsSchema,
+  "app.drill": appDrillParamsSchema,
+  "app.snapshot": appSnapshotParamsSchema,
 } as const satisfies Record<JobKind, z.ZodType>;
 
 export type JobParams<K extends JobKind> = z.infer<(typeof jobParamsSchemas)[K]>;

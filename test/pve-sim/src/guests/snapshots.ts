@@ -124,6 +124,7 @@ export function snapshotRoutes(kind: GuestKind): Route[] {
               vmstate: kind === "qemu" && bool(params, "vmstate") && g.status === "running",
             });
             g.config.parent = name;
+            world.hooks.onSnapshot?.(g, name, "take");
           } finally {
             clearLock(g, "snapshot");
           }
@@ -151,6 +152,7 @@ export function snapshotRoutes(kind: GuestKind): Route[] {
             if (g.status === "running") await markStopped(world, g);
             await w.sleep(world.clock.pick(1000, 3000, g.vmid));
             g.config = { ...snap.config, parent: name, lock: "rollback" };
+            world.hooks.onSnapshot?.(g, name, "rollback");
           } finally {
             clearLock(g, "rollback");
           }
@@ -177,6 +179,7 @@ export function snapshotRoutes(kind: GuestKind): Route[] {
             await w.sleep(world.clock.pick(500, 2000, g.vmid));
             const gone = g.snapshots.get(name)!;
             g.snapshots.delete(name);
+            world.hooks.onSnapshot?.(g, name, "delete");
             for (const s of g.snapshots.values()) if (s.parent === name) s.parent = gone.parent;
             if (g.config.parent === name) {
               if (gone.parent) g.config.parent = gone.parent;

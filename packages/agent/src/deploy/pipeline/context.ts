@@ -27,6 +27,12 @@ export const deployStateSchema = z.object({
   snapshot: z.string().nullable(),
   /** The snapshot a redeploy took first, to roll back to. */
   preSnapshot: z.string().nullable(),
+  /** Whether the guest's storage can take snapshots (null: not checked yet). */
+  snapshots: z.boolean().nullable().default(null),
+  /** restore in place: the replaced guest's address, for the route to go back to on failure. */
+  previousAddress: z.string().nullable().default(null),
+  /** restore in place: the replaced guest once destroyed. */
+  retired: z.number().int().nullable().default(null),
 });
 export type DeployState = z.infer<typeof deployStateSchema>;
 
@@ -43,6 +49,9 @@ export function freshState(vmid: number | null): DeployState {
     containerPort: null,
     snapshot: null,
     preSnapshot: null,
+    snapshots: null,
+    previousAddress: null,
+    retired: null,
   };
 }
 

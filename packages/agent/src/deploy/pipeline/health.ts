@@ -20,28 +20,35 @@ export function httpStatus(url: string, host: string | undefined, timeoutMs: num
   });
 }
 
+/** What an HTTP health check asks: a port, a path, accepted statuses and a time limit. */
+export interface HttpCheck {
+  port: number;
+  path: string;
+  expectStatus?: number[] | undefined;
+  timeoutSeconds: number;
+}
+
 /**
- * Polls `http://<address>:<port><path>` from the host with the route's Host header until it
- * answers one of expectStatus (default 200–399) or the timeout passes; the failure names the
- * last status or network error.
+ * Polls `http://<address>:<port><path>` (with `Host: <host>` when given) until it answers one of
+ * expectStatus (default 200–399) or the timeout passes; the failure names the last status or
+ * network error.
  */
-export async function healthCheck(run: DeployRun): Promise<string> {
-  const { http: check, route } = run.params;
-  if (!run.state.address) throw new StepFailure("no guest address recorded");
+export async function waitHealthy(
+  address: string,
+  check: HttpCheck,
+  host: string | undefined,
+  signal: AbortSignal,
+): Promise<string> {
   const path = check.path.startsWith("/") ? check.path : `/${check.path}`;
-  const url = `http://${run.state.address}:${check.port}${path}`;
+  const url = `http://${address}:${check.port}${path}`;
   const ok = (s: number) =>
     check.expectStatus?.length ? check.expectStatus.includes(s) : s >= 200 && s < 400;
   const deadline = Date.now() + check.timeoutSeconds * 1000;
   let last = "no attempt";
   for (let delay = 100; ; delay = Math.min(2000, Math.round(delay * 1.5))) {
-    if (run.ctx.signal.aborted) throw run.ctx.signal.reason;
+    if (signal.aborted) throw signal.reason;
     try {
-      const status = await httpStatus(
-        url,
-        route?.host,
-        Math.max(1000, Math.min(10_000, deadline - Date.now())),
-      );
+      const status = await httpStatus(url, host, Math.max(1000, Math.min(10_000, deadline - Date.now())));
       if (ok(status)) return `${url} answered ${status}`;
       last = `answered ${status}`;
     } catch (err) {
@@ -49,8 +56,14 @@ export async function healthCheck(run: DeployRun): Promise<string> {
     }
     if (Date.now() + delay > deadline)
       throw new StepFailure(
-        `${url}${route ? ` (Host: ${route.host})` : ""} did not answer ${check.expectStatus?.join("/") ?? "2xx/3xx"} within ${check.timeoutSeconds} s; last: ${last}`,
+        `${url}${host ? ` (Host: ${host})` : ""} did not answer ${check.expectStatus?.join("/") ?? "2xx/3xx"} within ${check.timeoutSeconds} s; last: ${last}`,
       );
     await new Promise((r) => setTimeout(r, delay));
   }
+}
+
+/** The deploy's health step: the app answers on the guest's address with its route's Host header. */
+export async function healthCheck(run: DeployRun): Promise<string> {
+  if (!run.state.address) throw new StepFailure("no guest address recorded");
+  return waitHealthy(run.state.address, run.params.http, run.params.route?.host, run.ctx.signal);
 }
