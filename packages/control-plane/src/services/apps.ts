@@ -1,4 +1,4 @@
-import type { CreateAppBody, JobKind } from "@pylon/shared";
+import type { AppDeployParams, CreateAppBody, JobKind } from "@pylon/shared";
 import type { CatalogEntry } from "@pylon/shared/catalog/schema";
 import { asc, eq } from "drizzle-orm";
 import { type AppRow, apps, type NodeRow } from "../db/schema/index.ts";
@@ -20,9 +20,9 @@ const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 const DEFAULTS = { cores: 1, memoryMb: 1024, diskGb: 8 };
 
-/** Where apps are served (config, with defaults). */
+/** Where apps are served and how many of its own snapshots each keeps (config, with defaults). */
 export function appsConfig(deps: Pick<AppDeps, "apps">) {
-  return deps.apps ?? { domain: "pylon.internal", httpsPort: 443 };
+  return { keepSnapshots: 3, ...(deps.apps ?? { domain: "pylon.internal", httpsPort: 443 }) };
 }
 
 function invalid(path: string, message: string): ApiError {
@@ -176,6 +176,9 @@ export async function createApp(
     commit: null,
     lastJobId: null,
     lastError: null,
+    retention: null,
+    backupStorage: null,
+    snapshots: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -191,20 +194,16 @@ export async function insertAndDeploy(
   row: AppRow,
   portNames: string[],
   requestedBy: string | null,
-  how: { mode: "create" } | { mode: "clone"; cloneFrom: number },
+  how: { mode: "create" } | { mode: "clone"; cloneFrom: number } | { mode: "restore"; extra: DeployExtra },
 ): Promise<AppRow> {
   const inserted = await deps.db.insert(apps).values(row).onConflictDoNothing().returning({ id: apps.id });
   if (inserted.length === 0)
     throw new ApiError("conflict", `An app named '${row.name}' or served at '${row.domain}' already exists`);
   try {
     for (const name of portNames) await allocatePort(deps, row.nodeId, row.id, name);
-    return await queueDeploy(
-      deps,
-      row,
-      how.mode,
-      requestedBy,
-      how.mode === "clone" ? how.cloneFrom : undefined,
-    );
+    const extra: DeployExtra =
+      how.mode === "clone" ? { cloneFrom: how.cloneFrom } : how.mode === "restore" ? how.extra : {};
+    return await queueDeploy(deps, row, how.mode, requestedBy, extra);
   } catch (err) {
     await freePorts(deps, row.nodeId, row.id);
     await deps.db.delete(apps).where(eq(apps.id, row.id));
@@ -234,25 +233,44 @@ export async function retryFirstDeploy(deps: Deps, row: AppRow, requestedBy: str
   return queueDeploy(deps, row, "create", requestedBy);
 }
 
-/** Queues an app.deploy job (first deploy or redeploy) and records it on the app. */
+/**
+ * What a clone or restore adds to a deploy: the guest cloned, or the backup and the guest it
+ * replaces; `gitRef` pins a Git app to the commit a backup was made at.
+ */
+export type DeployExtra = Partial<Pick<AppDeployParams, "cloneFrom" | "restoreFrom" | "replaces">> & {
+  gitRef?: string;
+};
+
+/** Queues an app.deploy job (first deploy, redeploy, clone or restore) and records it on the app. */
 export async function queueDeploy(
   deps: Deps,
   row: AppRow,
-  mode: "create" | "redeploy" | "clone",
+  mode: AppDeployParams["mode"],
   requestedBy: string | null,
-  cloneFrom?: number,
+  extra: DeployExtra = {},
+  secrets?: AppSecrets,
 ): Promise<AppRow> {
   const ports = await portsOf(deps, row.id);
-  const secrets = await appSecrets(deps, row);
+  const cfg = appsConfig(deps);
+  const pinned =
+    extra.gitRef && row.source.type === "git"
+      ? { ...row, source: { ...row.source, ref: extra.gitRef } }
+      : row;
   const { params, sealed } = await deployJob(
-    row,
-    secrets,
+    pinned,
+    secrets ?? (await appSecrets(deps, row)),
     ports,
     mode,
-    appUrl(row.domain, appsConfig(deps).httpsPort),
-    cloneFrom,
+    appUrl(row.domain, cfg.httpsPort),
+    extra.cloneFrom,
   );
-  return queueAppJob(deps, row, "app.deploy", params, requestedBy, sealed, "deploying");
+  const full: AppDeployParams = {
+    ...params,
+    ...(extra.restoreFrom ? { restoreFrom: extra.restoreFrom } : {}),
+    ...(extra.replaces !== undefined ? { replaces: extra.replaces } : {}),
+    keepSnapshots: cfg.keepSnapshots,
+  };
+  return queueAppJob(deps, row, "app.deploy", full, requestedBy, sealed, "deploying");
 }
 
 /** Creates a job for an app and points the app at it. */

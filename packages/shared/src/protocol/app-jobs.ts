@@ -133,6 +133,14 @@ export const appDeleteParamsSchema = z
     type: z.enum(GUEST_TYPES),
     routeId: routeIdSchema.nullable(),
     keepBackups: z.boolean(),
+    /**
+     * The app's backups Pylon knows of (any guest it had: a restore in place changes the VMID),
+     * deleted with the guest's own unless keepBackups.
+     */
+    backups: z
+      .array(z.object({ storage: z.string().max(64), volid: z.string().max(500) }))
+      .max(10_000)
+      .optional(),
   })
   .strict();
 

@@ -29,6 +29,8 @@ export const nodes = sqliteTable(
     metrics: text({ mode: "json" }).$type<NodeMetrics>(),
     inventory: text({ mode: "json" }).$type<Inventory>(),
     inventoryAt: integer(),
+    /** The storage apps on this node back up to unless they name their own. */
+    backupStorage: text(),
   },
   (t) => [index("nodes_enrollment_idx").on(t.enrollmentHash)],
 );

@@ -25,6 +25,7 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
       ...toNode(row, live),
       inventory: row.inventory ?? null,
       inventoryAt: isoOrNull(row.inventoryAt),
+      backupStorage: row.backupStorage,
     },
     200,
   );
