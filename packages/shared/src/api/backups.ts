@@ -41,6 +41,10 @@ export const backupListSchema = z
     items: z.array(backupSchema),
     retention: retentionSchema.nullable().meta({ description: "Applied after each backup (null: keep all)" }),
     storage: z.string().nullable().meta({ description: "Where new backups go (the app's, else the node's)" }),
+    appStorage: z
+      .string()
+      .nullable()
+      .meta({ description: "The app's own backup storage (null: the node's)" }),
     storages: z
       .array(z.object({ storage: z.string(), type: z.string(), avail: z.number() }))
       .meta({ description: "The node's storages that hold backups" }),

@@ -12,6 +12,7 @@ export interface BackupList {
   items: Backup[];
   retention: Retention | null;
   storage: string | null;
+  appStorage: string | null;
   storages: { storage: string; type: string; avail: number }[];
 }
 

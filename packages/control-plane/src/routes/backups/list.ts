@@ -27,6 +27,7 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
       items: await backupViews(c, await listBackups(deps, app.id)),
       retention: app.retention,
       storage: backupStorageFor(app, node),
+      appStorage: app.backupStorage,
       storages: backupStorages(node),
     },
     200,

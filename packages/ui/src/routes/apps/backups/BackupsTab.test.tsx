@@ -36,6 +36,7 @@ function backup(over: Partial<Backup> = {}): Backup {
 const LIST = {
   retention: { keepLast: 3 },
   storage: "pbs",
+  appStorage: "pbs",
   storages: [
     { storage: "local", type: "dir", avail: 10 * 2 ** 30 },
     { storage: "pbs", type: "pbs", avail: 100 * 2 ** 30 },

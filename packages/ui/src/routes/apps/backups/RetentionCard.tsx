@@ -44,7 +44,7 @@ export function RetentionCard(props: {
   const [values, setValues] = createSignal<Record<string, string>>(
     Object.fromEntries(KEYS.map(([k]) => [k, String(props.list.retention?.[k] ?? "")])),
   );
-  const [storage, setStorage] = createSignal(props.list.storage ?? "");
+  const [storage, setStorage] = createSignal(props.list.appStorage ?? "");
   const [marks, setMarks] = createSignal<PruneMark[] | null>(null);
   const dry = createAction(pruneDryRun);
   const save = createAction(saveBackupSettings);
@@ -87,7 +87,10 @@ export function RetentionCard(props: {
           value={storage()}
           onValue={setStorage}
           disabled={!props.canOperate}
-          options={props.list.storages.map((s) => ({ value: s.storage, label: `${s.storage} (${s.type})` }))}
+          options={[
+            { value: "", label: "The node's default" },
+            ...props.list.storages.map((s) => ({ value: s.storage, label: `${s.storage} (${s.type})` })),
+          ]}
         />
         <Show when={props.canOperate}>
           <div class="actions">
