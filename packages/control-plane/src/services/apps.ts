@@ -1,5 +1,6 @@
 import type { AppDeployParams, CreateAppBody, JobKind } from "@pylon/shared";
 import type { CatalogEntry } from "@pylon/shared/catalog/schema";
+import { snapshotCapability } from "@pylon/shared/storage-facts";
 import { asc, eq } from "drizzle-orm";
 import { type AppRow, apps, type NodeRow } from "../db/schema/index.ts";
 import type { AppDeps } from "../deps.ts";
@@ -59,6 +60,19 @@ export function checkCapacity(
     if (want.diskGb * GiB > s.avail)
       throw invalid("target.diskGb", `must fit '${want.storage}' (${Math.floor(s.avail / GiB)} GiB free)`);
   }
+}
+
+/**
+ * Whether the app's guest will be able to take snapshots, known before deploying from the
+ * storage's type (Proxmox's table): a CT on a directory storage is a raw image, so no. Null when
+ * it depends on what the deploy makes (a VM's disk format there); the deploy then records it.
+ */
+export function expectedSnapshots(node: NodeRow, storage: string, container: boolean): boolean | null {
+  const type = node.inventory?.storages.find((s) => s.storage === storage)?.type;
+  if (!type) return null;
+  const c = snapshotCapability(storage, type, container ? "raw" : "unknown");
+  if (c.supported) return true;
+  return container || !["dir", "nfs", "cifs", "glusterfs"].includes(type) ? false : null;
 }
 
 /** Every app, by name. */
@@ -178,7 +192,7 @@ export async function createApp(
     lastError: null,
     retention: null,
     backupStorage: null,
-    snapshots: null,
+    snapshots: expectedSnapshots(node, want.storage, body.target.type === "lxc"),
     createdAt: now,
     updatedAt: now,
   };

@@ -40,6 +40,7 @@ beforeAll(async () => {
         storage("local", "dir", ["iso", "vztmpl", "backup"]),
         storage("pbs", "pbs", ["backup"]),
         storage("local-lvm", "lvmthin", ["rootdir", "images"]),
+        storage("data", "dir", ["rootdir", "images"]),
       ],
       templates: [],
     },
@@ -396,6 +397,22 @@ describe("drills and prune", () => {
 });
 
 describe("snapshots", () => {
+  it("knows before deploying that a CT on a directory storage will have no snapshots", async () => {
+    const onDir = await post("/api/v1/apps", {
+      name: "ondir",
+      source: { type: "catalog", catalogId: "nginx", parameters: {} },
+      target: { nodeId, storage: "data" },
+    });
+    expect(onDir.status).toBe(202);
+    expect((await onDir.json()).snapshots).toBe(false);
+    const onThin = await post("/api/v1/apps", {
+      name: "onthin",
+      source: { type: "catalog", catalogId: "nginx", parameters: {} },
+      target: { nodeId },
+    });
+    expect((await onThin.json()).snapshots).toBe(true);
+  });
+
   it("refuses snapshots with the storage's reason when the deploy found it cannot take them", async () => {
     const app = await runningApp("rawdisk", 230);
     await h.db.update(apps).set({ snapshots: false, storage: "local" }).where(eq(apps.id, app.id));
