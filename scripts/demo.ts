@@ -38,7 +38,12 @@ async function api(path: string, init: RequestInit & { cookie?: string; csrf?: s
 async function main() {
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(join(dataDir, "agent"), { recursive: true });
-  const sim = await startSimulator({ clockScale: 0.25, auth401DelayMs: 0 });
+  // Beside local and local-lvm, a Proxmox Backup Server storage to back apps up to.
+  const sim = await startSimulator({
+    clockScale: 0.25,
+    auth401DelayMs: 0,
+    storages: [{ id: "pbs", type: "pbs", totalGb: 500 }],
+  });
   // Apps are routed by a Caddy of the demo's own (Debian's caddy binary, own ports and CA):
   // https://<app>.localhost:<port> (browsers resolve *.localhost to this machine).
   const caddy: TestCaddy | undefined = caddyInstalled() ? await startCaddy() : undefined;
@@ -155,6 +160,9 @@ async function main() {
          they answer with a placeholder: the simulator stands in for Docker, so a catalog app's
          containers are a small placeholder web server, not the app's image (nothing is pulled);
          a Git app runs its own start command where the simulator can.
+
+  Backups  open an app, Backups tab: "Back up now" (to local, or the simulated Backup Server "pbs"),
+           then "Restore…" → "As a new app" gives a copy with its own name and address.
 
   Logs: ${logsDir}/control-plane.log, ${logsDir}/agent.log. Data is reset on every run.
   Press Ctrl-C to stop.

@@ -17,11 +17,13 @@ import { agentBundleFile, agentManifest, installScript } from "./routes/agent/in
 import { appRoutes } from "./routes/apps/index.ts";
 import { auditRoutes } from "./routes/audit/index.ts";
 import { authRoutes } from "./routes/auth/index.ts";
+import { backupRoutes } from "./routes/backups/index.ts";
 import { catalogRoutes } from "./routes/catalog/index.ts";
 import { jobRoutes } from "./routes/jobs/index.ts";
 import { nodeRoutes } from "./routes/nodes/index.ts";
 import { settingsRoutes } from "./routes/settings/index.ts";
 import { setupRoutes } from "./routes/setup/index.ts";
+import { snapshotRoutes } from "./routes/snapshots/index.ts";
 import { docsPage } from "./routes/system/docs.ts";
 import { systemRoutes } from "./routes/system/index.ts";
 import { tokenRoutes } from "./routes/tokens/index.ts";
@@ -102,6 +104,8 @@ export function createApp(deps: AppDeps) {
     .route("/api/v1", jobRoutes())
     .route("/api/v1", catalogRoutes())
     .route("/api/v1", appRoutes())
+    .route("/api/v1", backupRoutes())
+    .route("/api/v1", snapshotRoutes())
     .route("/api/v1", settingsRoutes())
     .route("/", agentRoutes());
 

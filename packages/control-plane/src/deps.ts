@@ -39,8 +39,11 @@ export interface AppDeps {
   version?: string;
   /** Which runtime serves the app (reported by /healthz). */
   runtime: "node" | "workers";
-  /** Where apps are served: `<name>.<domain>` on the nodes' Caddy HTTPS port. */
-  apps?: { domain: string; httpsPort: number };
+  /**
+   * Where apps are served (`<name>.<domain>` on the nodes' Caddy HTTPS port), and how many of
+   * its own snapshots each app keeps (default 3).
+   */
+  apps?: { domain: string; httpsPort: number; keepSnapshots?: number };
   /** Cross-process change feed (jobs queued, cancels, revocations, new events). */
   bus: ChangeBus;
   /** Holds agent sockets in this runtime; absent where agents cannot connect (tests of the API only). */

@@ -1,6 +1,7 @@
 export * from "./api/apps.ts";
 export * from "./api/audit.ts";
 export * from "./api/auth.ts";
+export * from "./api/backups.ts";
 export * from "./api/common.ts";
 export * from "./api/jobs.ts";
 export * from "./api/nodes.ts";

@@ -9,6 +9,7 @@ import "./styles/tables.css";
 import "./styles/overlays.css";
 import "./styles/nodes.css";
 import "./styles/apps.css";
+import "./styles/backups.css";
 
 applyStoredTheme();
 const root = document.getElementById("root");

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Sim, SimOptions } from "@pylon/pve-sim";
+import type { Sim, SimOptions, StorageSpec } from "@pylon/pve-sim";
 import { startSimulator } from "@pylon/pve-sim";
 import {
   caddyInstalled,
@@ -31,6 +31,8 @@ export interface AppStack {
   nodeId: string;
   /** GET https://<host><path> through Caddy, the name resolved to 127.0.0.1, Caddy's CA trusted. */
   fetchApp(host: string, path?: string): Promise<Fetched>;
+  /** Stops the agent (SIGKILL: killed mid-job) and starts it again with the same config and state. */
+  restartAgent(signal?: NodeJS.Signals): Promise<void>;
   /** Stops every process and removes every file the stack made. */
   stop(): Promise<void>;
 }
@@ -46,6 +48,8 @@ export interface AppStackOptions {
   agentEnv?: Record<string, string>;
   /** Further simulator options (host command costs, call log, PVE version…). */
   sim?: SimOptions;
+  /** Simulator storages beside local and local-lvm (e.g. a Proxmox Backup Server). */
+  storages?: StorageSpec[];
 }
 
 /** Starts the whole stack, enrolls the agent and waits until its node is online. */
@@ -70,6 +74,7 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
         auth401DelayMs: 0,
         ...(opts.guestCaFile ? { guestCaFile: opts.guestCaFile } : {}),
         ...opts.sim,
+        ...(opts.storages ? { storages: opts.storages } : {}),
       }),
       startCaddy(),
     ]);
@@ -87,7 +92,7 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
     const nodeId: string = created.json.node.id;
     const agentDir = dir();
     const config = await enrollAgent(agentDir, server.url, created.json.enrollment.token, sim);
-    const agent = startAgent(config, join(agentDir, "state"), sim, {
+    const agentEnv = {
       PYLON_AGENT_CADDY_ADMIN_URL: caddy.adminUrl,
       PYLON_AGENT_HTTPS_PORT: String(caddy.httpsPort),
       PYLON_AGENT_HTTP_PORT: String(caddy.httpPort),
@@ -97,7 +102,8 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
       // The agent fetches Git repositories on the host to plan them: trust the test Git server too.
       ...(opts.guestCaFile ? { GIT_SSL_CAINFO: opts.guestCaFile } : {}),
       ...opts.agentEnv,
-    });
+    };
+    const agent = startAgent(config, join(agentDir, "state"), sim, agentEnv);
     parts.agent = agent;
     await until(
       async () => {
@@ -107,16 +113,22 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
       30_000,
       "the node to come online",
     );
-    return {
+    const stack: AppStack = {
       sim,
       caddy,
       server,
       api,
       agent,
       nodeId,
+      restartAgent: async (signal = "SIGKILL") => {
+        await parts.agent?.stop(signal);
+        parts.agent = startAgent(config, join(agentDir, "state"), sim, agentEnv);
+        stack.agent = parts.agent;
+      },
       fetchApp: async (host, path = "/") => httpsGet(host, caddy.httpsPort, await caddy.rootCa(), path),
       stop,
     };
+    return stack;
   } catch (err) {
     await stop();
     throw err;

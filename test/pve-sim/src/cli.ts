@@ -1,4 +1,5 @@
 import { type SimOptions, startSimulator } from "./index.ts";
+import { parseStorageSpec } from "./storage/storage.ts";
 
 // `pnpm sim` prints what a client needs; `pnpm sim --json` prints it as one JSON line.
 // Both keep running until SIGTERM/SIGINT, then stop every server and process cleanly.
@@ -20,6 +21,7 @@ function parseArgs(argv: string[]): { json: boolean; opts: SimOptions } {
     else if (a === "--state-dir") opts.stateDir = next();
     else if (a === "--no-ssh") opts.ssh = false;
     else if (a === "--pve-version") opts.pveVersion = next();
+    else if (a === "--storage") opts.storages = [...(opts.storages ?? []), parseStorageSpec(next())];
   }
   // A demo wants realistic timing unless told otherwise.
   opts.clockScale ??= 1;

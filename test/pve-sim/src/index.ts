@@ -17,6 +17,7 @@ import { World } from "./world.ts";
 
 export type { FaultRule } from "./control/faults.ts";
 export type { SimOptions } from "./options.ts";
+export type { StorageSpec } from "./storage/storage.ts";
 export type { World } from "./world.ts";
 
 /** Directory of the `pct` executable that talks to a running simulator (needs PVE_SIM_CONTROL). */

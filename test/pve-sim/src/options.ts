@@ -1,3 +1,5 @@
+import type { StorageSpec } from "./storage/storage.ts";
+
 /** Options of startSimulator; all optional. */
 export interface SimOptions {
   /** Node name (default "pve"). */
@@ -44,6 +46,11 @@ export interface SimOptions {
    * (argv) to this file as JSON lines. Default: the PVE_SIM_CALL_LOG environment variable.
    */
   callLogFile?: string;
+  /**
+   * Storages beside `local` (dir) and `local-lvm` (lvmthin), e.g. a ZFS pool, a directory
+   * holding raw disks (no snapshots) or a Proxmox Backup Server (`{id:"pbs", type:"pbs"}`).
+   */
+  storages?: StorageSpec[];
 }
 
 /** Options with defaults applied. */
@@ -76,5 +83,6 @@ export function resolveOptions(o: SimOptions = {}): ResolvedOptions {
     pveVersion: o.pveVersion ?? "8.4.5",
     hostCommandMs: o.hostCommandMs ?? 0,
     callLogFile: o.callLogFile ?? (process.env.PVE_SIM_CALL_LOG || undefined),
+    storages: o.storages ?? [],
   };
 }

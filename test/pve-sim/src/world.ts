@@ -8,7 +8,7 @@ import { label } from "./guests/guest.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { type ApiSchema, loadSchema } from "./schema/load.ts";
 import { fail } from "./server/errors.ts";
-import { defaultStorages, type Storage } from "./storage/storage.ts";
+import { defaultStorages, type Storage, storageFrom, type Volume } from "./storage/storage.ts";
 import { VmidLocks } from "./tasks/locks.ts";
 import { TaskManager } from "./tasks/tasks.ts";
 
@@ -39,6 +39,12 @@ export class World {
     onDestroy?: (g: Guest) => Promise<void> | void;
     /** A full clone finished: the clone's disk is a copy of the source's. */
     onClone?: (src: Guest, clone: Guest) => void;
+    /** vzdump wrote an archive of the guest: keep a copy of its files with the volume. */
+    onBackup?: (g: Guest, vol: Volume) => void;
+    /** A restore finished: the guest's files are the archive's. */
+    onRestore?: (vol: Volume, g: Guest) => void;
+    /** A snapshot was taken, rolled back to, or deleted: its copy of the guest's files follows. */
+    onSnapshot?: (g: Guest, name: string, op: "take" | "rollback" | "delete") => void;
   } = {};
 
   /** Whether the host's neighbour table lists its guests (`ip neigh`); a test may turn it off. */
@@ -60,6 +66,7 @@ export class World {
           appendFileSync(logFile, `${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`)
       : undefined;
     this.clock = new Clock(opts.clockScale);
+    this.storages = [...defaultStorages(), ...opts.storages.map(storageFrom)];
     this.auth = new AuthStore(opts.rootPassword);
     this.tasks = new TaskManager(opts.node, this.clock, this.faults);
   }

@@ -61,7 +61,12 @@ describe("scaled clock", () => {
   it("reboots a CT and restores a VM from its backup", async () => {
     expect((await run(sim, "POST", "/nodes/pve/lxc/101/status/reboot")).status.exitstatus).toBe("OK");
     await createCt(sim, 102);
-    const b = await run(sim, "POST", "/nodes/pve/vzdump", { vmid: 9000, storage: "local", mode: "stop" });
+    const b = await run(sim, "POST", "/nodes/pve/vzdump", {
+      vmid: 9000,
+      storage: "local",
+      mode: "stop",
+      compress: "zstd",
+    });
     expect(b.status.exitstatus).toBe("OK");
     const [vol] = await ok(sim, "GET", "/nodes/pve/storage/local/content", { content: "backup", vmid: 9000 });
     expect(vol.volid).toMatch(/^local:backup\/vzdump-qemu-9000-.*\.vma\.zst$/);

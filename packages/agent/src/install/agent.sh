@@ -55,7 +55,8 @@ PVE_ROLE="PylonAgent"
 #   VM.PowerMgmt               start, stop, reboot
 #   VM.Snapshot                snapshots before redeploy and clone, their rollback and delete
 #                              (rollback takes VM.Snapshot or VM.Snapshot.Rollback, so not the latter)
-#   VM.Backup                  vzdump; an app's backups (hidden from listings without it) on delete
+#   VM.Backup                  vzdump; pruning (per guest: Datastore.Allocate not needed), protecting
+#                              and deleting an app's backups (hidden from listings without it)
 #   Datastore.AllocateSpace    disks on create, clone, resize and backup; also lets the agent list
 #                              storages and their content (so Datastore.Audit is not needed)
 #   Datastore.AllocateTemplate downloading the debian-12 CT template (aplinfo) and the VM

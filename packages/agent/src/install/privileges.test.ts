@@ -2,6 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Sim } from "@pylon/pve-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appDrill } from "../backup/drill.ts";
+import { appBackup, appVolume } from "../backup/handlers.ts";
+import { appSnapshot } from "../backup/snapshots.ts";
 import { configureAppJobs } from "../deploy/pipeline/deps.ts";
 import { appAction, appDelete, appResize } from "../deploy/pipeline/manage.ts";
 import { nodeVmTemplate } from "../deploy/pipeline/prepare-template.ts";
@@ -53,8 +56,8 @@ async function grant(sim: Sim, privs: string[]): Promise<void> {
  * Every job kind the agent runs, as the agent's token: inventory; a compose app into a CT
  * (after removing the CT template, so it is downloaded); one into a VM from template 9000;
  * resize; stop, start, restart; a redeploy; a failing redeploy (rolled back to its snapshot);
- * a clone; a vzdump backup (as the coming backup job will make it); deletes, the CT's with its
- * backup. Stops at the first failure.
+ * a clone; backups with retention (Proxmox's prune), protection, a restore drill, a restore into
+ * a new app, a snapshot and a rollback; deletes, the CT's with its backup. Stops at the first failure.
  */
 async function allJobs(sim: Sim, secret: string): Promise<void> {
   const n = ++run;
@@ -103,17 +106,58 @@ async function allJobs(sim: Sim, secret: string): Promise<void> {
 
     const copy = await deploy(composeDeploy(`cp${n}`, 8402, { mode: "clone", cloneFrom: ct.vmid }), ctx());
 
-    const node = `/nodes/${sim.node}/vzdump`;
-    const backup = await engine.doRequest("POST", `/api2/json${node}`, node, {
+    // Backups as the backup jobs make them: vzdump then Proxmox's prune, protection, a drill,
+    // a restore into a new app; snapshots taken and rolled back to.
+    const backupParams = (storage: string) => ({
+      appId: `ct${n}`,
       vmid: ct.vmid,
-      storage: "local",
-      mode: "snapshot",
-      compress: "zstd",
+      type: "lxc" as const,
+      storage,
+      notes: `Pylon app ct${n}`,
+      retention: { keepLast: 1 },
     });
-    await waitForTask(pve, String(backup), { intervalMs: 10 });
+    await runJob(appBackup, backupParams("local"), ctx());
+    const backup = (await runJob(appBackup, backupParams("local"), ctx())) as {
+      volid: string;
+      pruned: string[];
+    };
+    if (backup.pruned.length !== 1) throw new Error(`prune removed ${backup.pruned.length} backups`);
+    for (const op of ["protect", "unprotect"] as const)
+      await runJob(appVolume, { appId: `ct${n}`, storage: "local", volid: backup.volid, op }, ctx());
+    const drill = (await runJob(
+      appDrill,
+      {
+        appId: `ct${n}`,
+        name: `ct${n}`,
+        type: "lxc",
+        storage: "local",
+        volid: null,
+        sourceVmid: ct.vmid,
+        guestStorage: "local-lvm",
+        http: { port: 8400, path: "/", timeoutSeconds: 5 },
+      },
+      ctx(),
+    )) as { detail: string; cleaned: boolean };
+    if (!drill.cleaned) throw new Error(`drill guest left behind: ${drill.detail}`);
+    const restored = await deploy(
+      composeDeploy(`rs${n}`, 8403, {
+        mode: "restore",
+        restoreFrom: { storage: "local", volid: backup.volid },
+      }),
+      ctx(),
+    );
+    const snap = (op: "take" | "rollback", name?: string) =>
+      runJob(
+        appSnapshot,
+        { appId: `ct${n}`, vmid: ct.vmid, type: "lxc", op, ...(name ? { name } : {}) },
+        ctx(),
+      );
+    const taken = (await snap("take")) as { name: string };
+    await snap("rollback", taken.name);
 
     const gone = (vmid: number, type: "lxc" | "qemu", routeId: string) =>
       runJob(appDelete, { appId: routeId, vmid, type, routeId, keepBackups: false }, ctx());
+    await gone(restored.vmid, "lxc", `rs${n}`);
     await gone(copy.vmid, "lxc", `cp${n}`);
     await gone(vm.vmid, "qemu", `vm${n}`);
     const deleted = await gone(ct.vmid, "lxc", `ct${n}`);

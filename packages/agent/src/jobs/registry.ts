@@ -44,6 +44,12 @@ const pipeline = async () => {
   return m;
 };
 
+/** The backup handlers share the pipeline's dependencies, configured with it. */
+const backups = async () => {
+  await pipeline();
+  return import("../backup/index.ts");
+};
+
 /**
  * Every job kind this agent runs; its keys are the capabilities it announces in hello. Kinds
  * the protocol knows but this agent does not run yet are refused with `unknown_kind`.
@@ -59,6 +65,11 @@ export const HANDLERS: { [K in JobKind]?: JobHandler<K> } = {
   "app.logs": lazy("app.logs", () => pipeline().then((m) => m.appLogs)),
   "app.plan": lazy("app.plan", () => pipeline().then((m) => m.appPlan)),
   "node.vmTemplate": lazy("node.vmTemplate", () => pipeline().then((m) => m.nodeVmTemplate)),
+  "app.backup": lazy("app.backup", () => backups().then((m) => m.appBackup)),
+  "app.prune": lazy("app.prune", () => backups().then((m) => m.appPrune)),
+  "app.volume": lazy("app.volume", () => backups().then((m) => m.appVolume)),
+  "app.drill": lazy("app.drill", () => backups().then((m) => m.appDrill)),
+  "app.snapshot": lazy("app.snapshot", () => backups().then((m) => m.appSnapshot)),
 };
 
 /** Each kind's params schema, typed per kind so a generic lookup keeps the kind/params link. */

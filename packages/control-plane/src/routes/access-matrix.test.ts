@@ -147,6 +147,21 @@ describe("access matrix", () => {
       "GET /api/v1/apps/{id}/webhook": "operator/write",
       "POST /api/v1/apps/{id}/webhook": "public",
       "GET /api/v1/settings": "viewer/read",
+      "PATCH /api/v1/nodes/{id}": "admin/write",
+      "GET /api/v1/apps/{id}/backups": "viewer/read",
+      "POST /api/v1/apps/{id}/backups": "operator/deploy",
+      "PUT /api/v1/apps/{id}/backups/settings": "operator/write",
+      "POST /api/v1/apps/{id}/backups/prune": "operator/write",
+      "PATCH /api/v1/apps/{id}/backups/{backupId}": "operator/write",
+      "DELETE /api/v1/apps/{id}/backups/{backupId}": "operator/write",
+      "POST /api/v1/apps/{id}/backups/{backupId}/restore": "operator/deploy",
+      "POST /api/v1/apps/{id}/backups/{backupId}/drill": "operator/deploy",
+      "GET /api/v1/backups": "viewer/read",
+      "POST /api/v1/backups/{backupId}/restore": "operator/deploy",
+      "GET /api/v1/apps/{id}/snapshots": "viewer/read",
+      "POST /api/v1/apps/{id}/snapshots": "operator/deploy",
+      "DELETE /api/v1/apps/{id}/snapshots/{name}": "operator/write",
+      "POST /api/v1/apps/{id}/snapshots/{name}/rollback": "operator/deploy",
     });
   });
 
@@ -155,7 +170,7 @@ describe("access matrix", () => {
     for (const op of ops) {
       const path = op.path
         .replace("{vmid}", "100")
-        .replace("{name}", "logs")
+        .replace("{name}", op.path.includes("/snapshots/") ? "pylon_snap" : "logs")
         .replace(/\{\w+\}/g, "usr_aaaaaaaaaaaaaaaa");
       const withBody = ["POST", "PUT", "PATCH"].includes(op.method);
       // Public routes behave the same for everyone; checking them anonymously keeps logout from ending our sessions.

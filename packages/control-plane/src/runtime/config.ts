@@ -52,6 +52,7 @@ export const configSchema = z.object({
     )
     .default("pylon.internal"),
   PYLON_APPS_HTTPS_PORT: z.coerce.number().int().min(1).max(65535).default(443),
+  PYLON_APP_SNAPSHOTS_KEEP: z.coerce.number().int().min(1).max(100).default(3),
   PYLON_AGENT_HEARTBEAT_MS: z.coerce.number().int().min(200).max(300_000).default(15_000),
   PYLON_AGENT_MAX_JOBS: z.coerce.number().int().min(1).max(100).default(4),
   PYLON_JOB_OUTPUT_MAX_MB: z.coerce.number().int().min(1).max(1024).default(16),

@@ -35,7 +35,11 @@ function build(env: Env) {
     secretKey: config.PYLON_SECRET_KEY,
     retention: retentionOf(config),
     publicUrl: config.PYLON_PUBLIC_URL,
-    apps: { domain: config.PYLON_APPS_DOMAIN, httpsPort: config.PYLON_APPS_HTTPS_PORT },
+    apps: {
+      domain: config.PYLON_APPS_DOMAIN,
+      httpsPort: config.PYLON_APPS_HTTPS_PORT,
+      keepSnapshots: config.PYLON_APP_SNAPSHOTS_KEEP,
+    },
     sessions: {
       idleMs: config.PYLON_SESSION_IDLE_MINUTES * 60_000,
       absoluteMs: config.PYLON_SESSION_MAX_HOURS * 3600_000,

@@ -46,7 +46,7 @@ export async function deployJob(
   row: AppRow,
   secrets: AppSecrets,
   ports: { name: string; port: number }[],
-  mode: "create" | "redeploy" | "clone",
+  mode: AppDeployParams["mode"],
   url: string,
   cloneFrom?: number,
   reviewedCommit?: string,

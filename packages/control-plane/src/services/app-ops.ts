@@ -7,6 +7,7 @@ import type { AppDeps } from "../deps.ts";
 import { ApiError } from "../errors.ts";
 import { routeIdOf } from "./app-deploy.ts";
 import { queueAppJob, queueDeploy, retryFirstDeploy } from "./apps.ts";
+import { listBackups } from "./backups.ts";
 import { createJob, getJob, isFinal, type JobOrigin } from "./jobs.ts";
 
 type Deps = Pick<AppDeps, "db" | "now" | "bus" | "secretKey" | "apps">;
@@ -121,11 +122,23 @@ export async function deleteApp(
   origin: JobOrigin,
 ): Promise<AppRow> {
   if (row.status === "deleting") throw new ApiError("conflict", `App '${row.name}' is already being deleted`);
+  const known = keepBackups
+    ? []
+    : (await listBackups(deps, row.id)).flatMap((b) =>
+        b.volid && b.status === "ok" ? [{ storage: b.storage, volid: b.volid }] : [],
+      );
   return queueAppJob(
     deps,
     row,
     "app.delete",
-    { appId: row.id, vmid: row.vmid, type: row.guestType, routeId: routeIdOf(row.id), keepBackups },
+    {
+      appId: row.id,
+      vmid: row.vmid,
+      type: row.guestType,
+      routeId: routeIdOf(row.id),
+      keepBackups,
+      ...(known.length ? { backups: known } : {}),
+    },
     origin,
     undefined,
     "deleting",

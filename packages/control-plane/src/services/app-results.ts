@@ -1,10 +1,12 @@
 // What a finished app job means for its app. Called once per job when it reaches a final state.
 import { appDeployResultSchema, type StepFacts } from "@pylon/shared";
 import { and, eq } from "drizzle-orm";
-import { apps, type JobRow, jobs } from "../db/schema/index.ts";
+import { apps, backups, type JobRow, jobs } from "../db/schema/index.ts";
 import type { AppDeps } from "../deps.ts";
 import { deleteAppMetrics } from "./app-metrics.ts";
+import { applyBackupJobResult, BACKUP_JOB_KINDS } from "./backup-results.ts";
 import { freePorts } from "./ports.ts";
+import { restoredInPlace, restoreOf, snapshotCommit } from "./restore-results.ts";
 
 type Deps = Pick<AppDeps, "db" | "now">;
 
@@ -38,8 +40,9 @@ export async function applyStepFacts(deps: Deps, jobId: string, facts: StepFacts
     .where(and(eq(apps.id, job.appId), eq(apps.lastJobId, job.id), eq(apps.status, "deploying")));
 }
 
-/** Updates the app a finished job belongs to. */
+/** Updates the app (or its backups) a finished job belongs to. */
 export async function applyAppJobResult(deps: Deps, job: JobRow): Promise<void> {
+  if (BACKUP_JOB_KINDS.has(job.kind)) return applyBackupJobResult(deps, job);
   const appId = job.appId;
   if (!appId || !job.kind.startsWith("app.")) return;
   const [app] = await deps.db.select().from(apps).where(eq(apps.id, appId));
@@ -50,12 +53,18 @@ export async function applyAppJobResult(deps: Deps, job: JobRow): Promise<void> 
   switch (job.kind) {
     case "app.deploy": {
       const result = appDeployResultSchema.safeParse(job.result);
+      const restore = restoreOf(job);
+      if (restore?.inPlace) {
+        Object.assign(set, await restoredInPlace(deps, app, job, restore.volid));
+        break;
+      }
       if (ok && result.success) {
         Object.assign(set, {
           status: "running",
           vmid: result.data.vmid,
           address: result.data.address,
           commit: result.data.commit,
+          ...(result.data.snapshots !== undefined ? { snapshots: result.data.snapshots } : {}),
         });
         // The Git host's key this deploy trusted is the one later deploys require.
         const seen = result.data.hostKey;
@@ -100,8 +109,18 @@ export async function applyAppJobResult(deps: Deps, job: JobRow): Promise<void> 
         });
       break;
     }
+    case "app.snapshot": {
+      const p = job.params as { op?: string; name?: string };
+      if (p.op !== "rollback") return;
+      set.status = "running";
+      if (ok) set.commit = snapshotCommit(job, p.name) ?? app.commit;
+      else set.lastError = `Rollback to ${p.name} failed: ${job.error ?? "unknown error"}`;
+      break;
+    }
     case "app.delete":
       if (ok) {
+        if (!(job.params as { keepBackups?: boolean }).keepBackups)
+          await deps.db.delete(backups).where(eq(backups.appId, app.id));
         await freePorts(deps, app.nodeId, app.id);
         await deleteAppMetrics(deps, app.id);
         await deps.db.delete(apps).where(eq(apps.id, app.id));

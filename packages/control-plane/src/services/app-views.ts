@@ -50,6 +50,7 @@ export function toApp(
     commit: row.commit,
     lastJobId: row.lastJobId,
     lastError: row.lastError,
+    snapshots: row.snapshots,
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
     metrics,

@@ -1,5 +1,6 @@
-import type { CreateAppBody, JobKind } from "@pylon/shared";
+import type { AppDeployParams, CreateAppBody, JobKind } from "@pylon/shared";
 import type { CatalogEntry } from "@pylon/shared/catalog/schema";
+import { snapshotCapability } from "@pylon/shared/storage-facts";
 import { asc, eq } from "drizzle-orm";
 import { type AppRow, apps, type NodeRow } from "../db/schema/index.ts";
 import type { AppDeps } from "../deps.ts";
@@ -20,9 +21,9 @@ const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 const DEFAULTS = { cores: 1, memoryMb: 1024, diskGb: 8 };
 
-/** Where apps are served (config, with defaults). */
+/** Where apps are served and how many of its own snapshots each keeps (config, with defaults). */
 export function appsConfig(deps: Pick<AppDeps, "apps">) {
-  return deps.apps ?? { domain: "pylon.internal", httpsPort: 443 };
+  return { keepSnapshots: 3, ...(deps.apps ?? { domain: "pylon.internal", httpsPort: 443 }) };
 }
 
 function invalid(path: string, message: string): ApiError {
@@ -59,6 +60,19 @@ export function checkCapacity(
     if (want.diskGb * GiB > s.avail)
       throw invalid("target.diskGb", `must fit '${want.storage}' (${Math.floor(s.avail / GiB)} GiB free)`);
   }
+}
+
+/**
+ * Whether the app's guest will be able to take snapshots, known before deploying from the
+ * storage's type (Proxmox's table): a CT on a directory storage is a raw image, so no. Null when
+ * it depends on what the deploy makes (a VM's disk format there); the deploy then records it.
+ */
+export function expectedSnapshots(node: NodeRow, storage: string, container: boolean): boolean | null {
+  const type = node.inventory?.storages.find((s) => s.storage === storage)?.type;
+  if (!type) return null;
+  const c = snapshotCapability(storage, type, container ? "raw" : "unknown");
+  if (c.supported) return true;
+  return container || !["dir", "nfs", "cifs", "glusterfs"].includes(type) ? false : null;
 }
 
 /** Every app, by name. */
@@ -176,6 +190,9 @@ export async function createApp(deps: Deps, body: CreateAppBody, origin: JobOrig
     commit: null,
     lastJobId: null,
     lastError: null,
+    retention: null,
+    backupStorage: null,
+    snapshots: expectedSnapshots(node, want.storage, body.target.type === "lxc"),
     createdAt: now,
     updatedAt: now,
   };
@@ -195,21 +212,25 @@ export async function insertAndDeploy(
   row: AppRow,
   portNames: string[],
   origin: JobOrigin,
-  how: { mode: "create"; commit?: string } | { mode: "clone"; cloneFrom: number },
+  how:
+    | { mode: "create"; commit?: string }
+    | { mode: "clone"; cloneFrom: number }
+    | { mode: "restore"; extra: DeployExtra },
 ): Promise<AppRow> {
   const inserted = await deps.db.insert(apps).values(row).onConflictDoNothing().returning({ id: apps.id });
   if (inserted.length === 0)
     throw new ApiError("conflict", `An app named '${row.name}' or served at '${row.domain}' already exists`);
   try {
     for (const name of portNames) await allocatePort(deps, row.nodeId, row.id, name);
-    return await queueDeploy(
-      deps,
-      row,
-      how.mode,
-      origin,
-      how.mode === "clone" ? how.cloneFrom : undefined,
-      how.mode === "create" ? how.commit : undefined,
-    );
+    const extra: DeployExtra =
+      how.mode === "clone"
+        ? { cloneFrom: how.cloneFrom }
+        : how.mode === "restore"
+          ? how.extra
+          : how.commit
+            ? { reviewedCommit: how.commit }
+            : {};
+    return await queueDeploy(deps, row, how.mode, origin, extra);
   } catch (err) {
     await freePorts(deps, row.nodeId, row.id);
     await deps.db.delete(apps).where(eq(apps.id, row.id));
@@ -239,27 +260,47 @@ export async function retryFirstDeploy(deps: Deps, row: AppRow, origin: JobOrigi
   return queueDeploy(deps, row, "create", origin);
 }
 
-/** Queues an app.deploy job (first deploy or redeploy) and records it on the app. */
+/**
+ * What a clone, restore or reviewed first deploy adds to a deploy: the guest cloned, or the backup
+ * and the guest it replaces; `gitRef` pins a Git app to the commit a backup was made at;
+ * `reviewedCommit` is the commit the user reviewed the build plan at.
+ */
+export type DeployExtra = Partial<Pick<AppDeployParams, "cloneFrom" | "restoreFrom" | "replaces">> & {
+  gitRef?: string;
+  reviewedCommit?: string;
+};
+
+/** Queues an app.deploy job (first deploy, redeploy, clone or restore) and records it on the app. */
 export async function queueDeploy(
   deps: Deps,
   row: AppRow,
-  mode: "create" | "redeploy" | "clone",
+  mode: AppDeployParams["mode"],
   origin: JobOrigin,
-  cloneFrom?: number,
-  reviewedCommit?: string,
+  extra: DeployExtra = {},
+  secrets?: AppSecrets,
 ): Promise<AppRow> {
   const ports = await portsOf(deps, row.id);
-  const secrets = await appSecrets(deps, row);
+  const cfg = appsConfig(deps);
+  const pinned =
+    extra.gitRef && row.source.type === "git"
+      ? { ...row, source: { ...row.source, ref: extra.gitRef } }
+      : row;
   const { params, sealed } = await deployJob(
-    row,
-    secrets,
+    pinned,
+    secrets ?? (await appSecrets(deps, row)),
     ports,
     mode,
-    appUrl(row.domain, appsConfig(deps).httpsPort),
-    cloneFrom,
-    reviewedCommit,
+    appUrl(row.domain, cfg.httpsPort),
+    extra.cloneFrom,
+    extra.reviewedCommit,
   );
-  return queueAppJob(deps, row, "app.deploy", params, origin, sealed, "deploying");
+  const full: AppDeployParams = {
+    ...params,
+    ...(extra.restoreFrom ? { restoreFrom: extra.restoreFrom } : {}),
+    ...(extra.replaces !== undefined ? { replaces: extra.replaces } : {}),
+    keepSnapshots: cfg.keepSnapshots,
+  };
+  return queueAppJob(deps, row, "app.deploy", full, origin, sealed, "deploying");
 }
 
 /** Creates a job for an app and points the app at it. */

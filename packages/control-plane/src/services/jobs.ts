@@ -83,7 +83,15 @@ export function isFinal(status: JobStatus): boolean {
  */
 export async function createJob<K extends JobKind>(
   deps: Deps,
-  input: { nodeId: string; kind: K; params: unknown; origin: JobOrigin; sealed?: unknown },
+  input: {
+    nodeId: string;
+    kind: K;
+    params: unknown;
+    origin: JobOrigin;
+    sealed?: unknown;
+    /** A job id made beforehand (newJobId), when another row must name the job first. */
+    id?: string;
+  },
 ): Promise<JobRow> {
   const node = await getNode(deps, input.nodeId);
   if (!node.credentialHash) {
@@ -95,7 +103,7 @@ export async function createJob<K extends JobKind>(
   const [row] = await deps.db
     .insert(jobs)
     .values({
-      id: newSortableId("job", now),
+      id: input.id ?? newSortableId("job", now),
       nodeId: node.id,
       kind: input.kind,
       params: parsed.data,
@@ -110,6 +118,26 @@ export async function createJob<K extends JobKind>(
     .returning();
   await deps.bus.publish({ topic: "job.queued", nodeId: node.id, jobId: row!.id });
   return row!;
+}
+
+/** A job id for a job created right after (`createJob({ id })`). */
+export function newJobId(deps: Pick<AppDeps, "now">): string {
+  return newSortableId("job", deps.now());
+}
+
+/**
+ * Waits up to `waitMs` for a job to finish (reads for a view: a snapshot list, a prune dry run).
+ * Succeeded: its result; failed: a conflict naming the job's own error; still running: 503.
+ */
+export async function awaitJob(deps: Pick<AppDeps, "db">, jobId: string, what: string, waitMs = 30_000) {
+  const deadline = Date.now() + waitMs;
+  for (let delay = 50; Date.now() < deadline; delay = Math.min(500, delay * 2)) {
+    const job = await getJob(deps, jobId);
+    if (job.status === "succeeded") return job.result;
+    if (isFinal(job.status)) throw new ApiError("conflict", `${what} failed: ${job.error ?? job.status}`);
+    await new Promise((r) => setTimeout(r, delay));
+  }
+  throw new ApiError("unavailable", `${what} did not finish in time; see job ${jobId}`);
 }
 
 function appIdOf(params: unknown): string | null {

@@ -213,3 +213,27 @@ export async function metricsSeries(deps: Deps, id: string, since: number) {
     .orderBy(asc(nodeMetrics.at))
     .limit(10_000);
 }
+
+/** Changes a node's settings (its apps' default backup storage, checked against its inventory). */
+export async function updateNode(
+  deps: Deps,
+  id: string,
+  body: { backupStorage: string | null },
+): Promise<NodeRow> {
+  const node = await getNode(deps, id);
+  if (body.backupStorage) {
+    const ok = (node.inventory?.storages ?? []).filter((s) => s.content.includes("backup"));
+    if (node.inventory && !ok.some((s) => s.storage === body.backupStorage))
+      throw new ApiError(
+        "validation_failed",
+        `Invalid request body: backupStorage '${body.backupStorage}' does not hold backups on node '${node.name}' (these do: ${ok.map((s) => s.storage).join(", ") || "none"})`,
+        { fields: [{ path: "backupStorage", message: "must be a storage of the node that holds backups" }] },
+      );
+  }
+  const [row] = await deps.db
+    .update(nodes)
+    .set({ backupStorage: body.backupStorage })
+    .where(eq(nodes.id, id))
+    .returning();
+  return row ?? node;
+}

@@ -1,7 +1,16 @@
 import type { JobKind, JobStatus } from "@pylon/shared";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apps, auditLog, jobEvents, jobs, loginThrottle, sessions, setupTokens } from "../db/schema/index.ts";
+import {
+  apps,
+  auditLog,
+  backups,
+  jobEvents,
+  jobs,
+  loginThrottle,
+  sessions,
+  setupTokens,
+} from "../db/schema/index.ts";
 import { newSortableId } from "../lib/ids.ts";
 import { type Harness, makeHarness } from "../testing/harness.ts";
 import { applyRetention } from "./retention.ts";
@@ -66,6 +75,25 @@ describe("retention", () => {
     const recent = await job(nodeId, "guest.power", 89);
     const oldRead = await job(nodeId, "app.logs", 2, appId);
     const newRead = await job(nodeId, "app.diagnostics", 0.5, appId);
+    // A backup's job and its drill stay while the backup exists, however old.
+    const backupJob = await job(nodeId, "app.backup", 300, appId);
+    const drillJob = await job(nodeId, "app.drill", 299, appId);
+    await h.db.insert(backups).values({
+      id: "bak_kept",
+      appId,
+      appName: "kept",
+      nodeId,
+      vmid: 300,
+      guestType: "lxc",
+      storage: "local",
+      status: "ok",
+      takenAt: h.clock.now - 300 * DAY,
+      appState: {} as never,
+      jobId: backupJob,
+      drillJobId: drillJob,
+      createdAt: h.clock.now - 300 * DAY,
+      updatedAt: h.clock.now - 300 * DAY,
+    });
 
     const auditAt = (daysAgo: number) => h.clock.now - daysAgo * DAY;
     const audit = (at: number, i: number) => ({
@@ -117,7 +145,7 @@ describe("retention", () => {
     const report = await applyRetention(h.deps);
 
     const jobIds = new Set((await h.db.select({ id: jobs.id }).from(jobs)).map((j) => j.id));
-    for (const id of [...deploys.slice(3), latest, stillRunning, recent, newRead])
+    for (const id of [...deploys.slice(3), latest, stillRunning, recent, newRead, backupJob, drillJob])
       expect(jobIds).toContain(id);
     for (const id of [...deploys.slice(0, 3), ...orphans, oldFailed, oldRead])
       expect(jobIds).not.toContain(id);

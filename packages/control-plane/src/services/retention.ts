@@ -23,12 +23,17 @@ const FINAL = sql.join(
   sql`, `,
 );
 
-/** Finished jobs of a pass: old reads, and old jobs that are neither an app's latest nor among its last deploys. */
+/**
+ * Finished jobs of a pass: old reads, and old jobs that are neither an app's latest, nor among its
+ * last deploys, nor the job (or drill) of a backup that still exists.
+ */
 function expiredJobs(now: number, p: RetentionPolicy): SQL {
   return sql`select j.id from jobs j where j.status in (${FINAL}) and (
     (j.kind in ('app.logs', 'app.diagnostics', 'app.plan') and j.finished_at <= ${now - READ_JOB_DAYS * DAY_MS})
     or (j.finished_at <= ${now - p.jobDays * DAY_MS}
       and j.id not in (select last_job_id from apps where last_job_id is not null)
+      and j.id not in (select job_id from backups)
+      and j.id not in (select drill_job_id from backups where drill_job_id is not null)
       and not (j.kind = 'app.deploy' and j.app_id in (select id from apps) and j.id in (
         select d.id from jobs d where d.app_id = j.app_id and d.kind = 'app.deploy' order by d.id desc limit ${p.keepDeploys}))))
     order by j.id limit ${JOB_CHUNK}`;

@@ -228,6 +228,10 @@ export const appSchema = z
     lastError: z.string().nullable(),
     createdAt: timestampSchema,
     updatedAt: timestampSchema,
+    snapshots: z.boolean().nullable().optional().meta({
+      description:
+        "Whether the guest's storage can take snapshots (null: not known yet); without them a failed redeploy cannot be rolled back and going back means restoring a backup",
+    }),
     metrics: appLatestMetricsSchema.nullable().optional().meta({
       description: "The guest's latest sample (one a minute at most); null before the first",
     }),

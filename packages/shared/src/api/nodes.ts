@@ -63,7 +63,15 @@ export const nodeSchema = z
 export type Node = z.infer<typeof nodeSchema>;
 
 export const nodeDetailSchema = nodeSchema
-  .extend({ inventory: inventorySchema.nullable(), inventoryAt: timestampSchema.nullable() })
+  .extend({
+    inventory: inventorySchema.nullable(),
+    inventoryAt: timestampSchema.nullable(),
+    backupStorage: z
+      .string()
+      .nullable()
+      .optional()
+      .meta({ description: "Where apps on this node back up unless they name a storage" }),
+  })
   .meta({ id: "NodeDetail" });
 
 export const createNodeBodySchema = z

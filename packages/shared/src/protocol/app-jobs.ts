@@ -70,9 +70,20 @@ export const appDeployParamsSchema = z
   .object({
     appId: z.string().max(64),
     name: z.string().max(63),
-    mode: z.enum(["create", "redeploy", "clone"]),
+    mode: z.enum(["create", "redeploy", "clone", "restore"]),
     vmid: vmidSchema.optional().meta({ description: "The app's guest (redeploy)" }),
     cloneFrom: vmidSchema.optional().meta({ description: "The guest cloned (clone)" }),
+    /** restore: the backup the new guest is made from (its own VMID; the app then runs in it). */
+    restoreFrom: z
+      .object({
+        storage: z.string().max(64),
+        volid: z.string().max(500),
+      })
+      .optional(),
+    /** restore in place: the app's current guest, destroyed once the restored one serves the route. */
+    replaces: vmidSchema.optional(),
+    /** Keep at most this many of the app's own (`pylon_…`) snapshots; older ones are deleted. */
+    keepSnapshots: z.number().int().min(1).max(100).optional(),
     guest: guestSpecSchema,
     source: deploySourceSchema,
     env: z.record(z.string(), z.string()),
@@ -110,6 +121,10 @@ export const appDeployResultSchema = z.object({
   rolledBack: z.boolean().optional(),
   /** ssh Git sources: the host key the clone trusted (pinned, or seen on first use). */
   hostKey: z.object({ fingerprint: z.string().max(100), keyType: z.string().max(100) }).optional(),
+  /** Whether the guest's storage can take snapshots (false: rollback needs a backup). */
+  snapshots: z.boolean().optional(),
+  /** restore in place: the old guest, destroyed (null when it could not be; see the job log). */
+  retired: vmidSchema.nullable().optional(),
 });
 export type AppDeployResult = z.infer<typeof appDeployResultSchema>;
 
@@ -152,6 +167,14 @@ export const appDeleteParamsSchema = z
     type: z.enum(GUEST_TYPES),
     routeId: routeIdSchema.nullable(),
     keepBackups: z.boolean(),
+    /**
+     * The app's backups Pylon knows of (any guest it had: a restore in place changes the VMID),
+     * deleted with the guest's own unless keepBackups.
+     */
+    backups: z
+      .array(z.object({ storage: z.string().max(64), volid: z.string().max(500) }))
+      .max(10_000)
+      .optional(),
   })
   .strict();
 

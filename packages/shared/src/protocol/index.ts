@@ -1,4 +1,5 @@
 export * from "./app-jobs.ts";
+export * from "./backup-jobs.ts";
 export * from "./frames.ts";
 export * from "./jobs.ts";
 export * from "./limits.ts";

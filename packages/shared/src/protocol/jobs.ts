@@ -8,6 +8,13 @@ import {
   appPlanParamsSchema,
   appResizeParamsSchema,
 } from "./app-jobs.ts";
+import {
+  appBackupParamsSchema,
+  appDrillParamsSchema,
+  appPruneParamsSchema,
+  appSnapshotParamsSchema,
+  appVolumeParamsSchema,
+} from "./backup-jobs.ts";
 import { GUEST_TYPES, POWER_ACTIONS, vmidSchema } from "./guests.ts";
 import { vmTemplateParamsSchema } from "./vm-template.ts";
 
@@ -23,6 +30,11 @@ export const JOB_KINDS = [
   "app.logs",
   "app.plan",
   "node.vmTemplate",
+  "app.backup",
+  "app.prune",
+  "app.volume",
+  "app.drill",
+  "app.snapshot",
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export const jobKindSchema = z.enum(JOB_KINDS);
@@ -42,6 +54,11 @@ export const jobParamsSchemas = {
   "app.logs": appLogsParamsSchema,
   "app.plan": appPlanParamsSchema,
   "node.vmTemplate": vmTemplateParamsSchema,
+  "app.backup": appBackupParamsSchema,
+  "app.prune": appPruneParamsSchema,
+  "app.volume": appVolumeParamsSchema,
+  "app.drill": appDrillParamsSchema,
+  "app.snapshot": appSnapshotParamsSchema,
 } as const satisfies Record<JobKind, z.ZodType>;
 
 export type JobParams<K extends JobKind> = z.infer<(typeof jobParamsSchemas)[K]>;

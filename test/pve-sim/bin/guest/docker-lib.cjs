@@ -48,9 +48,10 @@ function all() {
     .map(refresh);
 }
 
-// A container whose processes all died is reported as exited, like dockerd would.
+// A container whose processes all died is reported as exited, like dockerd would; so is one
+// that publishes ports but has no process at all (its guest was restored or cloned from disk).
 function refresh(c) {
-  if (c.status === "running" && c.pids.length && !c.pids.some(alive)) {
+  if (c.status === "running" && (c.pids.length || c.ports.length) && !c.pids.some(alive)) {
     c.status = "exited";
     c.exitCode = 1;
     c.finishedAt = now();

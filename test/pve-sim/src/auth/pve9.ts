@@ -39,3 +39,32 @@ export function olderThan(version: string, floor: string): boolean {
   for (let i = 0; i < b.length; i++) if ((a[i] ?? 0) !== b[i]) return (a[i] ?? 0) < (b[i] ?? 0);
   return false;
 }
+
+// vzdump parameters PVE 9 no longer has (libpve-guest-common-perl 6.0.1 for 9.0 removed the
+// deprecated notification-policy/-target; the 9.1 API description no longer lists maxfiles,
+// deprecated since PVE 7 in favour of prune-backups). Sent anyway, they are unknown parameters.
+const DROPPED: { since: [number, number]; key: string; params: string[] }[] = [
+  {
+    since: [9, 0],
+    key: "POST /nodes/{node}/vzdump",
+    params: ["notification-policy", "notification-target"],
+  },
+  { since: [9, 1], key: "POST /nodes/{node}/vzdump", params: ["maxfiles"] },
+];
+
+/** The schema's parameter properties as a given PVE version has them (8.4.5's minus what 9.x dropped). */
+export function parametersFor<T extends Record<string, unknown>>(
+  version: string,
+  method: string,
+  path: string,
+  props: T,
+): T {
+  const [major = 0, minor = 0] = version.split(".").map(Number);
+  const out = { ...props };
+  for (const d of DROPPED) {
+    if (d.key !== `${method} ${path}`) continue;
+    if (major < d.since[0] || (major === d.since[0] && minor < d.since[1])) continue;
+    for (const p of d.params) delete out[p];
+  }
+  return out;
+}

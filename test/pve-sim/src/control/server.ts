@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AclEntry } from "../auth/acl.ts";
 import { errorText } from "../server/errors.ts";
 import { runHostStream } from "../shell/host-stream.ts";
+import { findVolume } from "../storage/volumes.ts";
 import type { World } from "../world.ts";
 import type { FaultRule } from "./faults.ts";
 import { stateOf } from "./state.ts";
@@ -116,6 +117,16 @@ const ROUTES: [string, RegExp, Handler][] = [
       if (typeof b.free === "number") s.extraUsed = Math.max(0, s.total - vols - b.free);
       else s.extraUsed += typeof b.bytes === "number" ? b.bytes : s.total;
       return { storage: s.id, extraUsed: s.extraUsed };
+    },
+  ],
+  [
+    "POST",
+    /^\/volumes\/corrupt$/,
+    (w, b) => {
+      const found = findVolume(w, String(b.volid));
+      if (found?.volume.content !== "backup") throw new Error(`no backup volume '${String(b.volid)}'`);
+      found.volume.corrupt = true;
+      return { volid: found.volume.volid, corrupt: true };
     },
   ],
 ];

@@ -94,9 +94,48 @@ export function attachGuestRuntime(world: World): { stop: () => Promise<void> } 
     for (const c of readContainers(world, clone))
       writeFileSync(join(dir, `${c.name}.json`), JSON.stringify({ ...c, pids: [] }));
   };
+  // A backup archive is a copy of the guest's files; a restore puts them into the new guest
+  // (containers come back stopped-but-remembered, and start with it by restart policy).
+  let archives = 0;
+  world.hooks.onBackup = (g, vol) => {
+    const from = join(world.stateDir, "guests", String(g.vmid), "root");
+    const to = join(world.stateDir, "archives", String(++archives));
+    if (existsSync(from)) cpSync(from, to, { recursive: true });
+    vol.archiveDir = to;
+  };
+  world.hooks.onRestore = (vol, g) => {
+    const root = join(world.stateDir, "guests", String(g.vmid), "root");
+    rmSync(root, { recursive: true, force: true });
+    if (!vol.archiveDir || !existsSync(vol.archiveDir)) return;
+    cpSync(vol.archiveDir, root, { recursive: true });
+    // dockerd starts only containers with a restart policy when the restored guest boots; the
+    // others come back exited (and `compose up -d` starts them).
+    const dir = containerDir(world, g);
+    for (const c of readContainers(world, g)) {
+      const restarts = c.status === "running" && c.restart !== undefined && c.restart !== "no";
+      writeFileSync(
+        join(dir, `${c.name}.json`),
+        JSON.stringify({ ...c, pids: [], status: restarts ? "running" : "exited" }),
+      );
+    }
+  };
+  // A snapshot keeps the guest's files as they were; a rollback puts them back (code and data).
+  world.hooks.onSnapshot = (g, name, op) => {
+    const root = join(world.stateDir, "guests", String(g.vmid), "root");
+    const copy = join(world.stateDir, "snapshots", String(g.vmid), name);
+    if (op === "delete") rmSync(copy, { recursive: true, force: true });
+    else if (op === "take") {
+      rmSync(copy, { recursive: true, force: true });
+      if (existsSync(root)) cpSync(root, copy, { recursive: true });
+    } else if (existsSync(copy)) {
+      rmSync(root, { recursive: true, force: true });
+      cpSync(copy, root, { recursive: true });
+    }
+  };
   world.hooks.onDestroy = async (g) => {
     await world.hooks.onStop?.(g);
     rmSync(join(world.stateDir, "guests", String(g.vmid)), { recursive: true, force: true });
+    rmSync(join(world.stateDir, "snapshots", String(g.vmid)), { recursive: true, force: true });
   };
   return {
     stop: async () => {

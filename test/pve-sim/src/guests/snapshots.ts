@@ -1,6 +1,7 @@
 import type { FaultRule } from "../control/faults.ts";
 import { fail } from "../server/errors.ts";
 import { bool, int, type Route, str } from "../server/router.ts";
+import { canSnapshot, type Storage, type Volume } from "../storage/storage.ts";
 import type { World } from "../world.ts";
 import type { Guest, GuestKind } from "./guest.ts";
 import { clearLock, markRunning, markStopped } from "./lifecycle.ts";
@@ -10,15 +11,35 @@ const TYPES = {
   qemu: { create: "qmsnapshot", rollback: "qmrollback", del: "qmdelsnapshot" },
 };
 
-function snapshotFeature(world: World, g: Guest): boolean {
+const DISK_KEY = /^(rootfs|mp\d+|scsi\d+|virtio\d+|sata\d+|ide\d+|efidisk0|tpmstate0)$/;
+
+/** The guest's disk volumes (not CD-ROMs or the cloud-init drive) with their storages. */
+function disks(world: World, g: Guest): { volid: string; storage: Storage; volume?: Volume }[] {
+  const out: { volid: string; storage: Storage; volume?: Volume }[] = [];
   for (const [k, v] of Object.entries(g.config)) {
-    if (!/^(rootfs|mp\d+|scsi\d+|virtio\d+|sata\d+|ide\d+|efidisk0|tpmstate0)$/.test(k)) continue;
-    if (v.includes("media=cdrom") || v.includes("cloudinit")) continue;
-    const storeid = v.split(":")[0]!;
-    const s = world.storages.find((x) => x.id === storeid);
-    if (s && !s.snapshots) return false;
+    if (!DISK_KEY.test(k) || v.includes("media=cdrom") || v.includes("cloudinit")) continue;
+    const volid = v.split(",")[0]!.replace(/^volume=/, "");
+    const storage = world.storages.find((x) => x.id === volid.split(":")[0]);
+    if (storage) out.push({ volid, storage, volume: storage.volumes.get(volid) });
   }
-  return true;
+  return out;
+}
+
+/** has_feature('snapshot'): every disk's storage (and format) can take snapshots. */
+export function snapshotFeature(world: World, g: Guest): boolean {
+  return disks(world, g).every((d) => canSnapshot(d.storage, d.volume));
+}
+
+/**
+ * ZFSPoolPlugin volume_rollback_is_possible: a zvol/dataset rolls back only to its most recent
+ * snapshot; any newer one blocks it.
+ */
+function checkRollbackPossible(world: World, g: Guest, name: string): void {
+  const names = [...g.snapshots.keys()];
+  const newer = names.slice(names.indexOf(name) + 1);
+  if (!newer.length) return;
+  const zfs = disks(world, g).find((d) => d.storage.type === "zfspool");
+  if (zfs) throw fail(`can't rollback, '${name}' is not most recent snapshot on '${zfs.volid}'`);
 }
 
 function snapConfig(g: Guest): Record<string, string> {
@@ -103,6 +124,7 @@ export function snapshotRoutes(kind: GuestKind): Route[] {
               vmstate: kind === "qemu" && bool(params, "vmstate") && g.status === "running",
             });
             g.config.parent = name;
+            world.hooks.onSnapshot?.(g, name, "take");
           } finally {
             clearLock(g, "snapshot");
           }
@@ -121,6 +143,7 @@ export function snapshotRoutes(kind: GuestKind): Route[] {
             const s = g.snapshots.get(name);
             if (!s) throw fail(`snapshot '${name}' does not exist`);
             world.checkLock(g);
+            checkRollbackPossible(world, g, name);
             g.config.lock = "rollback";
             return s;
           });
@@ -129,6 +152,7 @@ export function snapshotRoutes(kind: GuestKind): Route[] {
             if (g.status === "running") await markStopped(world, g);
             await w.sleep(world.clock.pick(1000, 3000, g.vmid));
             g.config = { ...snap.config, parent: name, lock: "rollback" };
+            world.hooks.onSnapshot?.(g, name, "rollback");
           } finally {
             clearLock(g, "rollback");
           }
@@ -155,6 +179,7 @@ export function snapshotRoutes(kind: GuestKind): Route[] {
             await w.sleep(world.clock.pick(500, 2000, g.vmid));
             const gone = g.snapshots.get(name)!;
             g.snapshots.delete(name);
+            world.hooks.onSnapshot?.(g, name, "delete");
             for (const s of g.snapshots.values()) if (s.parent === name) s.parent = gone.parent;
             if (g.config.parent === name) {
               if (gone.parent) g.config.parent = gone.parent;

@@ -153,8 +153,10 @@ function createCt(ctx: Ctx): string {
         w.log(`  Logical volume "${vol.volid.split(":")[1]}" created.`);
         w.log(`Creating filesystem with ${spec.size / 4096} 4k blocks and ${spec.size / 16384} inodes`);
         const archive = volumePath(source.storage, parseVolid(ostemplate)!.name);
-        w.log(restore ? `restoring '${ostemplate}' now..` : `extracting archive '${archive}'`);
+        if (restore) w.log(`restoring '${ostemplate}' now..`);
+        w.log(`extracting archive '${archive}'`);
         await w.sleep(world.clock.pick(8000, 30_000, vmid));
+        if (restore && source.volume.corrupt) throw corruptArchive(source.storage.type, vmid);
         w.log(
           `Total bytes read: ${Math.floor(source.volume.size * 3.2)} (${Math.round((source.volume.size * 3.2) / 2 ** 20)}MiB, 180MiB/s)`,
         );
@@ -166,6 +168,10 @@ function createCt(ctx: Ctx): string {
           );
         }
         config.rootfs = [`${vol.volid}`, ...spec.rest, `size=${sizeText(spec.size)}`].join(",");
+        if (restore) {
+          w.log("merging backed-up and given configuration..");
+          world.hooks.onRestore?.(source.volume, guest);
+        }
         delete config.lock;
       } finally {
         release();
@@ -177,6 +183,15 @@ function createCt(ctx: Ctx): string {
     }
     if (bool(params, "start")) startCt(world, guest, who.authid, undefined);
   }).upid;
+}
+
+/** How extracting a damaged archive fails (tar through zstd, or the PBS client). */
+function corruptArchive(storageType: string, vmid: number): Error {
+  if (storageType === "pbs")
+    return fail("restore failed: unable to read data blob - wrong magic number (corrupted chunk?)");
+  return fail(
+    `command 'lxc-usernsexec -m u:0:100000:65536 -m g:0:100000:65536 -- tar xpf - --zstd --totals --one-file-system -p --sparse --numeric-owner --acls --xattrs -C /var/lib/lxc/${vmid}/rootfs --skip-old-files --anchored --exclude './dev/*'' failed: exit code 2`,
+  );
 }
 
 function sizeOf(rootfs: string): number {

@@ -102,6 +102,7 @@ function createVm({ world, params, who, fault }: Ctx): string {
         await world.locks.with(vmid, "qemu", world.lockTimeout(5000), async () => {
           await w.faultPoint();
           for (const v of oldDisks) freeVolume(world, v);
+          const source = archive ? findVolume(world, archive) : undefined;
           if (archive)
             w.log(
               `restore vma archive: zstd -q -d -c ${archive} | vma extract -v -r /var/tmp/vzdumptmp.fifo - /var/tmp/vzdumptmp`,
@@ -111,6 +112,13 @@ function createVm({ world, params, who, fault }: Ctx): string {
           // A disk imported from a stock cloud image: no qemu-guest-agent unless cloud-init installs it.
           if (imported.cloudImage) guest.noGuestAgent = !snippetInstallsGuestAgent(world, config.cicustom);
           await w.sleep(world.clock.pick(1000, 5000, vmid));
+          if (source?.volume.corrupt) {
+            w.log("zstd: /*stdin*\\: unsupported format");
+            throw fail(
+              `command 'set -o pipefail && zstd -q -d -c ${archive} | vma extract -v -r /var/tmp/vzdumptmp.fifo - /var/tmp/vzdumptmp' failed: exit code 1`,
+            );
+          }
+          if (source) world.hooks.onRestore?.(source.volume, guest);
           delete config.lock;
         });
       } catch (err) {

@@ -51,13 +51,14 @@ export function createDrives(
       size = Math.max(size, src.volume.size * 2);
       if (src.volume.cloudImage) imported.cloudImage = true;
     }
-    const vol = allocDisk(world, alloc[1]!, vmid, size, "images");
+    const format = rest.find((p) => p.startsWith("format="))?.slice(7);
+    const vol = allocDisk(world, alloc[1]!, vmid, size, "images", undefined, format);
     created.push(vol.volid);
     w.log(`  Logical volume "${vol.volid.split(":")[1]}" created.`);
     if (importFrom) w.log(`transferred ${sizeText(size)} of ${sizeText(size)} (100.00%)`);
     config[key] = [
       vol.volid,
-      ...rest.filter((p) => !p.startsWith("import-from=") && !p.startsWith("size=")),
+      ...rest.filter((p) => !/^(import-from|size|format)=/.test(p)),
       `size=${sizeText(size)}`,
     ].join(",");
   }

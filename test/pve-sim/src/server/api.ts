@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { checkApiPermissions } from "../auth/permissions.ts";
-import { permissionsFor } from "../auth/pve9.ts";
+import { parametersFor, permissionsFor } from "../auth/pve9.ts";
 import { expandIndexed, validateParams } from "../schema/validate.ts";
 import type { World } from "../world.ts";
 import { errorText, PveError } from "./errors.ts";
@@ -177,7 +177,12 @@ async function dispatch(
       `hostname lookup '${n}' failed - failed to get address info for: ${n}: Name or service not known\n`,
     );
   }
-  const props = expandIndexed(info.parameters?.properties ?? {});
+  const props = parametersFor(
+    world.opts.pveVersion,
+    method,
+    match.entry.path,
+    expandIndexed(info.parameters?.properties ?? {}),
+  );
   shapeArrays(params, props);
   const errors = validateParams(params, props, info.parameters?.additionalProperties);
   if (Object.keys(errors).length) throw new PveError(400, "Parameter verification failed.\n", errors);

@@ -1,9 +1,7 @@
-import { hashFormats } from "../schema/formats.ts";
-import { parsePropertyString } from "../schema/validate.ts";
 import { fail } from "../server/errors.ts";
 import { bool, int, type Route, str } from "../server/router.ts";
-import { pruneMark } from "./prune.ts";
-import { avail, type Content, parseVolid, type Storage, used, volumePath } from "./storage.ts";
+import { backupVolumeRoutes } from "./backup-routes.ts";
+import { avail, type Content, type Storage, used, volumePath } from "./storage.ts";
 
 /** Templates the appliance index offers (GET/POST /nodes/{n}/aplinfo). */
 export const APLINFO = [
@@ -48,18 +46,6 @@ function storageItem(s: Storage): Record<string, unknown> {
   };
 }
 
-// Without `prune-backups` the storage's own retention applies; `local` keeps all (PVE default).
-function pruneOpts(text: string | undefined): Record<string, string> {
-  if (!text) return { "keep-all": "1" };
-  return parsePropertyString(hashFormats["prune-backups"]!, text);
-}
-
-function backupsFor(s: Storage, type?: string, vmid?: number) {
-  return [...s.volumes.values()].filter(
-    (v) => v.content === "backup" && (!type || v.subtype === type) && (vmid === undefined || v.vmid === vmid),
-  );
-}
-
 /** Storage list, content, volume delete, prune (dry run and real) and template download. */
 export function storageRoutes(): Route[] {
   return [
@@ -101,7 +87,8 @@ export function storageRoutes(): Route[] {
             if (v.vmid !== undefined) item.vmid = v.vmid;
             if (v.subtype) item.subtype = v.subtype;
             if (v.content === "backup") {
-              item.notes = v.notes ?? "";
+              // Only the first line of multi-line notes is listed (Content.pm index).
+              item.notes = (v.notes ?? "").split("\n")[0];
               item.protected = v.protected ? 1 : 0;
             }
             if (v.content === "images" || v.content === "rootdir") item.used = Math.floor(v.size * 0.2);
@@ -109,60 +96,7 @@ export function storageRoutes(): Route[] {
           });
       },
     },
-    {
-      method: "DELETE",
-      path: "/nodes/{node}/storage/{storage}/content/{volume}",
-      async: true,
-      handler: ({ world, params, who, fault }) => {
-        const storeid = str(params, "storage")!;
-        const s = world.storage(storeid);
-        let volid = str(params, "volume")!;
-        if (!parseVolid(volid)) volid = `${storeid}:${volid}`;
-        const vol = s.volumes.get(volid);
-        if (!vol) throw fail(`unable to parse volume ID '${volid}'`);
-        if (vol.protected) throw fail(`can't remove protected backup volume '${volid}'`);
-        if (vol.vmid !== undefined && vol.content !== "backup" && world.guests.has(vol.vmid)) {
-          throw fail(`unable to remove volume '${volid}' - volume is still in use (guest ${vol.vmid})`);
-        }
-        const id = vol.vmid !== undefined ? `${vol.vmid}@${storeid}` : storeid;
-        return world.tasks.start("imgdel", id, who.authid, fault, async (ctx) => {
-          await ctx.faultPoint();
-          if (vol.content === "backup") ctx.log(`Removed volume '${volid}'`);
-          s.volumes.delete(volid);
-        }).upid;
-      },
-    },
-    {
-      method: "GET",
-      path: "/nodes/{node}/storage/{storage}/prunebackups",
-      handler: ({ world, params }) => {
-        const s = world.storage(str(params, "storage")!);
-        if (!s.content.includes("backup")) throw fail(`storage '${s.id}' does not support backups`);
-        const opts = pruneOpts(str(params, "prune-backups"));
-        return pruneMark(backupsFor(s, str(params, "type"), int(params, "vmid")), opts);
-      },
-    },
-    {
-      method: "DELETE",
-      path: "/nodes/{node}/storage/{storage}/prunebackups",
-      async: true,
-      handler: ({ world, params, who, fault }) => {
-        const s = world.storage(str(params, "storage")!);
-        if (!s.content.includes("backup")) throw fail(`storage '${s.id}' does not support backups`);
-        const opts = pruneOpts(str(params, "prune-backups"));
-        const vmid = int(params, "vmid");
-        const marks = pruneMark(backupsFor(s, str(params, "type"), vmid), opts);
-        const id = vmid !== undefined ? `${vmid}@${s.id}` : s.id;
-        return world.tasks.start("prunebackups", id, who.authid, fault, async (ctx) => {
-          await ctx.faultPoint();
-          for (const m of marks) {
-            if (m.mark !== "remove") continue;
-            ctx.log(`removing backup '${m.volid}'`);
-            s.volumes.delete(m.volid);
-          }
-        }).upid;
-      },
-    },
+    ...backupVolumeRoutes(),
     {
       method: "GET",
       path: "/nodes/{node}/aplinfo",

@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { fail } from "../server/errors.ts";
 import type { World } from "../world.ts";
 import { avail, type Content, type Storage, type Volume } from "./storage.ts";
@@ -6,13 +7,43 @@ const MiB = 2 ** 20;
 
 /** Next free disk name for a guest on a storage: vm-<id>-disk-<n> (base-… for templates). */
 export function nextDiskName(s: Storage, vmid: number, prefix = "vm"): string {
+  const taken = new Set(
+    [...s.volumes.keys()].map((v) =>
+      (v.split(":")[1] ?? "")
+        .split("/")
+        .at(-1)!
+        .replace(/\.(raw|qcow2)$/, ""),
+    ),
+  );
   for (let n = 0; ; n++) {
     const name = `${prefix}-${vmid}-disk-${n}`;
-    if (![...s.volumes.keys()].some((v) => v.endsWith(`:${name}`) || v.endsWith(`/${name}`))) return name;
+    if (!taken.has(name) && !taken.has(name.replace(/^vm-/, "subvol-"))) return name;
   }
 }
 
-/** Allocates a disk volume, failing like lvcreate when the storage is full. */
+/** The volume name a new disk gets on a storage of this type, and its format. */
+function diskVolname(s: Storage, vmid: number, content: Content, format?: string): [string, string] {
+  const base = nextDiskName(s, vmid);
+  if (s.type === "zfspool" && content === "rootdir") return [base.replace(/^vm-/, "subvol-"), "subvol"];
+  if (s.type === "dir" || s.type === "nfs" || s.type === "btrfs") {
+    const f = format === "qcow2" && content === "images" ? "qcow2" : "raw";
+    return [`${vmid}/${base}.${f}`, f];
+  }
+  return [base, "raw"];
+}
+
+/** The error a storage of this type gives when a new disk does not fit. */
+function noSpace(s: Storage, volname: string, size: number): Error {
+  const extents = (n: number): number => Math.ceil(n / (4 * MiB));
+  if (s.type === "lvmthin" || s.type === "lvm")
+    return fail(
+      `lvcreate 'pve/${volname}' error:   Volume group "pve" has insufficient free space (${extents(avail(s))} extents): ${extents(size)} required.`,
+    );
+  if (s.type === "zfspool") return fail(`zfs error: cannot create 'rpool/data/${volname}': out of space`);
+  return fail(`unable to create image: write error: No space left on device`);
+}
+
+/** Allocates a disk volume, failing like the storage does when it is full. */
 export function allocDisk(
   world: World,
   storeid: string,
@@ -20,6 +51,7 @@ export function allocDisk(
   size: number,
   content: Content,
   name?: string,
+  format?: string,
 ): Volume {
   const s = world.storage(storeid);
   if (!s.content.includes(content)) {
@@ -29,18 +61,13 @@ export function allocDisk(
         : `storage '${storeid}' does not support content-type '${content}'`,
     );
   }
-  const volname = name ?? nextDiskName(s, vmid);
-  if (size > avail(s)) {
-    const extents = (n: number): number => Math.ceil(n / (4 * MiB));
-    throw fail(
-      `lvcreate 'pve/${volname}' error:   Volume group "pve" has insufficient free space (${extents(avail(s))} extents): ${extents(size)} required.`,
-    );
-  }
+  const [volname, fmt] = name ? [name, "raw"] : diskVolname(s, vmid, content, format);
+  if (size > avail(s)) throw noSpace(s, volname, size);
   const vol: Volume = {
     volid: `${storeid}:${volname}`,
     content,
     size,
-    format: "raw",
+    format: fmt,
     ctime: Math.floor(Date.now() / 1000),
     vmid,
   };
@@ -55,6 +82,13 @@ export function findVolume(world: World, volid: string): { storage: Storage; vol
     if (v) return { storage: s, volume: v };
   }
   return undefined;
+}
+
+/** Removes a backup volume and the copy of the guest's files it carried. */
+export function removeBackup(s: Storage, volid: string): void {
+  const v = s.volumes.get(volid);
+  s.volumes.delete(volid);
+  if (v?.archiveDir) rmSync(v.archiveDir, { recursive: true, force: true });
 }
 
 /** Frees a volume (no error if it is gone). */

@@ -34,6 +34,12 @@ export const deployStateSchema = z.object({
   plan: buildPlanSchema.nullable().default(null),
   /** The port the app answers on at the guest's address when it is not the allocated one (compose publishes its own). */
   httpPort: z.number().int().nullable().default(null),
+  /** Whether the guest's storage can take snapshots (null: not checked yet). */
+  snapshots: z.boolean().nullable().default(null),
+  /** restore in place: the replaced guest's address, for the route to go back to on failure. */
+  previousAddress: z.string().nullable().default(null),
+  /** restore in place: the replaced guest once destroyed. */
+  retired: z.number().int().nullable().default(null),
 });
 export type DeployState = z.infer<typeof deployStateSchema>;
 
@@ -53,6 +59,9 @@ export function freshState(vmid: number | null): DeployState {
     gitHostKey: null,
     plan: null,
     httpPort: null,
+    snapshots: null,
+    previousAddress: null,
+    retired: null,
   };
 }
 

@@ -74,7 +74,6 @@ describe.skipIf(!caddyInstalled())("VMs from a stock cloud image", { timeout: 60
       content: ["rootdir", "images"],
       total: 200 * 2 ** 30,
       extraUsed: 0,
-      snapshots: true,
       volumes: new Map(),
     });
     deps.vmAddresses = parseStaticRange("127.78.0.30-127.78.0.40/8,gw=127.0.0.1");

@@ -1,5 +1,7 @@
 import type { AppDeployResult } from "@pylon/shared/protocol/index";
 import { z } from "zod";
+import { snapshotFacts } from "../../backup/facts.ts";
+import { pruneOwnSnapshots } from "../../backup/snapshots.ts";
 import { type JobContext, JobError, type JobHandler } from "../../jobs/types.ts";
 import { currentAddress, hostPort, waitForAddress } from "./address.ts";
 import { buildApp } from "./build.ts";
@@ -22,7 +24,7 @@ import { planStep } from "./plan.ts";
 import { restartPrevious, runApp, stopApp } from "./run-app.ts";
 import { dropSnapshot, rollbackTo, takeSnapshot } from "./snapshot.ts";
 import { fetchSource } from "./source.ts";
-import { recorded, runSteps, type Step, StepFailure } from "./steps.ts";
+import { failureText, recorded, runSteps, type Step, StepFailure } from "./steps.ts";
 
 const KEY = "deploy";
 
@@ -40,6 +42,8 @@ const publishRoute: Step<DeployRun> = {
     const { route } = run.params;
     if (!route) return "no route for this app";
     if (!run.state.address) throw new StepFailure("no guest address recorded");
+    if (run.params.replaces !== undefined && run.state.previousAddress === null)
+      run.state.previousAddress = await currentAddress(run.api, run.params.guest.type, run.params.replaces);
     await run.deps.routes.upsertRoute({
       id: route.id,
       host: route.host,
@@ -49,7 +53,68 @@ const publishRoute: Step<DeployRun> = {
     return `${route.host} → ${hostPort(run.state.address, appPort(run))}`;
   },
   async undo(run) {
-    if (run.params.route) await run.deps.routes.removeRoute(run.params.route.id);
+    const { route, http } = run.params;
+    if (!route) return;
+    // Restoring in place: the replaced guest still serves, so the route goes back to it.
+    if (run.state.previousAddress)
+      await run.deps.routes.upsertRoute({
+        id: route.id,
+        host: route.host,
+        upstream: `${run.state.previousAddress}:${http.port}`,
+        tls: route.tls,
+      });
+    else await run.deps.routes.removeRoute(route.id);
+  },
+};
+
+/**
+ * The deploy's snapshot (the rollback point of the next redeploy), described with the commit,
+ * then the app's older snapshots beyond `keepSnapshots` go. Skipped with the reason on a
+ * storage that cannot take snapshots (Proxmox's storage table).
+ */
+const deploySnapshot: Step<DeployRun> = {
+  name: "snapshot",
+  async run(run) {
+    const type = run.params.guest.type;
+    const vmid = vmidOf(run);
+    const facts = await snapshotFacts(run.ctx, run.api, type, vmid);
+    run.state.snapshots = facts.supported;
+    if (!facts.supported) {
+      await run.ctx.log("warn", `no snapshot: ${facts.reason}; rolling back will mean restoring a backup`);
+      return `skipped: ${facts.reason}`;
+    }
+    const description = run.state.commit ? `commit ${run.state.commit}` : undefined;
+    run.state.snapshot = await takeSnapshot(run.ctx, run.deps, run.api, type, vmid, description);
+    await pruneOwnSnapshots(run.ctx, run.deps, run.api, type, vmid, run.params.keepSnapshots);
+    return run.state.snapshot;
+  },
+  async undo(run) {
+    if (run.state.snapshot)
+      await dropSnapshot(run.ctx, run.deps, run.api, run.params.guest.type, vmidOf(run), run.state.snapshot);
+  },
+};
+
+/**
+ * Restoring in place, last: the replaced guest is stopped and destroyed (its backups stay). The
+ * restore has succeeded by then, so a failure here is reported, not undone.
+ */
+const retireReplaced: Step<DeployRun> = {
+  name: "retire",
+  async run(run) {
+    const old = run.params.replaces;
+    if (old === undefined) return "nothing to replace";
+    await run.close();
+    try {
+      await destroyGuest(run.ctx, run.deps, run.api, run.params.guest.type, old);
+      run.state.retired = old;
+      return `${run.params.guest.type === "lxc" ? "CT" : "VM"} ${old} destroyed`;
+    } catch (err) {
+      await run.ctx.log(
+        "error",
+        `the replaced guest ${old} was not destroyed: ${failureText(err)}; remove it by hand`,
+      );
+      return `guest ${old} left running: ${failureText(err)}`;
+    }
   },
 };
 
@@ -84,25 +149,11 @@ const CREATE_STEPS: Step<DeployRun>[] = [
   common.run,
   common.health,
   publishRoute,
-  {
-    name: "snapshot",
-    async run(run) {
-      run.state.snapshot = await takeSnapshot(run.ctx, run.deps, run.api, run.params.guest.type, vmidOf(run));
-      return run.state.snapshot;
-    },
-    async undo(run) {
-      if (run.state.snapshot)
-        await dropSnapshot(
-          run.ctx,
-          run.deps,
-          run.api,
-          run.params.guest.type,
-          vmidOf(run),
-          run.state.snapshot,
-        );
-    },
-  },
+  deploySnapshot,
 ];
+
+/** A restore: the backup into a new guest, the app run in it, then (in place) the old guest retired. */
+const RESTORE_STEPS: Step<DeployRun>[] = [...CREATE_STEPS, retireReplaced];
 
 /** The steps of a redeploy into the existing guest; any failure rolls back to the snapshot taken first. */
 const REDEPLOY_STEPS: Step<DeployRun>[] = [
@@ -122,19 +173,34 @@ const REDEPLOY_STEPS: Step<DeployRun>[] = [
   {
     name: "snapshot",
     async run(run) {
-      run.state.preSnapshot = await takeSnapshot(
-        run.ctx,
-        run.deps,
-        run.api,
-        run.params.guest.type,
-        vmidOf(run),
-      );
+      const type = run.params.guest.type;
+      const facts = await snapshotFacts(run.ctx, run.api, type, vmidOf(run));
+      run.state.snapshots = facts.supported;
+      if (!facts.supported) {
+        await run.ctx.log(
+          "warn",
+          `no rollback point: ${facts.reason}; if this redeploy fails the previous containers are started again, but files it changed stay changed (restore a backup to go back)`,
+        );
+        return `skipped: ${facts.reason}`;
+      }
+      const description = run.state.commit
+        ? `before redeploy; commit ${run.state.commit}`
+        : "before redeploy";
+      run.state.preSnapshot = await takeSnapshot(run.ctx, run.deps, run.api, type, vmidOf(run), description);
+      await pruneOwnSnapshots(run.ctx, run.deps, run.api, type, vmidOf(run), run.params.keepSnapshots);
       return `${run.state.preSnapshot} (rollback point)`;
     },
     async undo(run) {
-      if (!run.state.preSnapshot) return;
       await run.close();
-      await rollbackTo(run.ctx, run.deps, run.api, run.params.guest.type, vmidOf(run), run.state.preSnapshot);
+      if (run.state.preSnapshot)
+        await rollbackTo(
+          run.ctx,
+          run.deps,
+          run.api,
+          run.params.guest.type,
+          vmidOf(run),
+          run.state.preSnapshot,
+        );
       await restartPrevious(run);
     },
   },
@@ -204,9 +270,9 @@ export const appDeploy: JobHandler<"app.deploy"> = {
     if (state.vmid === null && reserved.success) state.vmid = reserved.data.vmid;
     const run = makeRun(ctx, deps, params, state);
     // A catalog app's compose file is given: only a Git source has a build to plan.
-    const steps = (params.mode === "redeploy" ? REDEPLOY_STEPS : CREATE_STEPS).filter(
-      (s) => s.name !== "plan" || params.source.type === "git",
-    );
+    const steps = (
+      params.mode === "redeploy" ? REDEPLOY_STEPS : params.mode === "restore" ? RESTORE_STEPS : CREATE_STEPS
+    ).filter((s) => s.name !== "plan" || params.source.type === "git");
     try {
       await runSteps(
         ctx,
@@ -233,6 +299,8 @@ export const appDeploy: JobHandler<"app.deploy"> = {
       address: state.address ?? "",
       commit: state.commit,
       snapshot: params.mode === "redeploy" ? state.preSnapshot : state.snapshot,
+      ...(state.snapshots !== null ? { snapshots: state.snapshots } : {}),
+      ...(params.replaces !== undefined ? { retired: state.retired } : {}),
     };
   },
 };

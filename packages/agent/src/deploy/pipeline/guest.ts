@@ -1,3 +1,4 @@
+import { restoreBackup } from "../../backup/restore.ts";
 import type { JobContext } from "../../jobs/types.ts";
 import type { GuestType } from "../../proxmox/client.ts";
 import { PveError } from "../../proxmox/errors.ts";
@@ -50,12 +51,14 @@ export async function createGuest(run: DeployRun): Promise<string> {
     const vmid = vmidOf(run);
     const existing = await api.status(params.guest.type, vmid);
     if (existing && existing.lock !== "create" && ctx.resumed) {
+      if (params.mode === "restore") return configureRestored(run, vmid);
       // The agent may have stopped between create and this: set keyctl again (idempotent).
       if (params.guest.type === "lxc" && params.mode !== "clone") await setCtFeatures(run, vmid);
       return `${label(params.guest.type, vmid)} exists (resumed)`;
     }
     try {
       if (params.mode === "clone") await cloneApp(run, vmid);
+      else if (params.mode === "restore") await restoreApp(run, vmid);
       else
         await waitTask(
           ctx,
@@ -71,6 +74,7 @@ export async function createGuest(run: DeployRun): Promise<string> {
       await ctx.log("warn", `VMID ${vmid} was taken meanwhile; using ${run.state.vmid}`);
     }
   }
+  if (params.mode === "restore") return configureRestored(run, vmidOf(run));
   if (params.guest.type === "qemu") await configureVm(run, vmidOf(run));
   else if (params.mode === "clone")
     await run.api.setConfig("lxc", vmidOf(run), { cores: params.guest.cores, memory: params.guest.memoryMb });
@@ -82,6 +86,34 @@ export async function createGuest(run: DeployRun): Promise<string> {
 /** nesting + keyctl (Docker in an unprivileged CT); only root@pam may set keyctl, so via `pct set`. */
 function setCtFeatures(run: DeployRun, vmid: number): Promise<void> {
   return hostPct(run.deps, ["set", String(vmid), "--features", "nesting=1,keyctl=1"]);
+}
+
+/** Restores the app's backup into the new guest `vmid` (fresh MACs, the app's name). */
+async function restoreApp(run: DeployRun, vmid: number): Promise<void> {
+  const from = run.params.restoreFrom;
+  if (!from) throw new StepFailure("no backup to restore from");
+  await restoreBackup(run.ctx, run.deps, run.api, "deploy.restore", {
+    type: run.params.guest.type,
+    vmid,
+    volid: from.volid,
+    storage: run.params.guest.storage,
+    hostname: run.params.name,
+  });
+}
+
+/**
+ * A restored guest gets the app's name and resources; a CT its Docker features again (they
+ * come from the backup, but only root may set keyctl, so `pct set` makes sure).
+ */
+async function configureRestored(run: DeployRun, vmid: number): Promise<string> {
+  const g = run.params.guest;
+  await run.api.setConfig(g.type, vmid, {
+    cores: g.cores,
+    memory: g.memoryMb,
+    ...(g.type === "qemu" ? { name: run.params.name } : {}),
+  });
+  if (g.type === "lxc") await setCtFeatures(run, vmid);
+  return `${label(g.type, vmid)} restored from ${run.params.restoreFrom?.volid}`;
 }
 
 /**
@@ -238,11 +270,20 @@ export async function destroyGuest(
 }
 
 /** Starts a guest unless it already runs. */
-export async function startGuest(run: DeployRun): Promise<string> {
-  const type = run.params.guest.type;
-  const vmid = vmidOf(run);
-  const status = await run.api.status(type, vmid);
+export async function startGuestNow(
+  ctx: JobContext,
+  deps: AppJobDeps,
+  api: PveApi,
+  type: GuestType,
+  vmid: number,
+): Promise<string> {
+  const status = await api.status(type, vmid);
   if (status?.status === "running") return `${label(type, vmid)} already running`;
-  await waitTask(run.ctx, run.deps, await run.api.power(type, vmid, "start"));
+  await waitTask(ctx, deps, await api.power(type, vmid, "start"));
   return `${label(type, vmid)} running`;
+}
+
+/** The deploy's start step. */
+export function startGuest(run: DeployRun): Promise<string> {
+  return startGuestNow(run.ctx, run.deps, run.api, run.params.guest.type, vmidOf(run));
 }

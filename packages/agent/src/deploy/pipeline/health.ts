@@ -69,35 +69,61 @@ const describeAnswer = (a: Answer | Error) =>
     ? a.message
     : `answered ${a.status}${a.head.trim() ? `: ${JSON.stringify(a.head.trim().slice(0, 200))}` : ""}`;
 
+/** What an HTTP health check asks: a port, a path, accepted statuses and a time limit. */
+export interface HttpCheck {
+  port: number;
+  path: string;
+  expectStatus?: number[] | undefined;
+  timeoutSeconds: number;
+}
+
 /**
- * Polls `http://<address>:<port><path>` from the host with the route's Host header until it
- * answers one of expectStatus (default 200–399) or the timeout passes. The port is the one the
- * app answers on (a compose file's own published port, else the allocated one). The failure
- * names the last status and the first bytes of the answer, with a hint where the cause is known.
+ * Polls `http://<address>:<port><path>` (with `Host: <host>` when given) until it answers one of
+ * expectStatus (default 200–399) or the timeout passes. The failure names the last status and the
+ * first bytes of the answer, with a hint (from `hintFor`) where the cause is known.
  */
-export async function healthCheck(run: DeployRun): Promise<string> {
-  const { http: check, route } = run.params;
-  if (!run.state.address) throw new StepFailure("no guest address recorded");
+export async function waitHealthy(
+  address: string,
+  check: HttpCheck,
+  host: string | undefined,
+  signal: AbortSignal,
+  hintFor: (last: Answer | Error) => string | null = () => null,
+): Promise<string> {
   const path = check.path.startsWith("/") ? check.path : `/${check.path}`;
-  const url = `http://${hostPort(run.state.address, appPort(run))}${path}`;
+  const url = `http://${hostPort(address, check.port)}${path}`;
   const ok = (s: number) =>
     check.expectStatus?.length ? check.expectStatus.includes(s) : s >= 200 && s < 400;
   const deadline = Date.now() + check.timeoutSeconds * 1000;
   let last: Answer | Error = new Error("no attempt");
   for (let delay = 100; ; delay = Math.min(2000, Math.round(delay * 1.5))) {
-    if (run.ctx.signal.aborted) throw run.ctx.signal.reason;
+    if (signal.aborted) throw signal.reason;
     try {
-      last = await httpAnswer(url, route?.host, Math.max(1000, Math.min(10_000, deadline - Date.now())));
+      last = await httpAnswer(url, host, Math.max(1000, Math.min(10_000, deadline - Date.now())));
       if (ok(last.status)) return `${url} answered ${last.status}`;
     } catch (err) {
       last = err instanceof Error ? err : new Error(String(err));
     }
     if (Date.now() + delay > deadline) {
-      const hint = healthHint(run, last);
+      const hint = hintFor(last);
       throw new StepFailure(
-        `${url}${route ? ` (Host: ${route.host})` : ""} did not answer ${check.expectStatus?.join("/") ?? "2xx/3xx"} within ${check.timeoutSeconds} s; last: ${describeAnswer(last)}${hint ? `; hint: ${hint}` : ""}`,
+        `${url}${host ? ` (Host: ${host})` : ""} did not answer ${check.expectStatus?.join("/") ?? "2xx/3xx"} within ${check.timeoutSeconds} s; last: ${describeAnswer(last)}${hint ? `; hint: ${hint}` : ""}`,
       );
     }
     await new Promise((r) => setTimeout(r, delay));
   }
+}
+
+/**
+ * The deploy's health step: the app answers on the guest's address with its route's Host header,
+ * on the port it answers on (a compose file's own published port, else the allocated one).
+ */
+export async function healthCheck(run: DeployRun): Promise<string> {
+  if (!run.state.address) throw new StepFailure("no guest address recorded");
+  return waitHealthy(
+    run.state.address,
+    { ...run.params.http, port: appPort(run) },
+    run.params.route?.host,
+    run.ctx.signal,
+    (last) => healthHint(run, last),
+  );
 }

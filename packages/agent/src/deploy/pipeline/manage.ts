@@ -61,14 +61,31 @@ export const appAction: JobHandler<"app.action"> = {
   },
 };
 
-/** Deletes the backups of a guest on every storage that holds backups. */
-async function deleteBackups(ctx: JobContext, deps: AppJobDeps, api: PveApi, vmid: number): Promise<number> {
+/**
+ * Deletes the backups of a guest on every storage that holds backups, and the other backups
+ * named (an app's from guests it had before; already gone is fine).
+ */
+async function deleteBackups(
+  ctx: JobContext,
+  deps: AppJobDeps,
+  api: PveApi,
+  vmid: number | null,
+  named: { storage: string; volid: string }[],
+): Promise<number> {
+  const doomed = new Map(named.map((b) => [b.volid, b.storage]));
+  if (vmid !== null)
+    for (const s of await ctx.pve.storages(ctx.nodeName)) {
+      if (!s.active || !s.content.split(",").includes("backup")) continue;
+      for (const volid of await api.backups(s.storage, vmid)) doomed.set(volid, s.storage);
+    }
   let n = 0;
-  for (const s of await ctx.pve.storages(ctx.nodeName)) {
-    if (!s.active || !s.content.split(",").includes("backup")) continue;
-    for (const volid of await api.backups(s.storage, vmid)) {
-      await waitTask(ctx, deps, await api.deleteVolume(s.storage, volid));
+  for (const [volid, storage] of doomed) {
+    try {
+      await waitTask(ctx, deps, await api.deleteVolume(storage, volid));
       n++;
+    } catch (err) {
+      if (!(err instanceof PveError && /unable to parse volume ID|does not exist/.test(err.message)))
+        throw err;
     }
   }
   return n;
@@ -77,7 +94,7 @@ async function deleteBackups(ctx: JobContext, deps: AppJobDeps, api: PveApi, vmi
 /** `app.delete`: removes the route, stops and destroys the guest with purge; already gone is fine. */
 export const appDelete: JobHandler<"app.delete"> = {
   kind: "app.delete",
-  async run({ vmid, type, routeId, keepBackups }, ctx) {
+  async run({ vmid, type, routeId, keepBackups, backups }, ctx) {
     const deps = depsOrFail("route");
     const api = apiFor(ctx, deps);
     if (routeId)
@@ -89,21 +106,20 @@ export const appDelete: JobHandler<"app.delete"> = {
       );
     let destroyed = false;
     let backupsDeleted = 0;
-    if (vmid !== null) {
+    if (vmid !== null)
       destroyed = await step(
         ctx,
         "destroy",
         () => destroyGuest(ctx, deps, api, type, vmid),
         (d) => (d ? `${label(type, vmid)} destroyed` : `${label(type, vmid)} was already gone`),
       );
-      if (!keepBackups)
-        backupsDeleted = await step(
-          ctx,
-          "backups",
-          () => deleteBackups(ctx, deps, api, vmid),
-          (n) => `${n} deleted`,
-        );
-    }
+    if (!keepBackups && (vmid !== null || backups?.length))
+      backupsDeleted = await step(
+        ctx,
+        "backups",
+        () => deleteBackups(ctx, deps, api, vmid, backups ?? []),
+        (n) => `${n} deleted`,
+      );
     return { vmid, destroyed, backupsDeleted };
   },
 };

@@ -20,6 +20,7 @@ export async function takeSnapshot(
   api: PveApi,
   type: GuestType,
   vmid: number,
+  description?: string,
 ): Promise<string> {
   const base = snapshotName();
   const taken = new Set(await api.snapshots(type, vmid));
@@ -27,7 +28,7 @@ export async function takeSnapshot(
     const name = i === 1 ? base : `${base}_${i}`;
     if (taken.has(name)) continue;
     try {
-      await waitTask(ctx, deps, await api.snapshot(type, vmid, name));
+      await waitTask(ctx, deps, await api.snapshot(type, vmid, name, description));
       return name;
     } catch (err) {
       // Two snapshots within one second: the name is a config id, so take the next suffix.

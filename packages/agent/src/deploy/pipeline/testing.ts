@@ -133,7 +133,25 @@ export async function simState(sim: Sim): Promise<SimState> {
 
 /** The parts of the simulator's /state the tests look at. */
 export interface SimState {
-  guests: { vmid: number; kind: string; status: string; lock: string | null; snapshots: string[] }[];
+  guests: {
+    vmid: number;
+    kind: string;
+    status: string;
+    lock: string | null;
+    snapshots: string[];
+    config: Record<string, string>;
+  }[];
+  storages: {
+    storage: string;
+    type: string;
+    volumes: {
+      volid: string;
+      content: string;
+      vmid: number | null;
+      protected: boolean;
+      notes: string | null;
+    }[];
+  }[];
   fileLocks: unknown[];
   processes: { kind: string; pid: number | null; description: string }[];
   containers: { vmid: number; name: string; status: string }[];

@@ -1,4 +1,4 @@
-import { APP_STATUSES, GUEST_TYPES, type PlanSettings } from "@pylon/shared";
+import { APP_STATUSES, GUEST_TYPES, type PlanSettings, type Retention } from "@pylon/shared";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { nodes } from "./nodes.ts";
 
@@ -52,6 +52,12 @@ export const apps = sqliteTable(
     commit: text(),
     lastJobId: text(),
     lastError: text(),
+    /** Proxmox retention applied after each backup (null: keep all). */
+    retention: text({ mode: "json" }).$type<Retention>(),
+    /** The storage the app's backups go to (null: the node's default). */
+    backupStorage: text(),
+    /** Whether the guest's storage can take snapshots (from the last deploy; null: unknown). */
+    snapshots: integer({ mode: "boolean" }),
     createdAt: integer().notNull(),
     updatedAt: integer().notNull(),
   },

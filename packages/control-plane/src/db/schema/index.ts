@@ -2,6 +2,7 @@ export * from "./api-tokens.ts";
 export * from "./app-metrics.ts";
 export * from "./apps.ts";
 export * from "./audit-log.ts";
+export * from "./backups.ts";
 export * from "./changes.ts";
 export * from "./instances.ts";
 export * from "./job-events.ts";

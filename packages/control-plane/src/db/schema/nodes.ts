@@ -33,6 +33,8 @@ export const nodes = sqliteTable(
     hostCheck: text({ mode: "json" }).$type<HostCheck>(),
     /** The agent's last self-update: in progress, done, or failed (and why). */
     agentUpdate: text({ mode: "json" }).$type<AgentUpdate>(),
+    /** The storage apps on this node back up to unless they name their own. */
+    backupStorage: text(),
   },
   (t) => [index("nodes_enrollment_idx").on(t.enrollmentHash)],
 );

@@ -29,6 +29,7 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
       ...toNode(row, live, bundle?.version ?? null),
       inventory: row.inventory ?? null,
       inventoryAt: isoOrNull(row.inventoryAt),
+      backupStorage: row.backupStorage,
     },
     200,
   );

@@ -8,6 +8,7 @@ import * as del from "./delete.ts";
 import * as enrollment from "./enrollment.ts";
 import * as get from "./get.ts";
 import * as list from "./list.ts";
+import * as update from "./update.ts";
 import * as vmTemplate from "./vm-template.ts";
 
 /** /nodes: Proxmox hosts, their agents and host-level actions. */
@@ -16,6 +17,7 @@ export const nodeRoutes = () =>
     .openapi(list.route, list.handler)
     .openapi(get.route, get.handler)
     .openapi(create.route, create.handler)
+    .openapi(update.route, update.handler)
     .openapi(del.route, del.handler)
     .openapi(enrollment.route, enrollment.handler)
     .openapi(credential.revokeRoute, credential.revokeHandler)

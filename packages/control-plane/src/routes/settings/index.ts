@@ -12,6 +12,10 @@ const settingsSchema = z
     apps: z.object({
       domain: z.string().meta({ description: "Apps are served at <name>.<domain> unless given a domain" }),
       httpsPort: z.number().int().meta({ description: "The port Caddy serves apps on" }),
+      keepSnapshots: z
+        .number()
+        .int()
+        .meta({ description: "How many of its own snapshots each app keeps (PYLON_APP_SNAPSHOTS_KEEP)" }),
     }),
     retention: z
       .object({

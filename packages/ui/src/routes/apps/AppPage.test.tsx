@@ -41,7 +41,7 @@ it("shows a viewer the app and its live deploy, but no action and no operator ta
   const tabs = within(screen.getByRole("tablist", { name: "App sections" }))
     .getAllByRole("tab")
     .map((t) => t.textContent);
-  expect(tabs).toEqual(["Activity", "Metrics", "History"]);
+  expect(tabs).toEqual(["Activity", "Metrics", "Backups", "Snapshots", "History"]);
 });
 
 it("gives an operator the actions and tabs, and follows the deploy job live to its failing step", async () => {
@@ -61,7 +61,7 @@ it("gives an operator the actions and tabs, and follows the deploy job live to i
     within(screen.getByRole("tablist"))
       .getAllByRole("tab")
       .map((t) => t.textContent),
-  ).toEqual(["Activity", "Metrics", "Logs", "Diagnostics", "History", "Settings"]);
+  ).toEqual(["Activity", "Metrics", "Logs", "Diagnostics", "Backups", "Snapshots", "History", "Settings"]);
 
   // The deploy streams in: steps, log, then the failure on its step.
   await waitFor(() => expect(ES.latest().url).toBe("/api/v1/jobs/job_deploy/stream"));

@@ -19,6 +19,8 @@ import { AppLogs } from "./AppLogs.tsx";
 import { AppSettings } from "./AppSettings.tsx";
 import { AppStatusBadge } from "./AppStatusBadge.tsx";
 import { AppSummary } from "./AppSummary.tsx";
+import { BackupsTab } from "./backups/BackupsTab.tsx";
+import { SnapshotsTab } from "./backups/SnapshotsTab.tsx";
 import { Diagnostics } from "./Diagnostics.tsx";
 import { LiveJob } from "./LiveJob.tsx";
 
@@ -70,6 +72,16 @@ export function AppPage(props: { params: Record<string, string> }) {
           { id: "diagnostics", label: "Diagnostics", content: () => <Diagnostics app={a()} /> },
         ]
       : []),
+    {
+      id: "backups",
+      label: "Backups",
+      content: () => <BackupsTab app={a()} canOperate={canOperate()} onChanged={changed} />,
+    },
+    {
+      id: "snapshots",
+      label: "Snapshots",
+      content: () => <SnapshotsTab app={a()} canOperate={canOperate()} onChanged={changed} />,
+    },
     { id: "history", label: "History", content: () => <AppHistory app={a()} /> },
     ...(canOperate()
       ? [{ id: "settings", label: "Settings", content: () => <AppSettings app={a()} onChanged={changed} /> }]

@@ -11,6 +11,11 @@ const KIND_LABEL: Partial<Record<Job["kind"], string>> = {
   "app.diagnostics": "App diagnostics",
   "app.logs": "App logs",
   "node.vmTemplate": "VM template",
+  "app.backup": "App backup",
+  "app.prune": "Backup prune",
+  "app.volume": "Backup change",
+  "app.drill": "Restore drill",
+  "app.snapshot": "App snapshot",
 };
 
 const field = (p: unknown, k: string): string | undefined =>
@@ -25,11 +30,18 @@ export function describeJob(job: Pick<Job, "kind" | "params">): string {
   if (job.kind === "app.deploy") {
     const name = field(p, "name");
     const mode = field(p, "mode");
-    const what = mode === "redeploy" ? "App redeploy" : mode === "clone" ? "App clone" : label;
+    const what =
+      mode === "redeploy"
+        ? "App redeploy"
+        : mode === "clone"
+          ? "App clone"
+          : mode === "restore"
+            ? "App restore"
+            : label;
     return name ? `${what}: ${name}` : what;
   }
-  if (job.kind === "app.action" || job.kind === "app.diagnostics") {
-    const what = field(p, job.kind === "app.action" ? "action" : "name");
+  if (job.kind === "app.action" || job.kind === "app.diagnostics" || job.kind === "app.snapshot") {
+    const what = field(p, job.kind === "app.action" ? "action" : job.kind === "app.snapshot" ? "op" : "name");
     return what ? `${label}: ${what}` : label;
   }
   if (job.kind === "node.vmTemplate") {

@@ -1,0 +1,67 @@
+import type { App } from "@pylon/shared";
+import { createResource, createSignal, Show } from "solid-js";
+import { type Backup, listBackups } from "../../../api/backups.ts";
+import { Async } from "../../../components/Async.tsx";
+import { createPoll } from "../../../lib/poll.ts";
+import { BackupNow } from "./BackupNow.tsx";
+import { BackupTable } from "./BackupTable.tsx";
+import { RestoreDialog } from "./RestoreDialog.tsx";
+import { RetentionCard } from "./RetentionCard.tsx";
+
+/** The app's backups: back up now, the list with its actions, retention with a dry run. */
+export function BackupsTab(props: { app: App; canOperate: boolean; onChanged: (a: App) => void }) {
+  const [list, { refetch }] = createResource(() => props.app.id, listBackups);
+  const [restoring, setRestoring] = createSignal<Backup | null>(null);
+  // While a backup, a drill or a change is in flight, the list is read again every 2 s.
+  createPoll(
+    () => void refetch(),
+    () => {
+      const items = list.latest?.items ?? [];
+      return items.some((b) => b.status === "running" || b.verified?.status === "running") ? 2000 : 30_000;
+    },
+  );
+  return (
+    <>
+      <Async resource={list} onRetry={refetch} what="the app's backups">
+        {(l) => (
+          <>
+            <Show when={props.canOperate}>
+              <BackupNow app={props.app} list={l()} onQueued={() => void refetch()} />
+            </Show>
+            <section class="card" aria-labelledby="backups-title">
+              <div class="card-head">
+                <h2 id="backups-title">Backups</h2>
+                <button type="button" class="btn btn-secondary" onClick={() => void refetch()}>
+                  Refresh
+                </button>
+              </div>
+              <BackupTable
+                app={props.app}
+                backups={l().items}
+                canOperate={props.canOperate}
+                onRestore={setRestoring}
+                onChanged={() => void refetch()}
+              />
+            </section>
+            <RetentionCard
+              app={props.app}
+              list={l()}
+              canOperate={props.canOperate}
+              onSaved={() => void refetch()}
+            />
+          </>
+        )}
+      </Async>
+      <Show when={restoring()}>
+        {(b) => (
+          <RestoreDialog
+            app={props.app}
+            backup={b()}
+            onClose={() => setRestoring(null)}
+            onRestored={props.onChanged}
+          />
+        )}
+      </Show>
+    </>
+  );
+}
