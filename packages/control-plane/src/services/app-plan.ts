@@ -37,6 +37,7 @@ export async function planApp(
       buildMode: s.buildMode,
       ...(s.port ? { port: s.port } : {}),
       ...(s.plan ? { plan: s.plan } : {}),
+      ...(s.hostKey ? { hostKey: s.hostKey } : {}),
     },
     origin,
     ...(s.deployKey ? { sealed: { deployKey: s.deployKey } } : {}),

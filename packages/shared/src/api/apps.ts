@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { plannedHostKeySchema } from "../protocol/app-jobs.ts";
 import { GUEST_TYPES } from "../protocol/guests.ts";
 import { APP_STATUSES } from "../values.ts";
 import { idSchema, timestampSchema } from "./common.ts";
@@ -273,6 +274,10 @@ export const planAppResultSchema = z
       .meta({ description: "The commit planned; pass it as source.commit to deploy exactly this" }),
     ref: z.string(),
     plan: buildPlanSchema,
+    hostKey: plannedHostKeySchema.optional().meta({
+      description:
+        "ssh URLs: the Git host's SSH key the fetch trusted (firstUse: not pinned; compare it with what the host publishes and pin it as source.hostKey)",
+    }),
   })
   .meta({ id: "PlanAppResult" });
 export type PlanAppResult = z.infer<typeof planAppResultSchema>;

@@ -142,11 +142,24 @@ export const appPlanParamsSchema = z
     port: z.number().int().min(1).max(65_535).optional(),
     plan: planSettingsSchema.optional(),
     deployKey: z.string().max(20_000).optional(),
+    /** ssh URLs: the SHA256 fingerprint the Git host's key must have (else trusted on first use). */
+    hostKey: z.string().max(100).optional(),
   })
   .strict();
 export type AppPlanParams = z.infer<typeof appPlanParamsSchema>;
 
-export const appPlanResultSchema = z.object({ commit: z.string(), plan: buildPlanSchema });
+/** The Git host's SSH key a plan's fetch trusted (ssh URLs): pinned, or seen on first use. */
+export const plannedHostKeySchema = z.object({
+  fingerprint: z.string().max(100),
+  keyType: z.string().max(100),
+  firstUse: z.boolean(),
+});
+
+export const appPlanResultSchema = z.object({
+  commit: z.string(),
+  plan: buildPlanSchema,
+  hostKey: plannedHostKeySchema.optional(),
+});
 export type AppPlanResult = z.infer<typeof appPlanResultSchema>;
 
 export const APP_ACTIONS = ["start", "stop", "restart"] as const;

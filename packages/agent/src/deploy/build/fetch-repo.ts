@@ -3,6 +3,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { shellJoin } from "@pylon/shared/shell/quote";
+import { chooseHostKey, parseKeyscan, sshTargetOf, type TrustedHost } from "../pipeline/git-host-key.ts";
+import { StepFailure } from "../pipeline/steps.ts";
 import { planBuild } from "./detect.ts";
 import { directoryRepoFiles } from "./repo-files.ts";
 import type { BuildPlan, PlanOverrides } from "./types.ts";
@@ -14,6 +16,15 @@ export interface PlanRequest {
   subdirectory?: string;
   overrides: PlanOverrides;
   deployKey?: string;
+  /** ssh URLs: the SHA256 fingerprint the Git host's key must have (else trusted on first use). */
+  hostKey?: string;
+}
+
+/** The Git host's SSH key a plan's fetch trusted: the pinned one, or the one seen on first use. */
+export interface PlannedHostKey {
+  fingerprint: string;
+  keyType: string;
+  firstUse: boolean;
 }
 
 export interface PlanOptions {
@@ -95,15 +106,56 @@ export async function fetchRepository(
   return commit;
 }
 
+/** ssh-keyscan on this host: the keys the Git host offers (argv only, no shell). */
+function keyscan(host: string, port: number, opts: { signal?: AbortSignal }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      "ssh-keyscan",
+      ["-T", "15", "-p", String(port), "-t", "ed25519,ecdsa,rsa", "--", host],
+      { signal: opts.signal, timeout: 60_000, maxBuffer: 64 * 1024 },
+      (err, stdout) => {
+        if ((err as NodeJS.ErrnoException | null)?.code === "ENOENT")
+          return reject(
+            new FetchError("ssh-keyscan is not installed on the Proxmox host (apt install openssh-client)"),
+          );
+        // ssh-keyscan exits non-zero when some key types are missing; what it printed counts.
+        if (err && err.name === "AbortError") return reject(err);
+        resolve(stdout);
+      },
+    );
+  });
+}
+
+/**
+ * Which key of the Git host to trust for an ssh URL, as the guest's clone does
+ * (pipeline/git-host-key.ts): the pinned one, or on first use the strongest offered; ssh then
+ * checks strictly against a known_hosts file holding exactly that key.
+ */
+async function trustHost(
+  url: string,
+  pin: string | undefined,
+  signal?: AbortSignal,
+): Promise<TrustedHost | null> {
+  try {
+    const target = sshTargetOf(url);
+    if (!target) return null;
+    return chooseHostKey(target, parseKeyscan(await keyscan(target.host, target.port, { signal })), pin);
+  } catch (err) {
+    if (err instanceof StepFailure) throw new FetchError(err.message);
+    throw err;
+  }
+}
+
 /**
  * Fetches a repository on the agent's host and plans its build, before any guest exists. A
- * deploy key goes to a 0600 file named in GIT_SSH_COMMAND, never onto a command line. The
+ * deploy key goes to a 0600 file named in GIT_SSH_COMMAND, never onto a command line; the Git
+ * host's SSH key is checked strictly (pinned, or trusted on first use and returned). The
  * checkout is removed afterwards, whatever happened.
  */
 export async function planRepository(
   req: PlanRequest,
   opts: PlanOptions = {},
-): Promise<{ commit: string; plan: BuildPlan }> {
+): Promise<{ commit: string; plan: BuildPlan; hostKey?: PlannedHostKey }> {
   const work = await mkdtemp(join(opts.workDir ?? tmpdir(), "pylon-plan-"));
   try {
     const env: NodeJS.ProcessEnv = {
@@ -113,7 +165,10 @@ export async function planRepository(
       GIT_CONFIG_NOSYSTEM: "1",
       ...opts.env,
     };
+    let trusted: TrustedHost | null = null;
     if (req.deployKey) {
+      trusted = await trustHost(req.url, req.hostKey, opts.signal);
+      await writeFile(join(work, "known_hosts"), trusted?.knownHostsLine ?? "", { mode: 0o600 });
       const keyFile = join(work, "deploy_key");
       await writeFile(keyFile, req.deployKey.endsWith("\n") ? req.deployKey : `${req.deployKey}\n`, {
         mode: 0o600,
@@ -125,9 +180,10 @@ export async function planRepository(
         "-o",
         "IdentitiesOnly=yes",
         "-o",
-        "StrictHostKeyChecking=accept-new",
+        "StrictHostKeyChecking=yes",
         "-o",
         `UserKnownHostsFile=${join(work, "known_hosts")}`,
+        ...(trusted ? ["-o", `HostKeyAlgorithms=${trusted.hostKeyAlgorithms}`] : []),
         "-o",
         "BatchMode=yes",
       ]);
@@ -146,7 +202,10 @@ export async function planRepository(
         throw err;
       },
     );
-    return { commit, plan };
+    const hostKey = trusted
+      ? { fingerprint: trusted.key.fingerprint, keyType: trusted.key.keyType, firstUse: trusted.firstUse }
+      : undefined;
+    return { commit, plan, ...(hostKey ? { hostKey } : {}) };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -30,19 +30,22 @@ export async function planStep(run: DeployRun): Promise<string> {
   const source = run.params.source;
   if (source.type !== "git") return "nothing to plan: the compose file is given";
   try {
-    const { commit, plan } = await planRepository(
+    const { commit, plan, hostKey } = await planRepository(
       {
         url: source.url,
         ref: source.commit ?? source.ref,
         subdirectory: source.subdirectory,
         overrides: overridesOf(source),
         deployKey: secretsOf(run.params).deployKey,
+        hostKey: source.hostKey,
       },
       { signal: run.ctx.signal, env: run.deps.gitEnv },
     );
     if (plan.refused) throw new StepFailure(plan.refused);
     run.state.plan = plan;
     run.state.commit = commit;
+    // The guest's clone must meet the same Git host key the plan's fetch trusted.
+    if (hostKey) run.state.gitHostKey = { fingerprint: hostKey.fingerprint, keyType: hostKey.keyType };
     const note = `${plan.frameworkName ?? plan.framework} from ${plan.source} at ${commit.slice(0, 12)}: ${plan.reason}`;
     await run.ctx.log("info", `plan: ${note}`);
     for (const w of plan.warnings) await run.ctx.log("warn", `plan: ${w}`);
@@ -75,6 +78,7 @@ export const appPlan: JobHandler<"app.plan"> = {
           subdirectory: params.subdirectory,
           overrides: overridesOf(params),
           deployKey: params.deployKey,
+          hostKey: params.hostKey,
         },
         { signal: ctx.signal, env: deps.gitEnv, timeoutMs: 300_000 },
       );

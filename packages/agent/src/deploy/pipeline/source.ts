@@ -59,7 +59,10 @@ export async function fetchSource(run: DeployRun): Promise<string> {
     await runner.push(key.endsWith("\n") ? key : `${key}\n`, keyFile, 0o600);
     const ssh = ["ssh", "-i", keyFile, "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes"];
     if (target) {
-      const trusted = await trustGitHost(runner, target, source.hostKey, run.ctx.signal);
+      // The pin, else the key the plan step's fetch on the host trusted on first use.
+      const pin = source.hostKey ?? run.state.gitHostKey?.fingerprint;
+      const trusted = await trustGitHost(runner, target, pin, run.ctx.signal);
+      const firstUse = !source.hostKey;
       await runner.push(trusted.knownHostsLine, knownHosts, 0o600);
       ssh.push(
         ...["-o", "StrictHostKeyChecking=yes", "-o", `UserKnownHostsFile=${knownHosts}`],
@@ -67,12 +70,12 @@ export async function fetchSource(run: DeployRun): Promise<string> {
       );
       const { fingerprint, keyType } = trusted.key;
       run.state.gitHostKey = { fingerprint, keyType };
-      hostNote = trusted.firstUse
+      hostNote = firstUse
         ? `; ${target.host}'s SSH host key ${fingerprint} (${keyType}) trusted on first use`
         : `; ${target.host}'s SSH host key matches the pinned ${fingerprint}`;
       await run.ctx.log(
-        trusted.firstUse ? "warn" : "info",
-        trusted.firstUse
+        firstUse ? "warn" : "info",
+        firstUse
           ? `${target.host}'s SSH host key is ${fingerprint} (${keyType}); trusted on first use and required from now on. Compare it with the fingerprint your Git host publishes, and pin it in the app's settings.`
           : `${target.host}'s SSH host key matches the pinned ${fingerprint} (${keyType})`,
       );

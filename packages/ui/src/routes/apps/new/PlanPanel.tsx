@@ -126,6 +126,23 @@ export function PlanPanel(props: PlanPanelProps) {
               <dd>
                 <code>{result()?.commit.slice(0, 12)}</code>
               </dd>
+              <Show when={result()?.hostKey}>
+                {(k) => (
+                  <>
+                    <dt>Git host key</dt>
+                    <dd>
+                      <code>{k().fingerprint}</code>{" "}
+                      <span class="muted">
+                        ({k().keyType}
+                        {k().firstUse
+                          ? "; seen for the first time: compare it with what your Git host publishes, and pin it with the deploy key"
+                          : "; matches the pinned key"}
+                        )
+                      </span>
+                    </dd>
+                  </>
+                )}
+              </Show>
             </dl>
             <Show when={pl().warnings.length > 0}>
               <ul class="plan-warnings" aria-label="Warnings">

@@ -23,6 +23,7 @@ interface PlanDraft {
     buildMode: "auto" | "generated" | "dockerfile" | "compose";
     port: string;
     deployKey: string;
+    hostKey: string;
     plan: PlanInputs;
     reviewed: { key: string; commit: string; refused: boolean } | null;
   };
@@ -51,6 +52,7 @@ export function planRequestOf(d: PlanDraft): PlanAppRequest {
       ...(g.subdirectory.trim() ? { subdirectory: g.subdirectory.trim() } : {}),
       ...(g.port.trim() ? { port: Number(g.port) } : {}),
       ...(g.deployKey.trim() ? { deployKey: g.deployKey } : {}),
+      ...(g.hostKey.trim() && g.deployKey.trim() ? { hostKey: g.hostKey.trim() } : {}),
       ...(Object.keys(plan).length ? { plan } : {}),
     },
   };
