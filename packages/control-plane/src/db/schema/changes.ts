@@ -9,6 +9,7 @@ export const CHANGE_TOPICS = [
   "node.update",
   "node.deleted",
   "auth.changed",
+  "schedules.changed",
 ] as const;
 
 /**

@@ -35,6 +35,8 @@ export const nodes = sqliteTable(
     agentUpdate: text({ mode: "json" }).$type<AgentUpdate>(),
     /** The storage apps on this node back up to unless they name their own. */
     backupStorage: text(),
+    /** The node's default backup schedule (cron) for apps on it without a backup schedule of their own. */
+    backupCron: text(),
   },
   (t) => [index("nodes_enrollment_idx").on(t.enrollmentHash)],
 );
