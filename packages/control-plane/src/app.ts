@@ -21,6 +21,7 @@ import { backupRoutes } from "./routes/backups/index.ts";
 import { catalogRoutes } from "./routes/catalog/index.ts";
 import { jobRoutes } from "./routes/jobs/index.ts";
 import { nodeRoutes } from "./routes/nodes/index.ts";
+import { scheduleRoutes } from "./routes/schedules/index.ts";
 import { settingsRoutes } from "./routes/settings/index.ts";
 import { setupRoutes } from "./routes/setup/index.ts";
 import { snapshotRoutes } from "./routes/snapshots/index.ts";
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps) {
     .route("/api/v1", appRoutes())
     .route("/api/v1", backupRoutes())
     .route("/api/v1", snapshotRoutes())
+    .route("/api/v1", scheduleRoutes())
     .route("/api/v1", settingsRoutes())
     .route("/", agentRoutes());
 

@@ -20,6 +20,8 @@ import {
   requeue,
   unfinishedJobOf,
 } from "../services/agent-jobs.ts";
+import { nodeSchedules } from "../services/schedule-push.ts";
+import { recordRun } from "../services/schedule-runs.ts";
 import { offerAgentUpdate, recordUpdating } from "./agent-update.ts";
 import { settle } from "./background.ts";
 import type { AgentSocket, HubContext } from "./session-context.ts";
@@ -213,6 +215,19 @@ export class AgentSession {
         return;
       case "event":
         return this.event(frame, bytes);
+      case "run": {
+        const outcome = await recordRun(deps, this.node.id, frame);
+        if (!outcome.ok) {
+          this.noteRefusal("run", outcome.message, frame.jobId);
+          this.send({
+            type: "error",
+            code: "not_allowed",
+            message: `job ${frame.jobId}: ${outcome.message}`.slice(0, MAX_ERROR_MESSAGE),
+            jobId: frame.jobId,
+          });
+        }
+        return;
+      }
       case "absent":
         await failJob(
           deps,
@@ -290,6 +305,7 @@ export class AgentSession {
     });
     await this.jobs.reconcile(new Set(frame.jobs.map((j) => j.jobId)), now);
     this.jobs.ready = true;
+    await settle(deps.logger, "schedule push", () => this.pushSchedules(), { nodeId: this.node.id });
     // Neither is needed to serve the agent: a failure is logged and tried again later.
     await settle(deps.logger, "inventory refresh", () => queueInventoryIfStale(deps, this.node.id, now), {
       nodeId: this.node.id,
@@ -298,6 +314,12 @@ export class AgentSession {
     await settle(deps.logger, "agent update check", () => this.update(false, frame.agentVersion), {
       nodeId: this.node.id,
     });
+  }
+
+  /** Sends the node's schedules (all of them) for the agent to keep and run. */
+  async pushSchedules(): Promise<void> {
+    if (!this.greeted || this.closed) return;
+    this.send({ type: "schedules", schedules: await nodeSchedules(this.hub.deps, this.node.id) });
   }
 
   /** Tells the agent to update itself when it is older than the served bundle, or when forced. */

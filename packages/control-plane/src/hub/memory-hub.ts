@@ -212,6 +212,9 @@ export class MemoryHub implements AgentHub, HubContext {
       case "node.update":
         void settle(this.deps.logger, "agent update", () => session.update(true), { nodeId: c.nodeId });
         return;
+      case "schedules.changed":
+        void settle(this.deps.logger, "schedule push", () => session.pushSchedules(), { nodeId: c.nodeId });
+        return;
       default:
         return;
     }

@@ -11,7 +11,7 @@ export interface AgentSocket {
 
 export type SessionDeps = Pick<
   AppDeps,
-  "db" | "now" | "bus" | "logger" | "secretKey" | "retention" | "agentBundle"
+  "db" | "now" | "bus" | "logger" | "secretKey" | "retention" | "agentBundle" | "apps"
 >;
 
 /** What a session needs from its hub. */

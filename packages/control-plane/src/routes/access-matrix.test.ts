@@ -162,6 +162,11 @@ describe("access matrix", () => {
       "POST /api/v1/apps/{id}/snapshots": "operator/deploy",
       "DELETE /api/v1/apps/{id}/snapshots/{name}": "operator/write",
       "POST /api/v1/apps/{id}/snapshots/{name}/rollback": "operator/deploy",
+      "GET /api/v1/apps/{id}/schedules": "viewer/read",
+      "POST /api/v1/apps/{id}/schedules": "operator/write",
+      "PATCH /api/v1/apps/{id}/schedules/{scheduleId}": "operator/write",
+      "DELETE /api/v1/apps/{id}/schedules/{scheduleId}": "operator/write",
+      "PUT /api/v1/nodes/{id}/backup-schedule": "admin/write",
     });
   });
 

@@ -1,7 +1,7 @@
 // Events an agent sends for its jobs: stored once per (job, seq), only for the node's own
 // unfinished jobs, strictly in order, within a per-job output budget (issue 10: a stolen
 // credential filled 280 MB in 7 s with events at any seq, on finished jobs too).
-import { type AgentFrame, inventorySchema, jsonBytes } from "@pylon/shared";
+import { type AgentFrame, inventorySchema, jsonBytes, SCHEDULED_JOB_PREFIX } from "@pylon/shared";
 import { eq, sql } from "drizzle-orm";
 import { prepared } from "../db/prepared.ts";
 import { jobs, nodes } from "../db/schema/index.ts";
@@ -9,6 +9,7 @@ import type { AppDeps } from "../deps.ts";
 import { failJob } from "./agent-jobs.ts";
 import { applyAppJobResult, applyStepFacts } from "./app-results.ts";
 import { isFinal } from "./jobs.ts";
+import { finishRun } from "./schedule-runs.ts";
 
 type Deps = Pick<AppDeps, "db" | "now" | "bus">;
 type EventFrame = Extract<AgentFrame, { type: "event" }>;
@@ -73,6 +74,9 @@ export async function recordEvent(
   const maxOutput = opts.maxOutputBytes ?? DEFAULT_JOB_OUTPUT_BYTES;
   for (let tries = 0; ; tries++) {
     const [job] = await jobOf(deps, frame.jobId);
+    // A scheduled run's events follow its `run` frame; when that could not be stored yet, later.
+    if (!job && frame.jobId.startsWith(SCHEDULED_JOB_PREFIX))
+      return refused(`scheduled run ${frame.jobId} is not recorded yet; send its run frame again`, true);
     if (!job || job.nodeId !== nodeId) return refused(`job ${frame.jobId} is not this node's`);
     if (frame.seq <= job.lastSeq) return { stored: true, ack: job.lastSeq, final: false };
     if (isFinal(job.status))
@@ -153,6 +157,7 @@ export async function recordEvent(
       if (tries < 2) continue;
       return refused(`job ${job.id} changed while its event ${frame.seq} was stored; send it again`, true);
     }
+    if (final && ev.kind === "result") await finishRun(deps, job.id, ev.status, error);
     // What a deploy step learnt (the guest's id, its address) shows on the app while it runs.
     if (ev.kind === "step" && ev.facts && job.kind === "app.deploy")
       await applyStepFacts(deps, job.id, ev.facts);

@@ -125,7 +125,10 @@ export async function restoreAsNew(
 }
 
 /** The health check the app had when backed up (its HTTP port then, its catalog check). */
-async function drillCheck(deps: Deps, b: BackupRow): Promise<AppDeployParams["http"]> {
+export async function drillCheck(
+  deps: Deps,
+  b: Pick<BackupRow, "appId" | "appName" | "guestType" | "vmid" | "appState">,
+): Promise<AppDeployParams["http"]> {
   const s = b.appState;
   const row = {
     id: b.appId,

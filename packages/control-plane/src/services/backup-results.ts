@@ -5,6 +5,7 @@ import {
   appDrillResultSchema,
   appPruneResultSchema,
   appVolumeParamsSchema,
+  SCHEDULED_JOB_PREFIX,
 } from "@pylon/shared";
 import { and, eq, inArray } from "drizzle-orm";
 import { backups, type JobRow } from "../db/schema/index.ts";
@@ -83,10 +84,15 @@ export async function applyBackupJobResult(deps: Deps, job: JobRow): Promise<voi
               drillStatus: "failed" as const,
               drillDetail: `the drill did not run: ${job.error ?? job.status}`,
             };
+      // A drill the node's schedule made names its backup only in the result (the newest then).
+      const which =
+        job.id.startsWith(SCHEDULED_JOB_PREFIX) && r.success
+          ? and(eq(backups.nodeId, job.nodeId), eq(backups.volid, r.data.volid))
+          : eq(backups.drillJobId, job.id);
       await deps.db
         .update(backups)
-        .set({ ...verdict, drillAt: now, updatedAt: now })
-        .where(eq(backups.drillJobId, job.id));
+        .set({ ...verdict, drillAt: now, drillJobId: job.id, updatedAt: now })
+        .where(which);
       return;
     }
     default:

@@ -54,7 +54,7 @@ export function backupStorageFor(app: AppRow, node: NodeRow): string | null {
 }
 
 /** The app as it is now, for a restore to bring back. */
-async function stateOf(deps: Deps, app: AppRow): Promise<BackupAppState> {
+export async function stateOf(deps: Pick<AppDeps, "db">, app: AppRow): Promise<BackupAppState> {
   return {
     name: app.name,
     source: app.source,

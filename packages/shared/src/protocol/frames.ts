@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { guestMetricsSchema, jobKindSchema, MAX_HEARTBEAT_GUESTS, nodeMetricsSchema } from "./jobs.ts";
+import { runFrame, schedulesFrame } from "./schedule-frames.ts";
 
 /**
  * The agent <-> control plane wire protocol. Frames are JSON text messages on one WebSocket
@@ -172,6 +173,7 @@ export const agentFrameSchema = z.discriminatedUnion("type", [
   absentFrame,
   rotatedFrame,
   errorFrame,
+  runFrame,
 ]);
 export type AgentFrame = z.infer<typeof agentFrameSchema>;
 
@@ -240,6 +242,7 @@ export const serverFrameSchema = z.discriminatedUnion("type", [
   rotateFrame,
   updateFrame,
   errorFrame,
+  schedulesFrame,
 ]);
 export type ServerFrame = z.infer<typeof serverFrameSchema>;
 

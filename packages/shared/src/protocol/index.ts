@@ -4,4 +4,5 @@ export * from "./frames.ts";
 export * from "./jobs.ts";
 export * from "./limits.ts";
 export * from "./parse.ts";
+export * from "./schedule-frames.ts";
 export * from "./vm-template.ts";
