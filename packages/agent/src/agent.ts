@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { HostCheck } from "@pylon/shared/protocol/index";
+import { jobParamsSchemas } from "@pylon/shared/protocol/index";
 import type { AgentConfig } from "./config.ts";
 import { Backoff } from "./connection/backoff.ts";
 import { createDispatcher } from "./connection/dispatcher.ts";
@@ -15,6 +16,7 @@ import { MetricsSampler } from "./metrics/node-metrics.ts";
 import { PveClient } from "./proxmox/client.ts";
 import { checkHost, sameCheck } from "./proxmox/host-check.ts";
 import { pveTlsFromConfig } from "./proxmox/tls.ts";
+import { Scheduler } from "./schedules/scheduler.ts";
 import { AgentUpdater } from "./update/updater.ts";
 import { errorMessage } from "./util/errors.ts";
 import { AGENT_VERSION } from "./version.ts";
@@ -24,6 +26,7 @@ export interface RunningAgent {
   link: AgentLink;
   runner: JobRunner;
   journal: Journal;
+  scheduler: Scheduler;
   credentials: CredentialStore;
   /** Stop taking offers, let jobs reach a safe point, close with 1000, flush the journal. */
   stop(): Promise<void>;
@@ -98,6 +101,40 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
       if (changesGuests) void sampler.sample().then(() => link?.heartbeatNow());
     },
   });
+  // Schedules the control plane pushed, kept in the state directory and run here, link or no link.
+  const scheduler = new Scheduler({
+    stateDir: config.stateDir,
+    log,
+    known: (jobId) => journal.get(jobId) !== undefined || journal.isDone(jobId),
+    running: (jobId) => journal.get(jobId)?.finished === false,
+    run: (s, at, jobId) => {
+      const origin = {
+        scheduleId: s.id,
+        appId: s.appId,
+        schedule: s.schedule,
+        scheduledAt: at,
+        missed: false,
+      };
+      const params = jobParamsSchemas[s.kind].safeParse(s.params);
+      if (!(s.kind in HANDLERS) || !params.success)
+        return runner.recordMissed(
+          jobId,
+          s.kind,
+          s.params,
+          origin,
+          `this agent cannot run the schedule's ${s.kind} job`,
+        );
+      return runner.runScheduled(jobId, s.kind, params.data, origin);
+    },
+    missed: (s, at, jobId, why) =>
+      runner.recordMissed(
+        jobId,
+        s.kind,
+        s.params,
+        { scheduleId: s.id, appId: s.appId, schedule: s.schedule, scheduledAt: at, missed: true },
+        why,
+      ),
+  });
   // Sampled at most once per heartbeat (the interval comes with welcome).
   const sampler = new MetricsSampler(pve, config.nodeName, 15_000, log);
 
@@ -152,6 +189,10 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
           });
       },
       update: (f) => void updater.update(f),
+      schedules: (f) =>
+        void scheduler
+          .replace(f.schedules)
+          .catch((err) => log.error("could not take the pushed schedules", { err: errorMessage(err) })),
       error(f) {
         // About a job: send it again later (`retry`), or stop and drop it (refused for good).
         if (f.jobId && f.retry) runner.retryLater(f.jobId);
@@ -183,6 +224,7 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
   });
 
   runner.recover();
+  await scheduler.start();
   await updater.start();
   link.start();
   let stopping: Promise<void> | undefined;
@@ -190,11 +232,13 @@ export async function startAgent(config: AgentConfig, opts: StartOptions): Promi
     link,
     runner,
     journal,
+    scheduler,
     credentials,
     stop() {
       stopping ??= (async () => {
         log.info("stopping: no new offers; waiting for running jobs", { running: runner.runningCount });
         clearInterval(hostTimer);
+        await scheduler.stop();
         await runner.stop(config.stopGraceMs);
         await link?.stop();
         await journal.close();

@@ -21,6 +21,7 @@ function setup() {
     rotate: record("rotate"),
     update: record("update"),
     error: record("error"),
+    schedules: record("schedules"),
   };
   const d = createDispatcher(
     handlers,

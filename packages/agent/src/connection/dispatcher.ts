@@ -15,6 +15,7 @@ export interface FrameHandlers {
   rotate(frame: FrameOf<"rotate">): void;
   update(frame: FrameOf<"update">): void;
   error(frame: FrameOf<"error">): void;
+  schedules(frame: FrameOf<"schedules">): void;
 }
 
 /**
@@ -57,6 +58,9 @@ export function createDispatcher(handlers: FrameHandlers, log: Logger, send: Sen
           break;
         case "status":
           handlers.status(frame);
+          break;
+        case "schedules":
+          handlers.schedules(frame);
           break;
         case "rotate":
           handlers.rotate(frame);

@@ -1,12 +1,13 @@
 import {
   type AgentFrame,
+  type JobKind,
   jobKindSchema,
   jobParamsSchemas,
   type ServerFrame,
 } from "@pylon/shared/protocol/index";
 import { fitEvent } from "../connection/frame-size.ts";
 import type { Journal } from "../journal/journal.ts";
-import type { JobEntry, JobEvent } from "../journal/records.ts";
+import type { JobEntry, JobEvent, JobOrigin } from "../journal/records.ts";
 import type { Logger } from "../log.ts";
 import type { PveClient } from "../proxmox/client.ts";
 import { errorMessage } from "../util/errors.ts";
@@ -158,10 +159,58 @@ export class JobRunner {
     else this.#d.send({ type: "absent", jobId });
   }
 
+  /**
+   * Starts a run of one of the node's schedules: journaled (with its schedule and time) before
+   * anything else, announced with a `run` frame, then run like an offered job. A run already
+   * held or done (the same schedule and time) is not made twice. Returns whether it started.
+   */
+  async runScheduled(jobId: string, kind: JobKind, params: unknown, origin: JobOrigin): Promise<boolean> {
+    if (this.#stopping || this.#d.journal.get(jobId) || this.#d.journal.isDone(jobId)) return false;
+    const entry = await this.#d.journal.accept(jobId, kind, params, 1, { ...origin, missed: false });
+    this.#sendRun(entry);
+    this.#start(entry, false);
+    return true;
+  }
+
+  /** Records a run the agent missed (it was down at the time): a job whose one event is a failed result. */
+  async recordMissed(
+    jobId: string,
+    kind: JobKind,
+    params: unknown,
+    origin: JobOrigin,
+    why: string,
+  ): Promise<boolean> {
+    if (this.#d.journal.get(jobId) || this.#d.journal.isDone(jobId)) return false;
+    const entry = await this.#d.journal.accept(jobId, kind, params, 1, { ...origin, missed: true });
+    this.#sendRun(entry);
+    await this.#emit(jobId, { kind: "result", status: "failed", error: { message: why.slice(0, 16_000) } });
+    return true;
+  }
+
+  /** Tells the control plane about a scheduled run (before its events; again with each resend). */
+  #sendRun(entry: JobEntry): boolean {
+    const o = entry.origin;
+    if (!o) return true;
+    const kind = jobKindSchema.safeParse(entry.kind);
+    if (!kind.success) return true;
+    return this.#d.send({
+      type: "run",
+      jobId: entry.jobId,
+      scheduleId: o.scheduleId,
+      appId: o.appId,
+      schedule: o.schedule,
+      kind: kind.data,
+      params: entry.params,
+      scheduledAt: o.scheduledAt,
+      missed: o.missed,
+    });
+  }
+
   /** Resends one job's unacknowledged events (each cut to the frame limit, for journals written before it). */
   resend(jobId: string): void {
     const entry = this.#d.journal.get(jobId);
     if (!entry) return;
+    if (!this.#sendRun(entry)) return;
     for (const e of entry.outbox) {
       if (!this.#d.send({ type: "event", jobId, seq: e.seq, at: e.at, event: fitEvent(e.event) })) return;
     }

@@ -7,6 +7,7 @@ import { fsyncDir } from "../util/files.ts";
 import {
   type JobEntry,
   type JobEvent,
+  type JobOrigin,
   type JournalRecord,
   journalRecordSchema,
   type StoredEvent,
@@ -14,7 +15,7 @@ import {
 import { replayJournal } from "./replay.ts";
 import { journalKey, mergeSecrets, readJournalKey, seal, splitSecrets, unseal } from "./sealing.ts";
 
-export type { JobEntry, JobEvent, StoredEvent } from "./records.ts";
+export type { JobEntry, JobEvent, JobOrigin, StoredEvent } from "./records.ts";
 
 export interface JournalOptions {
   log: Logger;
@@ -112,7 +113,13 @@ export class Journal {
   }
 
   /** Records an accepted job durably; resolves once it is on disk. */
-  async accept(jobId: string, kind: string, params: unknown, attempt: number): Promise<JobEntry> {
+  async accept(
+    jobId: string,
+    kind: string,
+    params: unknown,
+    attempt: number,
+    origin?: JobOrigin,
+  ): Promise<JobEntry> {
     const at = this.#opts.now();
     const { clear, secret } = splitSecrets(kind, params);
     let sealed: string | undefined;
@@ -130,6 +137,7 @@ export class Journal {
       ...(sealed ? { sealed } : {}),
       attempt,
       acceptedAt: at,
+      ...(origin ? { origin } : {}),
       checkpoints: new Map(),
       outbox: [],
       lastSeq: 0,
@@ -137,7 +145,7 @@ export class Journal {
       finished: false,
     };
     this.#jobs.set(jobId, entry);
-    await this.#append({ t: "accept", jobId, kind, params: clear, sealed, attempt, at }, true);
+    await this.#append({ t: "accept", jobId, kind, params: clear, sealed, attempt, at, origin }, true);
     return entry;
   }
 
@@ -219,6 +227,7 @@ export class Journal {
             sealed: e.sealed,
             attempt: e.attempt,
             at: e.acceptedAt,
+            origin: e.origin,
           }),
         );
         for (const [name, data] of e.checkpoints)

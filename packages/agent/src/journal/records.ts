@@ -3,6 +3,16 @@ import { z } from "zod";
 
 const jobId = z.string().min(1).max(64);
 
+/** Where a job the agent made itself comes from: a run of one of its schedules (or one it missed). */
+export const jobOriginSchema = z.object({
+  scheduleId: z.string(),
+  appId: z.string(),
+  schedule: z.string(),
+  scheduledAt: z.number(),
+  missed: z.boolean(),
+});
+export type JobOrigin = z.infer<typeof jobOriginSchema>;
+
 /** The body of one job event as it travels in an `event` frame. */
 export const jobEventSchema = eventFrame.shape.event;
 export type JobEvent = z.infer<typeof jobEventSchema>;
@@ -30,6 +40,8 @@ export const journalRecordSchema = z.discriminatedUnion("t", [
     sealed: z.string().optional(),
     attempt: z.number().int().min(1),
     at: z.number(),
+    /** Set for a scheduled run: the agent made the job itself (no offer). */
+    origin: jobOriginSchema.optional(),
   }),
   /** A step boundary a handler needs to resume (e.g. the UPID of a task it started). */
   z.object({ t: z.literal("check"), jobId, name: z.string(), data: z.unknown() }),
@@ -60,6 +72,8 @@ export interface JobEntry {
   unreadable?: string;
   attempt: number;
   acceptedAt: number;
+  /** A scheduled run's schedule and time (the job was not offered). */
+  origin?: JobOrigin;
   checkpoints: Map<string, unknown>;
   /** Events not yet acknowledged, in seq order. */
   outbox: StoredEvent[];

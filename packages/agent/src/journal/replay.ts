@@ -47,6 +47,7 @@ export function replayJournal(text: string): Replayed {
           ...(r.sealed ? { sealed: r.sealed } : {}),
           attempt: r.attempt,
           acceptedAt: r.at,
+          ...(r.origin ? { origin: r.origin } : {}),
           checkpoints: new Map(),
           outbox: [],
           lastSeq: 0,
