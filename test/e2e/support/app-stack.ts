@@ -33,6 +33,11 @@ export interface AppStack {
   fetchApp(host: string, path?: string): Promise<Fetched>;
   /** Stops the agent (SIGKILL: killed mid-job) and starts it again with the same config and state. */
   restartAgent(signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * Stops the control plane (SIGTERM), awaits `whileDown`, and starts it again on the same port
+   * with the same database (the agent reconnects by itself).
+   */
+  restartServer(whileDown?: () => Promise<void>): Promise<void>;
   /** Stops every process and removes every file the stack made. */
   stop(): Promise<void>;
 }
@@ -80,11 +85,13 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
     ]);
     parts.sim = sim;
     parts.caddy = caddy;
-    const server = await controlPlane(dir(), {
+    const serverDir = dir();
+    const serverEnv = {
       PYLON_APPS_DOMAIN: APPS_DOMAIN,
       PYLON_APPS_HTTPS_PORT: String(caddy.httpsPort),
       ...opts.env,
-    });
+    };
+    const server = await controlPlane(serverDir, serverEnv);
     parts.server = server;
     const api = await adminClient(server.url);
     const created = await api.call("POST", "/api/v1/nodes", { name: sim.node });
@@ -124,6 +131,13 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
         await parts.agent?.stop(signal);
         parts.agent = startAgent(config, join(agentDir, "state"), sim, agentEnv);
         stack.agent = parts.agent;
+      },
+      restartServer: async (whileDown) => {
+        const port = parts.server?.port;
+        await parts.server?.stop();
+        await whileDown?.();
+        parts.server = await controlPlane(serverDir, { ...serverEnv, PYLON_PORT: String(port) });
+        stack.server = parts.server;
       },
       fetchApp: async (host, path = "/") => httpsGet(host, caddy.httpsPort, await caddy.rootCa(), path),
       stop,

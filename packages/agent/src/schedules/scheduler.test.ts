@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { NodeSchedule } from "@pylon/shared/protocol/index";
+import { type NodeSchedule, scheduledJobId } from "@pylon/shared/protocol/index";
 import { afterAll, describe, expect, it } from "vitest";
 import { createLogger } from "../log.ts";
 import { Scheduler, type SchedulerDeps } from "./scheduler.ts";
@@ -78,7 +78,7 @@ describe("Scheduler", () => {
     });
     const h = harness(dir);
     // One of the passed times did run (the journal holds it): not missed.
-    h.held.add(`run_sch_m_${(last + 60_000).toString(36)}`);
+    h.held.add(scheduledJobId("sch_m", last + 60_000));
     await h.scheduler.start();
     await h.scheduler.stop();
     expect(h.runs).toEqual([]);

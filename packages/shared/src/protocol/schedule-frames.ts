@@ -10,12 +10,15 @@ const v = z.literal(1);
 /** The most schedules one node holds (a `schedules` frame carries them all; it stays under the frame limit). */
 export const MAX_NODE_SCHEDULES = 2000;
 
-/** Job ids of scheduled runs are made by the agent: `run_<scheduleId>_<scheduled time, base 36 ms>`. */
+/**
+ * Job ids of scheduled runs are made by the agent: `run_<scheduleId without _>z<scheduled time,
+ * base 36 ms>`, a Pylon id (one `_`) so the jobs API takes it.
+ */
 export const SCHEDULED_JOB_PREFIX = "run_";
 
 /** The job id of one run of a schedule: the same run always gets the same id (idempotency key). */
 export function scheduledJobId(scheduleId: string, scheduledAt: number): string {
-  return `${SCHEDULED_JOB_PREFIX}${scheduleId}_${scheduledAt.toString(36)}`;
+  return `${SCHEDULED_JOB_PREFIX}${scheduleId.replace(/[^a-z0-9]/gi, "").toLowerCase()}z${scheduledAt.toString(36)}`;
 }
 
 /**

@@ -124,7 +124,7 @@ describe("runs the agent reports", () => {
 
   it("records a run, its backup and its outcome once however often they are resent", async () => {
     const at = Date.parse("2026-01-01T05:00:00Z");
-    const jobId = `run_sch_x_${at.toString(36)}`;
+    const jobId = `run_schxz${at.toString(36)}`;
     const early = await recordEvent(h.deps, nodeId, result(jobId, "succeeded", {}));
     expect(early).toMatchObject({ stored: false, retry: true });
     for (let i = 0; i < 3; i++)
@@ -154,7 +154,7 @@ describe("runs the agent reports", () => {
 
   it("records a missed run as missed, with no backup", async () => {
     const at = Date.parse("2026-01-01T06:00:00Z");
-    const jobId = `run_sch_x_${at.toString(36)}`;
+    const jobId = `run_schxz${at.toString(36)}`;
     expect(await recordRun(h.deps, nodeId, runFrame(jobId, at, true))).toEqual({ ok: true });
     await recordEvent(h.deps, nodeId, result(jobId, "failed", { error: { message: "missed" } }));
     expect(await h.db.select().from(backups).where(eq(backups.jobId, jobId))).toEqual([]);
@@ -169,8 +169,8 @@ describe("runs the agent reports", () => {
 
   it("refuses a run for another node's app or with params of another app", async () => {
     const other = await h.node("pve2");
-    expect(await recordRun(h.deps, other, runFrame("run_sch_x_zz", 1, false))).toMatchObject({ ok: false });
-    const bad = { ...runFrame("run_sch_x_zy", 1, false), params: { appId: "app_other" } };
+    expect(await recordRun(h.deps, other, runFrame("run_schxzzz", 1, false))).toMatchObject({ ok: false });
+    const bad = { ...runFrame("run_schxzzy", 1, false), params: { appId: "app_other" } };
     expect(await recordRun(h.deps, nodeId, bad)).toMatchObject({ ok: false });
   });
 });
