@@ -20,6 +20,7 @@ import {
   requeue,
   unfinishedJobOf,
 } from "../services/agent-jobs.ts";
+import { announceJob } from "../services/job-notices.ts";
 import { nodeSchedules } from "../services/schedule-push.ts";
 import { recordRun } from "../services/schedule-runs.ts";
 import { offerAgentUpdate, recordUpdating } from "./agent-update.ts";
@@ -266,7 +267,11 @@ export class AgentSession {
     });
     if (outcome.stored) {
       if (outcome.ack > 0) this.send({ type: "ack", jobId: frame.jobId, seq: outcome.ack });
-      if (outcome.final) this.jobs.ended(frame.jobId);
+      if (outcome.final) {
+        this.jobs.ended(frame.jobId);
+        // Only when first stored (a resent result is not final here).
+        await settle(this.hub.deps.logger, "failure notice", () => announceJob(this.hub.deps, frame.jobId));
+      }
       return;
     }
     this.noteRefusal(outcome.retry ? "event_retry" : "event", outcome.message, frame.jobId);

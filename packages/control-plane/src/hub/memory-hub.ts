@@ -2,10 +2,11 @@ import { CLOSE, encodeFrame, type GuestMetrics, type NodeMetrics, utf8Length } f
 import { and, eq, lte } from "drizzle-orm";
 import type { UpgradeWebSocket, WSContext } from "hono/ws";
 import type { NodeRow } from "../db/schema/index.ts";
-import { jobs } from "../db/schema/index.ts";
+import { jobs, nodes } from "../db/schema/index.ts";
 import { newId } from "../lib/ids.ts";
 import { DEFAULT_JOB_OUTPUT_BYTES } from "../services/agent-events.ts";
 import { beatInstance } from "../services/instances.ts";
+import { notify } from "../services/notifications.ts";
 import { applyRetention } from "../services/retention.ts";
 import { AgentSession } from "./agent-session.ts";
 import { settle } from "./background.ts";
@@ -74,6 +75,9 @@ export class MemoryHub implements AgentHub, HubContext {
   private lastRetention = 0;
   /** Connections that ended but whose node row still names this process (the write failed). */
   private readonly detachLater = new Set<AgentSession>();
+  /** Nodes whose agent left, checked again after a grace to announce them offline. */
+  private readonly offlineChecks = new Map<string, ReturnType<typeof setTimeout>>();
+  private stopping = false;
   private sweeping = false;
   private readonly timing: HubTiming;
   private beatRetry: ReturnType<typeof setTimeout> | undefined;
@@ -147,6 +151,9 @@ export class MemoryHub implements AgentHub, HubContext {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    for (const t of this.offlineChecks.values()) clearTimeout(t);
+    this.offlineChecks.clear();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     clearTimeout(this.beatRetry);
@@ -190,6 +197,35 @@ export class MemoryHub implements AgentHub, HubContext {
       nodeId: session.node.id,
     });
     if (!ok) this.detachLater.add(session);
+    if (!replaced) this.watchOffline(session.node);
+  }
+
+  /**
+   * A node whose agent left and has not come back within a grace (an agent restart or update
+   * reconnects sooner) is announced offline through the notification webhook.
+   */
+  private watchOffline(node: NodeRow): void {
+    if (this.stopping || this.offlineChecks.has(node.id)) return;
+    const graceMs = Math.max(10_000, 3 * this.heartbeatMs);
+    const timer = setTimeout(() => {
+      this.offlineChecks.delete(node.id);
+      if (this.stopping || this.sessions.has(node.id)) return;
+      void settle(this.deps.logger, "offline notice", async () => {
+        const [row] = await this.deps.db
+          .select({ connectedInstance: nodes.connectedInstance })
+          .from(nodes)
+          .where(eq(nodes.id, node.id));
+        if (!row || row.connectedInstance) return;
+        notify(this.deps, {
+          event: "node.offline",
+          title: `Node ${node.name} is offline`,
+          text: `Its agent has not been connected for ${Math.round(graceMs / 1000)} s`,
+          node: node.name,
+        });
+      });
+    }, graceMs);
+    timer.unref?.();
+    this.offlineChecks.set(node.id, timer);
   }
 
   private onChange(c: Change): void {

@@ -167,6 +167,9 @@ describe("access matrix", () => {
       "PATCH /api/v1/apps/{id}/schedules/{scheduleId}": "operator/write",
       "DELETE /api/v1/apps/{id}/schedules/{scheduleId}": "operator/write",
       "PUT /api/v1/nodes/{id}/backup-schedule": "admin/write",
+      "GET /api/v1/settings/notifications": "admin/read",
+      "PUT /api/v1/settings/notifications": "admin/write",
+      "POST /api/v1/settings/notifications/test": "admin/write",
     });
   });
 

@@ -4,6 +4,7 @@ import type { AppEnv } from "../../env.ts";
 import { appsConfig } from "../../services/apps.ts";
 import { defineRoute, requires } from "../define.ts";
 import { json } from "../json.ts";
+import * as notifications from "./notifications.ts";
 
 const settingsSchema = z
   .object({
@@ -57,4 +58,9 @@ export const handler: RouteHandler<typeof route, AppEnv> = (c) => {
 };
 
 /** /settings: the server's configuration as users need to know it. */
-export const settingsRoutes = () => new OpenAPIHono<AppEnv>().openapi(route, handler);
+export const settingsRoutes = () =>
+  new OpenAPIHono<AppEnv>()
+    .openapi(route, handler)
+    .openapi(notifications.getRoute, notifications.getHandler)
+    .openapi(notifications.putRoute, notifications.putHandler)
+    .openapi(notifications.testRoute, notifications.testHandler);
