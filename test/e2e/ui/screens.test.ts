@@ -103,6 +103,11 @@ const SCREENS: Screen[] = [
     ready: tab("Settings", (p) => p.getByRole("heading", { name: "Environment" }).waitFor()),
   },
   {
+    name: "app-backups",
+    path: () => `/apps/${ids.web}`,
+    ready: tab("Backups", (p) => p.getByRole("heading", { name: "Schedules" }).waitFor()),
+  },
+  {
     name: "app-failed",
     path: () => `/apps/${ids.broken}`,
     ready: (p) => p.locator(".step-failing").waitFor(),

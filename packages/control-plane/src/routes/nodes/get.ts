@@ -30,6 +30,7 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
       inventory: row.inventory ?? null,
       inventoryAt: isoOrNull(row.inventoryAt),
       backupStorage: row.backupStorage,
+      backupCron: row.backupCron,
     },
     200,
   );

@@ -9,6 +9,7 @@ import { currentUser } from "../../context/session.ts";
 import { latest } from "../../lib/latest.ts";
 import { createPoll } from "../../lib/poll.ts";
 import { Link } from "../../router/router.tsx";
+import { BackupScheduleCard } from "./BackupScheduleCard.tsx";
 import { BackupStorageCard } from "./BackupStorageCard.tsx";
 import { HostCheckCard } from "./HostCheckCard.tsx";
 import { InventorySection } from "./InventorySection.tsx";
@@ -58,6 +59,7 @@ export function NodePage(props: { params: Record<string, string> }) {
               <Show when={roleAtLeast(role(), "admin")}>
                 <VmTemplateCard node={n()} />
                 <BackupStorageCard node={n()} onSaved={refetch} />
+                <BackupScheduleCard node={n()} onSaved={refetch} />
                 <NodeAdminActions node={n()} onChanged={refetch} />
               </Show>
             </>

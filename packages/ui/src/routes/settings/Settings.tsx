@@ -3,6 +3,7 @@ import { getHealth, getReadiness, getSettings } from "../../api/queries.ts";
 import { Async } from "../../components/Async.tsx";
 import { Badge } from "../../components/Badge.tsx";
 import { PageHeader } from "../../components/PageHeader.tsx";
+import { NotificationsCard } from "./NotificationsCard.tsx";
 
 /** Admin: what this Pylon server is, and where its API is documented. */
 export function Settings() {
@@ -44,6 +45,7 @@ export function Settings() {
           )}
         </Async>
       </section>
+      <NotificationsCard />
       <section class="card" aria-labelledby="api-title">
         <h2 id="api-title">API</h2>
         <ul class="links">

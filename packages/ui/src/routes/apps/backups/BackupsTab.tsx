@@ -7,6 +7,7 @@ import { BackupNow } from "./BackupNow.tsx";
 import { BackupTable } from "./BackupTable.tsx";
 import { RestoreDialog } from "./RestoreDialog.tsx";
 import { RetentionCard } from "./RetentionCard.tsx";
+import { ScheduleCard } from "./ScheduleCard.tsx";
 
 /** The app's backups: back up now, the list with its actions, retention with a dry run. */
 export function BackupsTab(props: { app: App; canOperate: boolean; onChanged: (a: App) => void }) {
@@ -49,6 +50,7 @@ export function BackupsTab(props: { app: App; canOperate: boolean; onChanged: (a
               canOperate={props.canOperate}
               onSaved={() => void refetch()}
             />
+            <ScheduleCard app={props.app} canOperate={props.canOperate} />
           </>
         )}
       </Async>
