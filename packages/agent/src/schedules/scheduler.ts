@@ -35,7 +35,14 @@ export class Scheduler {
   #d: SchedulerDeps;
   #now: () => number;
   #state: ScheduleState = { schedules: [], since: {}, last: {} };
-  #crons = new Map<string, { schedule: NodeSchedule; cron: Cron }>();
+  /** The schedules armed, by id. */
+  #armed = new Map<string, NodeSchedule>();
+  /**
+   * One croner timer per distinct expression and zone, shared by every schedule that has it (a
+   * node default gives all its apps the same one): memory and wake-ups grow with the distinct
+   * expressions, not with the schedules (test/bench/schedules).
+   */
+  #timers = new Map<string, { cron: Cron; members: Map<string, NodeSchedule> }>();
   /** The job of each schedule's latest run, to keep the next from overlapping it. */
   #lastJob = new Map<string, string>();
   #saving: Promise<void> = Promise.resolve();
@@ -48,7 +55,7 @@ export class Scheduler {
   }
 
   get size(): number {
-    return this.#crons.size;
+    return this.#armed.size;
   }
 
   /** Reads the kept schedules, records the runs missed while the agent was down, starts the timers. */
@@ -69,12 +76,9 @@ export class Scheduler {
     if (this.#stopped) return;
     const now = this.#now();
     const next = new Map(list.map((s) => [s.id, s]));
-    for (const [id, c] of this.#crons) {
+    for (const [id, armed] of this.#armed) {
       const s = next.get(id);
-      if (!s || !sameSchedule(s, c.schedule)) {
-        c.cron.stop();
-        this.#crons.delete(id);
-      }
+      if (!s || !sameSchedule(s, armed)) this.#disarm(armed);
     }
     const since: Record<string, number> = {};
     const last: Record<string, number> = {};
@@ -84,53 +88,75 @@ export class Scheduler {
       if (l !== undefined) last[s.id] = l;
     }
     this.#state = { schedules: list, since, last };
-    for (const s of list) if (!this.#crons.has(s.id)) this.#arm(s);
+    for (const s of list) if (!this.#armed.has(s.id)) this.#arm(s);
     await this.#save();
   }
 
   /** Stops every timer and writes what it knows. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    for (const c of this.#crons.values()) c.cron.stop();
-    this.#crons.clear();
+    for (const t of this.#timers.values()) t.cron.stop();
+    this.#timers.clear();
+    this.#armed.clear();
     await this.#save();
   }
 
   /** The next run time of each schedule (for the benchmark and tests). */
   nextRuns(): Map<string, number> {
     const out = new Map<string, number>();
-    for (const [id, c] of this.#crons) {
-      const t = c.cron.nextRun()?.getTime();
-      if (t !== undefined) out.set(id, t);
+    for (const t of this.#timers.values()) {
+      const at = t.cron.nextRun()?.getTime();
+      if (at !== undefined) for (const id of t.members.keys()) out.set(id, at);
     }
     return out;
   }
 
   #arm(s: NodeSchedule): void {
-    let cron: Cron;
-    try {
-      cron = new Cron(s.cron, { timezone: s.timezone, catch: true }, (self: Cron) => {
-        const at = self.currentRun()?.getTime() ?? this.#now();
-        void this.#fire(s, at).catch((err) =>
-          this.#d.log.error("schedules: a run could not be started", {
-            scheduleId: s.id,
-            err: errorMessage(err),
-          }),
-        );
-      });
-    } catch (err) {
-      this.#d.log.warn("schedules: an expression croner refuses; not run", {
-        scheduleId: s.id,
-        cron: s.cron,
-        err: errorMessage(err),
-      });
-      return;
+    const key = `${s.timezone}\n${s.cron}`;
+    let timer = this.#timers.get(key);
+    if (!timer) {
+      const members = new Map<string, NodeSchedule>();
+      let cron: Cron;
+      try {
+        cron = new Cron(s.cron, { timezone: s.timezone, catch: true }, (self: Cron) => {
+          const at = self.currentRun()?.getTime() ?? this.#now();
+          for (const m of members.values())
+            void this.#fire(m, at).catch((err) =>
+              this.#d.log.error("schedules: a run could not be started", {
+                scheduleId: m.id,
+                err: errorMessage(err),
+              }),
+            );
+        });
+      } catch (err) {
+        this.#d.log.warn("schedules: an expression croner refuses; not run", {
+          scheduleId: s.id,
+          cron: s.cron,
+          err: errorMessage(err),
+        });
+        return;
+      }
+      timer = { cron, members };
+      this.#timers.set(key, timer);
     }
-    this.#crons.set(s.id, { schedule: s, cron });
+    timer.members.set(s.id, s);
+    this.#armed.set(s.id, s);
+  }
+
+  #disarm(s: NodeSchedule): void {
+    this.#armed.delete(s.id);
+    const key = `${s.timezone}\n${s.cron}`;
+    const timer = this.#timers.get(key);
+    if (!timer) return;
+    timer.members.delete(s.id);
+    if (!timer.members.size) {
+      timer.cron.stop();
+      this.#timers.delete(key);
+    }
   }
 
   async #fire(s: NodeSchedule, at: number): Promise<void> {
-    if (this.#stopped || this.#crons.get(s.id)?.schedule !== s) return;
+    if (this.#stopped || this.#armed.get(s.id) !== s) return;
     const jobId = scheduledJobId(s.id, at);
     const previous = this.#lastJob.get(s.id);
     this.#mark(s.id, at);
