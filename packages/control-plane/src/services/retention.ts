@@ -65,7 +65,7 @@ export type RetentionReport = Record<string, number>;
 /**
  * One retention pass: metrics after a week; reads after a day; finished jobs (with their events)
  * after `jobDays`, keeping each app's latest job and last `keepDeploys` deploys; audit rows after
- * `auditDays`; sign-in counters once their window passed unlocked; expired sessions and setup
+ * `auditDays`; scheduled runs after `jobDays`; sign-in counters once their window passed unlocked; expired sessions and setup
  * links. Deletes in small chunks so requests keep being served.
  */
 export async function applyRetention(deps: Deps, now = deps.now()): Promise<RetentionReport> {
@@ -90,6 +90,12 @@ export async function applyRetention(deps: Deps, now = deps.now()): Promise<Rete
     JOB_CHUNK,
   );
   report.audit = await drain(deps, simple("audit_log", sql`id < ${auditBefore}`), CHUNK);
+  // Scheduled runs are kept as long as finished jobs (a schedule every few minutes adds up).
+  report.scheduleRuns = await drain(
+    deps,
+    simple("schedule_runs", sql`scheduled_at <= ${now - p.jobDays * DAY_MS} and status != 'running'`),
+    CHUNK,
+  );
   report.loginThrottle = await drain(
     deps,
     simple(

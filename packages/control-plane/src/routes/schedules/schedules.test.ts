@@ -1,9 +1,10 @@
 // Schedules over the API, and the runs an agent reports for them (made, missed, resent).
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apps, backups, jobs } from "../../db/schema/index.ts";
+import { apps, backups, jobs, scheduleRuns } from "../../db/schema/index.ts";
 import { seal } from "../../lib/secret-box.ts";
 import { recordEvent } from "../../services/agent-events.ts";
+import { applyRetention } from "../../services/retention.ts";
 import { nodeSchedules } from "../../services/schedule-push.ts";
 import { recordRun } from "../../services/schedule-runs.ts";
 import { type Harness, makeHarness } from "../../testing/harness.ts";
@@ -172,5 +173,38 @@ describe("runs the agent reports", () => {
     expect(await recordRun(h.deps, other, runFrame("run_schxzzz", 1, false))).toMatchObject({ ok: false });
     const bad = { ...runFrame("run_schxzzy", 1, false), params: { appId: "app_other" } };
     expect(await recordRun(h.deps, nodeId, bad)).toMatchObject({ ok: false });
+  });
+});
+
+describe("run retention", () => {
+  it("drops finished runs older than the job retention, keeps newer and running ones", async () => {
+    const day = 86_400_000;
+    const row = (id: string, scheduledAt: number, status: "succeeded" | "running") => ({
+      id,
+      scheduleId: "sch_old",
+      appId,
+      nodeId,
+      kind: "backup" as const,
+      scheduledAt,
+      status,
+      jobId: null,
+      error: null,
+      createdAt: scheduledAt,
+      finishedAt: null,
+    });
+    const now = h.clock.now;
+    await h.db
+      .insert(scheduleRuns)
+      .values([
+        row("run_old", now - 100 * day, "succeeded"),
+        row("run_stuck", now - 100 * day, "running"),
+        row("run_new", now - day, "succeeded"),
+      ]);
+    const report = await applyRetention(h.deps, now);
+    expect(report.scheduleRuns).toBe(1);
+    const left = (await h.db.select().from(scheduleRuns).where(eq(scheduleRuns.scheduleId, "sch_old"))).map(
+      (r) => r.id,
+    );
+    expect(left.sort()).toEqual(["run_new", "run_stuck"]);
   });
 });
