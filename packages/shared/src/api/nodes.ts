@@ -72,7 +72,8 @@ export const nodeDetailSchema = nodeSchema
       .optional()
       .meta({ description: "Where apps on this node back up unless they name a storage" }),
     backupCron: z.string().nullable().optional().meta({
-      description: "The node's default backup schedule (cron, UTC) for apps without a backup schedule of their own",
+      description:
+        "The node's default backup schedule (cron, UTC) for apps without a backup schedule of their own",
     }),
   })
   .meta({ id: "NodeDetail" });
