@@ -82,7 +82,21 @@ async function main(): Promise<void> {
   const retention = retentionOf(config);
   const agentBundle = agentBundleReader(resolve(agentDir, "dist"));
   const hub = new MemoryHub(
-    { db, now: Date.now, bus, logger, secretKey: key, retention, agentBundle },
+    {
+      db,
+      now: Date.now,
+      bus,
+      logger,
+      secretKey: key,
+      retention,
+      agentBundle,
+      // Schedules pushed to agents build drill health checks against the apps domain.
+      apps: {
+        domain: config.PYLON_APPS_DOMAIN,
+        httpsPort: config.PYLON_APPS_HTTPS_PORT,
+        keepSnapshots: config.PYLON_APP_SNAPSHOTS_KEEP,
+      },
+    },
     {
       upgradeWebSocket,
       heartbeatMs: config.PYLON_AGENT_HEARTBEAT_MS,
