@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { jobs } from "../../db/schema/index.ts";
+import { jobs, scheduleRuns } from "../../db/schema/index.ts";
 import { announceJob } from "../../services/job-notices.ts";
 import { DELIVERY, notify } from "../../services/notifications.ts";
 import { type Harness, makeHarness } from "../../testing/harness.ts";
@@ -148,6 +148,45 @@ describe("notification webhook", () => {
       "Restore drill of shop failed: health check answered 502",
     ]);
     expect(events.filter((e) => e[0] === "backup.failed")).toHaveLength(2);
+  });
+
+  it("announces a missed scheduled run as missed", async () => {
+    const nodeId = await h.node("pve-m");
+    const appId = await h.appOn(nodeId, 140, "nightly");
+    await h.db.insert(jobs).values({
+      id: "run_schmz1",
+      nodeId,
+      kind: "app.backup",
+      params: {},
+      appId,
+      status: "failed",
+      attempts: 1,
+      createdAt: 0,
+      updatedAt: 0,
+      error: "the agent was not running at the scheduled time",
+    });
+    await h.db.insert(scheduleRuns).values({
+      id: "run_schmz1",
+      scheduleId: "sch_m",
+      appId,
+      nodeId,
+      kind: "backup",
+      scheduledAt: 0,
+      status: "missed",
+      jobId: null,
+      error: null,
+      createdAt: 0,
+      finishedAt: 0,
+    });
+    received.length = 0;
+    answers = [];
+    await announceJob(h.deps, "run_schmz1");
+    await until(() => received.length >= 1);
+    expect(received[0]?.body).toMatchObject({
+      event: "schedule.missed",
+      app: "nightly",
+      title: "Scheduled backup of nightly missed",
+    });
   });
 
   it("notify() returns at once and never throws", () => {
