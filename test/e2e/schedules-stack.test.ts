@@ -1,16 +1,34 @@
 // Schedules that live on the node (issue 12), end to end: the real agent process runs an app's
 // backup schedule against the simulator while the control plane is stopped; every run arrives
 // exactly once when it is back. An agent killed across a scheduled time reports that run missed.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppStack, caddyInstalled, startAppStack } from "./support/app-stack.ts";
 import { jobFinished, until } from "./support/stack.ts";
 
 let stack: AppStack;
+/** A local webhook receiver: the failure notices the control plane sends. */
+let receiver: Server;
+const notices: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    let body = "";
+    req.on("data", (d) => (body += d));
+    req.on("end", () => {
+      notices.push(JSON.parse(body));
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
   if (caddyInstalled()) stack = await startAppStack();
 }, 90_000);
-afterAll(() => stack?.stop());
+afterAll(async () => {
+  await stack?.stop();
+  receiver.closeAllConnections();
+  await new Promise((r) => receiver.close(r));
+});
 
 const api = (method: string, path: string, body?: unknown) => stack.api.call(method, path, body);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -124,6 +142,8 @@ describe.skipIf(!caddyInstalled())("schedules on the node", { timeout: 180_000 }
   });
 
   it("reports a run missed when the agent was killed across its scheduled time, and does not run it late", async () => {
+    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/ntfy/pylon-topic`;
+    expect((await api("PUT", "/api/v1/settings/notifications", { webhookUrl: hook })).status).toBe(200);
     expect(
       (await api("PATCH", `/api/v1/apps/${app.id}/schedules/${scheduleId}`, { enabled: true })).status,
     ).toBe(200);
@@ -150,5 +170,18 @@ describe.skipIf(!caddyInstalled())("schedules on the node", { timeout: 180_000 }
     // Missed runs are recorded, never run late: no backup of any of those times was made after the start.
     expect(inWindow.every((r) => r.jobId === null)).toBe(true);
     await api("DELETE", `/api/v1/apps/${app.id}/schedules/${scheduleId}`);
+    // The missed runs were announced through the webhook, as ntfy, Discord and Slack read it.
+    await until(
+      async () => notices.some((n) => n.event === "schedule.missed"),
+      30_000,
+      "a missed-run notice",
+    );
+    expect(notices.find((n) => n.event === "schedule.missed")).toMatchObject({
+      app: "cron",
+      node: stack.sim.node,
+      title: "Scheduled backup of cron missed",
+      text: expect.stringContaining("not running at the scheduled time"),
+      content: expect.stringContaining("missed"),
+    });
   });
 });
