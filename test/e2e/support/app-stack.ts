@@ -46,6 +46,8 @@ export interface AppStackOptions {
   env?: Record<string, string>;
   /** Extra agent environment. */
   agentEnv?: Record<string, string>;
+  /** Starts the control plane (default: the built Node server) in `dir` with `env`. */
+  startServer?: (dir: string, env: Record<string, string>) => Promise<RunningServer>;
   /** Further simulator options (host command costs, call log, PVE version…). */
   sim?: SimOptions;
   /** Simulator storages beside local and local-lvm (e.g. a Proxmox Backup Server). */
@@ -80,7 +82,7 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
     ]);
     parts.sim = sim;
     parts.caddy = caddy;
-    const server = await controlPlane(dir(), {
+    const server = await (opts.startServer ?? controlPlane)(dir(), {
       PYLON_APPS_DOMAIN: APPS_DOMAIN,
       PYLON_APPS_HTTPS_PORT: String(caddy.httpsPort),
       ...opts.env,

@@ -16,9 +16,16 @@ export class DurableObjectHub implements AgentHub {
   readonly connect: AgentHub["connect"] = async (c) => {
     const node: NodeRow = c.get("agentNode");
     // The object answers 101 with its end of a WebSocketPair; the Worker passes it through.
-    return nodeHub(this.hubs, node.id).fetch(`${HUB_ORIGIN}/connect`, {
+    const res = await nodeHub(this.hubs, node.id).fetch(`${HUB_ORIGIN}/connect`, {
       headers: { upgrade: "websocket", [NODE_HEADER]: JSON.stringify(node) },
     });
+    // A stub's answer has immutable headers, and the app's middleware adds its own.
+    const webSocket = (res as Response & { webSocket?: unknown }).webSocket;
+    return new Response(res.body, {
+      status: res.status,
+      headers: new Headers(res.headers),
+      ...(webSocket ? { webSocket } : {}),
+    } as ResponseInit);
   };
 
   /** Nothing to stop: the objects hold the sockets, and outlive any one request. */
