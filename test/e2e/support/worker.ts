@@ -2,7 +2,7 @@
 // account, no network): the real Worker entry, its NodeHub Durable Objects, the UI as assets.
 // Bindings come from an env file (mode 0600) so no secret appears in a process listing.
 import { type ChildProcess, spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { createWriteStream, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, ROOT, type RunningServer } from "./server.ts";
 
@@ -20,11 +20,16 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 
 /**
  * Starts the Worker in workerd with `env` as its bindings (vars and secrets) and waits until
- * `/readyz` answers 200 through it. `dir` holds the env file and workerd's local state.
+ * `/readyz` answers 200 through it. `dir` holds the env file and workerd's local state. `port`:
+ * where it listens (default: a free port); `log`: a file that gets its output too.
  */
-export async function startWorker(dir: string, env: Record<string, string>): Promise<RunningServer> {
+export async function startWorker(
+  dir: string,
+  env: Record<string, string>,
+  opts: { port?: number; log?: string } = {},
+): Promise<RunningServer> {
   const started = performance.now();
-  const [port, inspector] = [await freePort(), await freePort()];
+  const [port, inspector] = [opts.port ?? (await freePort()), await freePort()];
   const envFile = join(dir, "worker.env");
   writeFileSync(
     envFile,
@@ -71,8 +76,12 @@ export async function startWorker(dir: string, env: Record<string, string>): Pro
     },
   );
   let out = "";
-  child.stdout?.on("data", (d) => (out += d));
-  child.stderr?.on("data", (d) => (out += d));
+  const log = opts.log ? createWriteStream(opts.log) : undefined;
+  for (const stream of [child.stdout, child.stderr])
+    stream?.on("data", (d) => {
+      out += d;
+      log?.write(d);
+    });
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
     if (child.exitCode === null && child.signalCode === null) {
