@@ -4,7 +4,7 @@
 // deploy followed live over SSE, a cut link with nothing lost, and a Node process on the same
 // database dispatching to the agent the Worker holds.
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { get as httpGet } from "node:http";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -83,6 +83,16 @@ describe.skipIf(!caddyInstalled())("the control plane on Workers (workerd)", () 
     expect(await page.text()).toContain("<div id=");
     expect(page.headers.get("content-security-policy")).toContain("default-src 'self'");
     expect(page.headers.get("x-frame-options")).toBe("DENY");
+  });
+
+  it("serves the installer and the agent bundle with the checksum it announces", async () => {
+    const s = stack!;
+    const script = await fetch(`${s.server.url}/install/agent.sh`);
+    expect(script.status).toBe(200);
+    expect(await script.text()).toMatch(/^#!\/bin\/sh/);
+    const manifest = (await (await fetch(`${s.server.url}/install/agent.json`)).json()) as { sha256: string };
+    const bundle = Buffer.from(await (await fetch(`${s.server.url}/install/agent.mjs`)).arrayBuffer());
+    expect(createHash("sha256").update(bundle).digest("hex")).toBe(manifest.sha256);
   });
 
   it("has the real agent connected through its node's Durable Object, with inventory", async () => {

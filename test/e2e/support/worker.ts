@@ -1,13 +1,23 @@
 // The control plane as a Cloudflare Worker, run locally in workerd by `wrangler dev --local` (no
 // account, no network): the real Worker entry, its NodeHub Durable Objects, the UI as assets.
 // Bindings come from an env file (mode 0600) so no secret appears in a process listing.
-import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream, writeFileSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { createWriteStream, existsSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, ROOT, type RunningServer } from "./server.ts";
 
 export const WRANGLER = join(ROOT, "packages/control-plane/node_modules/.bin/wrangler");
 export const WRANGLER_CONFIG = join(ROOT, "packages/control-plane/wrangler.toml");
+
+const ASSETS_SCRIPT = join(ROOT, "packages/control-plane/scripts/worker-assets.mjs");
+const SERVED_AGENT = join(ROOT, "packages/control-plane/dist/worker-assets/_pylon/agent.mjs");
+const BUILT_AGENT = join(ROOT, "packages/agent/dist/agent.mjs");
+
+/** Assembles the Worker's assets (UI, installer, agent bundle) unless they are current. */
+function workerAssets(): void {
+  if (existsSync(SERVED_AGENT) && statSync(SERVED_AGENT).mtimeMs >= statSync(BUILT_AGENT).mtimeMs) return;
+  execFileSync(process.execPath, [ASSETS_SCRIPT], { stdio: "inherit" });
+}
 
 /** Stops a process group we started (wrangler and its workerd) by its leader's PID. */
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -29,6 +39,7 @@ export async function startWorker(
   opts: { port?: number; log?: string } = {},
 ): Promise<RunningServer> {
   const started = performance.now();
+  workerAssets();
   const [port, inspector] = [opts.port ?? (await freePort()), await freePort()];
   const envFile = join(dir, "worker.env");
   writeFileSync(

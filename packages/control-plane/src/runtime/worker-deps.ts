@@ -5,9 +5,10 @@ import { DurableObjectBus } from "../hub/durable-object-bus.ts";
 import type { HubNamespace } from "../hub/workers-platform.ts";
 import { jsonLogger, type Logger } from "../lib/logger.ts";
 import { type Config, parseConfig, retentionOf } from "./config.ts";
+import type { AssetsBinding } from "./worker-files.ts";
 
 /** The Worker's bindings: PYLON_* vars and secrets, the node hub namespace, the static assets. */
-export type WorkerEnv = Record<string, unknown> & { NODE_HUB: HubNamespace };
+export type WorkerEnv = Record<string, unknown> & { NODE_HUB: HubNamespace; ASSETS?: AssetsBinding };
 
 export interface WorkerDeps {
   config: Config;

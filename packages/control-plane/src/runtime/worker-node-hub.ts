@@ -7,6 +7,7 @@ import { NodeHubObject } from "../hub/node-hub-object.ts";
 import type { HibernatableSocket, HubObjectState } from "../hub/workers-platform.ts";
 import type { Logger } from "../lib/logger.ts";
 import { misconfigured, type WorkerEnv, workerDeps } from "./worker-deps.ts";
+import { workerAgentBundle } from "./worker-files.ts";
 
 declare const WebSocketPair: new () => { 0: WebSocket; 1: WebSocket & HibernatableSocket };
 

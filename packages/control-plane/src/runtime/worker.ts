@@ -7,6 +7,7 @@ import { DurableObjectHub } from "../hub/durable-object-hub.ts";
 import { applyRetention } from "../services/retention.ts";
 import { bootstrapAdmin } from "./bootstrap.ts";
 import { misconfigured, type WorkerDeps, type WorkerEnv, workerDeps } from "./worker-deps.ts";
+import { workerAgentBundle, workerInstallFile } from "./worker-files.ts";
 
 export { NodeHub } from "./worker-node-hub.ts";
 
@@ -26,6 +27,9 @@ function build(env: WorkerEnv): Built | { errors: string[] } {
     db,
     bus,
     hub: new DurableObjectHub(env.NODE_HUB),
+    ...(env.ASSETS
+      ? { installFile: workerInstallFile(env.ASSETS), agentBundle: workerAgentBundle(env.ASSETS) }
+      : {}),
     logger: config.PYLON_LOG_REQUESTS ? logger : { ...logger, info: () => {} },
     now: Date.now,
     secretKey: deps.secretKey,
