@@ -1,6 +1,6 @@
 import type { Logger } from "../lib/logger.ts";
 import { settle } from "./background.ts";
-import { type Change, ChangeBus } from "./change-bus.ts";
+import { type Change, ChangeBus, parseChange } from "./change-bus.ts";
 import { HUB_ORIGIN, type HubNamespace, nodeHub } from "./workers-platform.ts";
 
 type BusDeps = ConstructorParameters<typeof ChangeBus>[0];
@@ -98,7 +98,8 @@ class Watch {
         while (nl >= 0) {
           const line = buffered.slice(0, nl);
           buffered = buffered.slice(nl + 1);
-          if (line) this.fn(JSON.parse(line) as Change);
+          const change = line ? parseChange(JSON.parse(line)) : null;
+          if (change) this.fn(change);
           nl = buffered.indexOf("\n");
         }
       }
