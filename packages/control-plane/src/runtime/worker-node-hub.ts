@@ -33,6 +33,8 @@ export class NodeHub {
         logger: deps.logger,
         secretKey: deps.secretKey,
         retention: deps.retention,
+        // Agents older than the bundle the Worker serves are offered an update, as on Node.
+        ...(env.ASSETS ? { agentBundle: workerAgentBundle(env.ASSETS) } : {}),
       },
       {
         heartbeatMs: config.PYLON_AGENT_HEARTBEAT_MS,
