@@ -33,6 +33,8 @@ let node: RunningServer | undefined;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
+  // The stack routes apps through Caddy (installed by scripts/system-deps.sh).
+  if (!caddyInstalled()) return;
   libsql = await spawnLibsqlServer({ dbPath: join(scratch(), "remote.db"), authToken: TOKEN });
   db = {
     PYLON_DATABASE_URL: libsql.url,
