@@ -11,11 +11,12 @@ export const WRANGLER_CONFIG = join(ROOT, "packages/control-plane/wrangler.toml"
 
 const ASSETS_SCRIPT = join(ROOT, "packages/control-plane/scripts/worker-assets.mjs");
 const SERVED_AGENT = join(ROOT, "packages/control-plane/dist/worker-assets/_pylon/agent.mjs");
-const BUILT_AGENT = join(ROOT, "packages/agent/dist/agent.mjs");
+const BUILT = [join(ROOT, "packages/agent/dist/agent.mjs"), join(ROOT, "packages/ui/dist/index.html")];
 
-/** Assembles the Worker's assets (UI, installer, agent bundle) unless they are current. */
+/** Assembles the Worker's assets (UI, installer, agent bundle) unless they are newer than both builds. */
 function workerAssets(): void {
-  if (existsSync(SERVED_AGENT) && statSync(SERVED_AGENT).mtimeMs >= statSync(BUILT_AGENT).mtimeMs) return;
+  const assembled = existsSync(SERVED_AGENT) ? statSync(SERVED_AGENT).mtimeMs : 0;
+  if (BUILT.every((f) => existsSync(f) && statSync(f).mtimeMs <= assembled)) return;
   execFileSync(process.execPath, [ASSETS_SCRIPT], { stdio: "inherit" });
 }
 
