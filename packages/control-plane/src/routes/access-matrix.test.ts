@@ -140,6 +140,8 @@ describe("access matrix", () => {
       "POST /api/v1/apps/{id}/actions": "operator/deploy",
       "POST /api/v1/apps/{id}/clone": "operator/deploy",
       "PATCH /api/v1/apps/{id}": "operator/write",
+      "POST /api/v1/apps/{id}/update-check": "operator/deploy",
+      "POST /api/v1/apps/{id}/update": "operator/deploy",
       "DELETE /api/v1/apps/{id}": "operator/write",
       "POST /api/v1/apps/{id}/diagnostics/{name}": "operator/read",
       "POST /api/v1/apps/{id}/logs": "operator/read",

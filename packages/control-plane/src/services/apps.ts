@@ -193,6 +193,8 @@ export async function createApp(deps: Deps, body: CreateAppBody, origin: JobOrig
     retention: null,
     backupStorage: null,
     snapshots: expectedSnapshots(node, want.storage, body.target.type === "lxc"),
+    availableVersion: null,
+    updateCheckedAt: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -262,10 +264,12 @@ export async function retryFirstDeploy(deps: Deps, row: AppRow, origin: JobOrigi
 
 /**
  * What a clone, restore or reviewed first deploy adds to a deploy: the guest cloned, or the backup
- * and the guest it replaces; `gitRef` pins a Git app to the commit a backup was made at;
+ * and the guest it replaces, or the versions of a catalog update; `gitRef` pins a Git app to the commit a backup was made at;
  * `reviewedCommit` is the commit the user reviewed the build plan at.
  */
-export type DeployExtra = Partial<Pick<AppDeployParams, "cloneFrom" | "restoreFrom" | "replaces">> & {
+export type DeployExtra = Partial<
+  Pick<AppDeployParams, "cloneFrom" | "restoreFrom" | "replaces" | "update">
+> & {
   gitRef?: string;
   reviewedCommit?: string;
 };
@@ -298,6 +302,7 @@ export async function queueDeploy(
     ...params,
     ...(extra.restoreFrom ? { restoreFrom: extra.restoreFrom } : {}),
     ...(extra.replaces !== undefined ? { replaces: extra.replaces } : {}),
+    ...(extra.update ? { update: extra.update } : {}),
     keepSnapshots: cfg.keepSnapshots,
   };
   return queueAppJob(deps, row, "app.deploy", full, origin, sealed, "deploying");

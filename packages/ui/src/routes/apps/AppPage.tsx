@@ -23,6 +23,7 @@ import { BackupsTab } from "./backups/BackupsTab.tsx";
 import { SnapshotsTab } from "./backups/SnapshotsTab.tsx";
 import { Diagnostics } from "./Diagnostics.tsx";
 import { LiveJob } from "./LiveJob.tsx";
+import { UpdateBadge } from "./UpdateBadge.tsx";
 
 /** One app: state, URL, guest, the current or last job live, and what operators can do with it. */
 export function AppPage(props: { params: Record<string, string> }) {
@@ -105,6 +106,7 @@ export function AppPage(props: { params: Record<string, string> }) {
             <>
               <PageHeader title={a().name}>
                 <AppStatusBadge status={a().status} />
+                <UpdateBadge app={a()} />
               </PageHeader>
               <Show when={canOperate()}>
                 <AppActions app={a()} onChanged={changed} />
