@@ -149,6 +149,7 @@ describe("access matrix", () => {
       "GET /api/v1/apps/{id}/webhook": "operator/write",
       "POST /api/v1/apps/{id}/webhook": "public",
       "GET /api/v1/settings": "viewer/read",
+      "PUT /api/v1/settings/automation": "admin/write",
       "PATCH /api/v1/nodes/{id}": "admin/write",
       "GET /api/v1/apps/{id}/backups": "viewer/read",
       "POST /api/v1/apps/{id}/backups": "operator/deploy",

@@ -120,6 +120,9 @@ async function main(): Promise<void> {
     serveUi: existsSync(uiDir) ? uiHandler(uiDir) : undefined,
     version: VERSION,
     runtime: "node",
+    // WIRING POINT (lead, after merging `sched`): the automation policy's schedules, e.g.
+    // policyScheduler: { ensure: (appId, kind, cron) => ensureSchedule(db, appId, kind, cron), remove: … },
+    policyScheduler: undefined,
   });
 
   // Above the protocol's frame limit, so an oversized frame is refused by the protocol (an error

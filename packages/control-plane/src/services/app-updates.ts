@@ -67,3 +67,16 @@ export async function startAppUpdate(deps: Deps, app: AppRow, origin: JobOrigin)
   }
   return queueDeploy(deps, app, "redeploy", origin, { update: { from: source.version, to: entry.version } });
 }
+
+/**
+ * A scheduled update check of one app (the schedules service calls this when an app's
+ * `update-check` schedule fires): the app's versions, or null for a Git app or one gone since.
+ */
+export async function scheduledUpdateCheck(
+  deps: Pick<AppDeps, "db" | "now">,
+  appId: string,
+): Promise<AppUpdate | null> {
+  const [app] = await deps.db.select().from(apps).where(eq(apps.id, appId));
+  if (!app || app.source.type !== "catalog") return null;
+  return checkAppUpdate(deps, app);
+}

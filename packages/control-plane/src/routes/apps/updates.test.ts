@@ -191,3 +191,13 @@ describe("updating", () => {
     expect((await get(id)).status).toBe("running");
   });
 });
+
+describe("the scheduled check", () => {
+  it("records what it finds for a catalog app and skips Git apps and apps gone", async () => {
+    const { scheduledUpdateCheck } = await import("../../services/app-updates.ts");
+    const id = await deployedAt("sched", "1.0.0");
+    expect(await scheduledUpdateCheck(h.deps, id)).toMatchObject({ current: "1.0.0", available: "1.27.3" });
+    expect((await get(id)).update).toMatchObject({ available: "1.27.3" });
+    expect(await scheduledUpdateCheck(h.deps, "app_gone")).toBeNull();
+  });
+});
