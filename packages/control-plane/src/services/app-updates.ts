@@ -77,6 +77,6 @@ export async function scheduledUpdateCheck(
   appId: string,
 ): Promise<AppUpdate | null> {
   const [app] = await deps.db.select().from(apps).where(eq(apps.id, appId));
-  if (!app || app.source.type !== "catalog") return null;
+  if (app?.source.type !== "catalog") return null;
   return checkAppUpdate(deps, app);
 }
