@@ -163,10 +163,19 @@ describe("faults on the link", () => {
     // The start task takes 5 s, so the job is still running when its offer is made again.
     await simControl("POST", "/faults", { taskType: "vzstart", vmid: 304, action: "delay", ms: 5000 });
     const id = await power(304, "start");
+    // Waiting on the task: no event comes for 5 s (an event would mark the job running again,
+    // as it proves the agent runs it, and no second offer would be made).
     await until(
-      async () => (await api.call("GET", `/api/v1/jobs/${id}`)).json.status === "running",
+      async () => {
+        const items = (await api.call("GET", `/api/v1/jobs/${id}/events?limit=1000`)).json.items as {
+          event: { kind: string; step?: string; status?: string };
+        }[];
+        return items.some(
+          (e) => e.event.kind === "step" && e.event.step === "task" && e.event.status === "started",
+        );
+      },
       10_000,
-      "accepted",
+      "waiting on the start task",
     );
     // Make the control plane believe the offer was never accepted, so it offers it again.
     const db = createClient({ url: `file:${join(cpDir, "data", "pylon.db")}` });

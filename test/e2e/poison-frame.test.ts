@@ -78,7 +78,7 @@ describe.skipIf(!caddyInstalled())("a guest log full of control characters", () 
     expect(JSON.stringify(line.repeat(200)).length).toBeGreaterThan(1024 * 1024);
 
     const connectedBefore = (await stack.api.call("GET", `/api/v1/nodes/${stack.nodeId}`)).json.connectedAt;
-    const res = await stack.api.call("GET", `/api/v1/apps/${app.id}/diagnostics/logs`);
+    const res = await stack.api.call("POST", `/api/v1/apps/${app.id}/diagnostics/logs`);
     expect(res.status, JSON.stringify(res.json)).toBe(200);
     expect(res.json.output).toMatch(/^\$ /);
     expect(res.json.output).toContain("noisy \u0001\u0002");
@@ -91,15 +91,17 @@ describe.skipIf(!caddyInstalled())("a guest log full of control characters", () 
     expect(stack.agent.output()).not.toMatch(/"code":1009|control plane connection closed/);
 
     // Other work flows: another diagnostic and an inventory run after it.
-    const disk = await stack.api.call("GET", `/api/v1/apps/${app.id}/diagnostics/disk`);
+    const disk = await stack.api.call("POST", `/api/v1/apps/${app.id}/diagnostics/disk`);
     expect(disk.status).toBe(200);
     const inventory = await stack.api.call("POST", `/api/v1/nodes/${stack.nodeId}/inventory`);
     expect((await jobFinished(stack.api, inventory.json.id, 30_000)).status).toBe("succeeded");
   });
 
   it("ends a followed log over the job's output limit, saying so; the agent stops following and goes on", async () => {
-    const res = await fetch(`${stack.server.url}/api/v1/apps/${app.id}/logs?follow=true&tail=0`, {
-      headers: { authorization: `Bearer ${stack.api.bearer}` },
+    const res = await fetch(`${stack.server.url}/api/v1/apps/${app.id}/logs`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${stack.api.bearer}`, "content-type": "application/json" },
+      body: JSON.stringify({ follow: true, tail: 0 }),
     });
     expect(res.status).toBe(200);
     const reader = res.body!.getReader();
@@ -138,7 +140,7 @@ describe.skipIf(!caddyInstalled())("a guest log full of control characters", () 
     expect(stack.agent.output()).toMatch(/refused this job's frame and failed the job/);
     const node = (await stack.api.call("GET", `/api/v1/nodes/${stack.nodeId}`)).json;
     expect(node.status).toBe("online");
-    expect((await stack.api.call("GET", `/api/v1/apps/${app.id}/diagnostics/disk`)).status).toBe(200);
+    expect((await stack.api.call("POST", `/api/v1/apps/${app.id}/diagnostics/disk`)).status).toBe(200);
   });
 });
 

@@ -63,7 +63,10 @@ async function main(): Promise<void> {
     : undefined;
   const dbPath = filePath && filePath !== ":memory:" ? resolve(filePath) : null;
   const dataDir = resolve(config.PYLON_DATA_DIR ?? (dbPath ? dirname(dbPath) : "data"));
-  secureDataFiles({ dataDirs: [dataDir, ...(dbPath ? [dirname(dbPath)] : [])], dbPath, logger });
+  // A process on a libSQL server with its key given keeps nothing on its own disk: no data folder.
+  const keepsFiles = dbPath !== null || config.PYLON_DATA_DIR !== undefined || !config.PYLON_SECRET_KEY;
+  if (keepsFiles)
+    secureDataFiles({ dataDirs: [dataDir, ...(dbPath ? [dirname(dbPath)] : [])], dbPath, logger });
   const { key, created } = loadSecretKey(config.PYLON_SECRET_KEY, dataDir);
   if (created) logger.info("generated a secret key", { file: resolve(dataDir, "secret.key") });
 

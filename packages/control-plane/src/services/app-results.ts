@@ -17,9 +17,13 @@ function guestGone(job: JobRow): boolean {
   return (job.result as { undone?: unknown } | null)?.undone === true;
 }
 
-/** Whether a deploy job makes its app's guest (create, clone) rather than redeploying into it. */
+/**
+ * Whether a deploy job makes its app's guest (create, clone, restore as new) rather than
+ * redeploying into it. A restore in place makes a guest too, but the app stays in its old one,
+ * which keeps serving, until the restore has succeeded.
+ */
 function makesGuest(job: JobRow): boolean {
-  return (job.params as { mode?: string }).mode !== "redeploy";
+  return (job.params as { mode?: string }).mode !== "redeploy" && !restoreOf(job)?.inPlace;
 }
 
 /**

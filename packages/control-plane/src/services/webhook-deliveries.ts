@@ -14,8 +14,17 @@ type Deps = Pick<AppDeps, "db" | "now">;
 /** How long a delivery is remembered, and the oldest push accepted. */
 export const REPLAY_WINDOW_MS = 7 * 24 * 3600_000;
 
-/** Headers that carry a delivery's id: GitHub (also sent by Gitea), Gitea, Gogs. */
-export const DELIVERY_HEADERS = ["x-github-delivery", "x-gitea-delivery", "x-gogs-delivery"] as const;
+/**
+ * Headers that carry a delivery's id: GitHub (also sent by Gitea), Gitea, Gogs, GitLab (its
+ * `Idempotency-Key` is kept across retries of one event, since 17.4; `X-Gitlab-Event-UUID` before).
+ */
+export const DELIVERY_HEADERS = [
+  "x-github-delivery",
+  "x-gitea-delivery",
+  "x-gogs-delivery",
+  "idempotency-key",
+  "x-gitlab-event-uuid",
+] as const;
 
 /** The push time a GitHub push payload signs (`repository.pushed_at`, Unix seconds), if present. */
 export function pushedAt(payload: unknown): number | null {

@@ -88,13 +88,15 @@ describe.skipIf(!caddyInstalled())("cloning over SSH", { timeout: 60_000 }, () =
     expect(result.hostKey?.fingerprint).toBe(repo.hostFingerprint);
   });
 
-  it("refuses a host whose key is not the pinned one, before cloning anything", async () => {
+  it("refuses a host whose key is not the pinned one, at the plan, before any guest or clone", async () => {
     const ctx = testContext(sim);
     const wrong = `SHA256:${"B".repeat(43)}`;
     const err = await deploy(sshDeploy("ssh-wrong", 8412, wrong), ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(JobError);
-    expect((err as JobError).step).toBe("fetch");
+    // The plan's fetch on the host checks the pin first: nothing was created on the node.
+    expect((err as JobError).step).toBe("plan");
     expect((err as Error).message).toContain(`is not the pinned ${wrong}: it offers ${repo.hostFingerprint}`);
     expect(ctx.events.some((e) => e.kind === "log" && e.message.startsWith("git clone"))).toBe(false);
+    expect(ctx.events.some((e) => e.kind === "step" && e.step === "create")).toBe(false);
   });
 });

@@ -94,7 +94,18 @@ async function gitApp(name: string, vmid: number) {
       },
     });
   };
-  return { id: created.id as string, send };
+  /** As GitLab sends it: the secret itself in X-Gitlab-Token, the event as `Push Hook`. */
+  const sendGitlab = (body: object, headers: Record<string, string> = {}) =>
+    h.call("POST", `/api/v1/apps/${created.id}/webhook`, {
+      body: JSON.stringify(body),
+      headers: {
+        "x-gitlab-token": info.secret,
+        "x-gitlab-event": "Push Hook",
+        "content-type": "application/json",
+        ...headers,
+      },
+    });
+  return { id: created.id as string, send, sendGitlab };
 }
 
 /** A push payload as GitHub signs it (`repository.pushed_at` in Unix seconds). */
@@ -165,5 +176,33 @@ describe("push-to-deploy webhook", () => {
     expect((await busy.json()).error.message).not.toMatch(/already received/);
     await finish((await first.json()).jobId, { kind: "result", status: "succeeded", result: { vmid: 153 } });
     expect((await app.send(push("e2"), { delivery: "d-busy-2" })).status).toBe(202);
+  });
+
+  it("takes GitLab's pushes by its secret token, each delivery once", async () => {
+    const app = await gitApp("lab", 154);
+    const gitlabPush = {
+      object_kind: "push",
+      ref: "refs/heads/main",
+      checkout_sha: "f1",
+      project: { id: 1 },
+    };
+    const wrong = await app.sendGitlab(gitlabPush, { "x-gitlab-token": "not-the-secret" });
+    expect(wrong.status).toBe(401);
+    expect((await wrong.json()).error.message).toBe("Wrong X-Gitlab-Token");
+    const tag = await app.sendGitlab(
+      { ...gitlabPush, ref: "refs/tags/v1" },
+      { "x-gitlab-event": "Tag Push Hook" },
+    );
+    expect((await tag.json()).ignored).toBe("event 'Tag Push Hook'");
+    const pushed = await app.sendGitlab(gitlabPush, { "idempotency-key": "k-1" });
+    expect(pushed.status).toBe(202);
+    const { jobId } = await pushed.json();
+    expect((await jobOf(jobId)).params).toMatchObject({ mode: "redeploy", vmid: 154 });
+    await finish(jobId, { kind: "result", status: "succeeded", result: { vmid: 154 } });
+    // GitLab's retry of the same event keeps its Idempotency-Key; the same body is a replay too.
+    expect(
+      (await app.sendGitlab({ ...gitlabPush, checkout_sha: "f2" }, { "idempotency-key": "k-1" })).status,
+    ).toBe(409);
+    expect((await app.sendGitlab(gitlabPush)).status).toBe(409);
   });
 });

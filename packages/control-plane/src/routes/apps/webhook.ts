@@ -53,13 +53,13 @@ export const route = defineRoute(PUBLIC, "apps.webhook", {
   tags: ["apps"],
   summary: "Push-to-deploy: a GitHub-style push to the tracked branch redeploys the app",
   description:
-    "The body must be signed: `X-Hub-Signature-256: sha256=<HMAC-SHA256 of the raw body with the app's webhook secret>`. A `push` to the tracked branch queues a redeploy; `ping` and anything else are answered and ignored. Each delivery is accepted once: the same signed body, or the same `X-GitHub-Delivery` (`X-Gitea-Delivery`, `X-Gogs-Delivery`) id, within 7 days is refused with 409, and a push whose `repository.pushed_at` is older than that with 400.",
+    "The body must be signed: `X-Hub-Signature-256: sha256=<HMAC-SHA256 of the raw body with the app's webhook secret>` (GitHub, Gitea, Forgejo, Gogs), or carry the secret as `X-Gitlab-Token` (GitLab's Secret token). A `push` (GitLab: `Push Hook`) to the tracked branch queues a redeploy; `ping` and anything else are answered and ignored. Each delivery is accepted once: the same signed body, or the same `X-GitHub-Delivery` (`X-Gitea-Delivery`, `X-Gogs-Delivery`, GitLab's `Idempotency-Key` or `X-Gitlab-Event-UUID`) id, within 7 days is refused with 409, and a push whose `repository.pushed_at` is older than that with 400.",
   request: { params: appIdParams },
   responses: {
     200: json(z.object({ ignored: z.string() }), "Not a push to the tracked branch; nothing done"),
     202: json(z.object({ redeploy: z.literal(true), jobId: z.string().nullable() }), "Redeploy queued"),
     400: err("A push older than the replay window, or a body that is not JSON"),
-    401: err("Missing or wrong signature"),
+    401: err("Missing or wrong signature or token"),
     404: err("No such app"),
     409: err("This delivery was already received"),
   },
@@ -70,10 +70,15 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const row = await getApp(deps, c.req.valid("param").id);
   const raw = await c.req.text();
   const secret = await open<string>(deps.secretKey, row.webhookSecretBox);
-  const sent = c.req.header("x-hub-signature-256") ?? "";
+  // What is remembered against replays: the body's HMAC, whichever way the sender proved itself.
   const signature = hmacHex(secret, raw);
-  if (!constantTimeEqual(sent, `sha256=${signature}`)) {
-    throw new ApiError("unauthenticated", "Missing or wrong X-Hub-Signature-256");
+  const gitlabToken = c.req.header("x-gitlab-token");
+  if (gitlabToken !== undefined) {
+    // GitLab sends the secret itself (over TLS), not a signature.
+    if (!constantTimeEqual(gitlabToken, secret))
+      throw new ApiError("unauthenticated", "Wrong X-Gitlab-Token");
+  } else if (!constantTimeEqual(c.req.header("x-hub-signature-256") ?? "", `sha256=${signature}`)) {
+    throw new ApiError("unauthenticated", "Missing or wrong X-Hub-Signature-256 (or X-Gitlab-Token)");
   }
   let payload: unknown;
   try {
@@ -87,7 +92,10 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
       ?.slice(0, 200) ?? null;
   // Signed, so genuine: accepted once (a replay is refused before anything is looked at).
   await acceptDelivery(deps, { appId: row.id, signature, deliveryId, pushedAt: pushedAt(payload) });
-  const event = c.req.header("x-github-event") ?? "push";
+  const event =
+    gitlabToken !== undefined
+      ? gitlabEvent(c.req.header("x-gitlab-event"))
+      : (c.req.header("x-github-event") ?? "push");
   if (event !== "push") return c.json({ ignored: `event '${event.slice(0, 50)}'` }, 200);
   if (row.source.type !== "git") return c.json({ ignored: "this app is not deployed from Git" }, 200);
   const ref = typeof payload === "object" && payload !== null ? Reflect.get(payload, "ref") : undefined;
@@ -102,3 +110,8 @@ export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
     throw e;
   }
 };
+
+/** GitLab names its events `Push Hook`, `Tag Push Hook`, …; only a branch push redeploys. */
+function gitlabEvent(header: string | undefined): string {
+  return header === "Push Hook" ? "push" : (header ?? "unknown");
+}

@@ -12,8 +12,9 @@ export function WebhookCard(props: { app: App }) {
     <section class="card" aria-labelledby="hook-title">
       <h2 id="hook-title">Push-to-deploy webhook</h2>
       <p class="muted">
-        Add it to the repository (GitHub: Settings → Webhooks, content type application/json) with this
-        secret; a push to the tracked branch redeploys the app.
+        Add it to the repository with this secret (GitHub, Gitea, Forgejo: Settings → Webhooks, content type
+        application/json; GitLab: Settings → Webhooks, as the Secret token, Push events); a push to the
+        tracked branch redeploys the app.
       </p>
       <Async resource={hook} onRetry={refetch} what="the webhook">
         {(h) => (
