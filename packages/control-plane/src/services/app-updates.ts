@@ -49,6 +49,8 @@ export async function checkAppUpdate(deps: Pick<AppDeps, "db" | "now">, app: App
 export async function startAppUpdate(deps: Deps, app: AppRow, origin: JobOrigin): Promise<AppRow> {
   const source = catalogSource(app);
   if (app.vmid === null) throw new ApiError("conflict", `App '${app.name}' has no guest yet (${app.status})`);
+  if (app.status === "failed")
+    throw new ApiError("conflict", `App '${app.name}' has failed; redeploy or restore it before updating`);
   if (app.status !== "running" && app.status !== "stopped")
     throw new ApiError("conflict", `App '${app.name}' is ${app.status}; wait for it to finish`);
   if (app.snapshots === false)
