@@ -7,6 +7,7 @@ export * from "./api/jobs.ts";
 export * from "./api/nodes.ts";
 export * from "./api/plan.ts";
 export * from "./api/roles.ts";
+export * from "./api/settings.ts";
 export * from "./api/tokens.ts";
 export * from "./api/users.ts";
 export * from "./errors.ts";

@@ -47,6 +47,8 @@ function build(env: WorkerEnv): Built | { errors: string[] } {
     clientIp: (c) => c.req.header("cf-connecting-ip") ?? null,
     version: "0.1.0",
     runtime: "workers",
+    // WIRING POINT (lead, after merging `sched`): as in runtime/node.ts, the automation policy's schedules.
+    policyScheduler: undefined,
   });
   // There is no console to print a setup link to: the first admin comes from PYLON_ADMIN_* secrets.
   const ready = config.PYLON_ADMIN_EMAIL
