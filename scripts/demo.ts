@@ -1,7 +1,8 @@
 // `pnpm demo`: Pylon with a simulated Proxmox VE node, for trying everything without a host.
 // Starts the Proxmox simulator, the control plane (its own database under ./data/demo, or
 // PYLON_DEMO_DIR, reset on every run) and an agent enrolled with it, then prints where to sign
-// in. Ctrl-C stops all three.
+// in. Ctrl-C stops all three. `pnpm demo --worker`: the control plane runs as a Cloudflare Worker
+// in workerd instead (scripts/demo-worker.ts), on a libSQL server.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -9,6 +10,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { startSimulator } from "@pylon/pve-sim";
 import { caddyInstalled, startCaddy, type TestCaddy } from "../packages/agent/src/routes/testing.ts";
+import { startWorkerDemo } from "./demo-worker.ts";
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "..");
@@ -19,6 +21,32 @@ const email = "demo@pylon.local";
 /** Where the logs are, as the user would type it. */
 const logsDir = dataDir.startsWith(`${root}/`) ? dataDir.slice(root.length + 1) : dataDir;
 const password = `demo-${randomBytes(6).toString("hex")}`;
+const onWorkers = process.argv.includes("--worker");
+
+/** The control plane: the built Node server, or the Worker in workerd (`--worker`). */
+async function startControlPlane(env: Record<string, string>, onExit: (code: number | null) => void) {
+  const log = join(dataDir, "control-plane.log");
+  if (onWorkers) {
+    mkdirSync(join(dataDir, "worker"), { recursive: true });
+    return startWorkerDemo({ root, dataDir, port, env, log });
+  }
+  const cp = spawnLogged(
+    [join(root, "packages/control-plane/dist/node.mjs")],
+    {
+      ...process.env,
+      PYLON_PORT: String(port),
+      PYLON_DATABASE_URL: `file:${join(dataDir, "pylon.db")}`,
+      ...env,
+    },
+    log,
+  );
+  cp.on("exit", onExit);
+  return {
+    stop: async () => {
+      cp.kill("SIGTERM");
+    },
+  };
+}
 
 function spawnLogged(args: string[], env: NodeJS.ProcessEnv, log: string): ChildProcess {
   const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
@@ -47,34 +75,30 @@ async function main() {
   // Apps are routed by a Caddy of the demo's own (Debian's caddy binary, own ports and CA):
   // https://<app>.localhost:<port> (browsers resolve *.localhost to this machine).
   const caddy: TestCaddy | undefined = caddyInstalled() ? await startCaddy() : undefined;
-  const cp = spawnLogged(
-    [join(root, "packages/control-plane/dist/node.mjs")],
-    {
-      ...process.env,
-      PYLON_PORT: String(port),
-      PYLON_DATABASE_URL: `file:${join(dataDir, "pylon.db")}`,
-      PYLON_ADMIN_EMAIL: email,
-      PYLON_ADMIN_PASSWORD: password,
-      PYLON_ADMIN_NAME: "Demo admin",
-      PYLON_APPS_DOMAIN: "localhost",
-      ...(caddy ? { PYLON_APPS_HTTPS_PORT: String(caddy.httpsPort) } : {}),
-    },
-    join(dataDir, "control-plane.log"),
-  );
   let agent: ChildProcess | undefined;
+  let cp: { stop: () => Promise<void> } | undefined;
   const stop = async () => {
     agent?.kill("SIGTERM");
-    cp.kill("SIGTERM");
+    await cp?.stop();
     await sim.stop();
     await caddy?.stop();
     process.exit(0);
   };
   process.on("SIGINT", () => void stop());
   process.on("SIGTERM", () => void stop());
-  cp.on("exit", (code) => {
-    console.error(`the control plane stopped (exit ${code}); see ${join(dataDir, "control-plane.log")}`);
-    void stop();
-  });
+  cp = await startControlPlane(
+    {
+      PYLON_ADMIN_EMAIL: email,
+      PYLON_ADMIN_PASSWORD: password,
+      PYLON_ADMIN_NAME: "Demo admin",
+      PYLON_APPS_DOMAIN: "localhost",
+      ...(caddy ? { PYLON_APPS_HTTPS_PORT: String(caddy.httpsPort) } : {}),
+    },
+    (code) => {
+      console.error(`the control plane stopped (exit ${code}); see ${join(dataDir, "control-plane.log")}`);
+      void stop();
+    },
+  );
 
   let cookie = "";
   for (let i = 0; i < 200 && !cookie; i++) {
@@ -145,7 +169,11 @@ async function main() {
   );
 
   console.log(`
-  Pylon demo is running with a SIMULATED Proxmox VE node ("pve-sim"): nothing real is touched.
+  Pylon demo is running with a SIMULATED Proxmox VE node ("pve-sim"): nothing real is touched.${
+    onWorkers
+      ? "\n  The control plane runs as a Cloudflare Worker in workerd (local, no account) on a libSQL server."
+      : ""
+  }
 
     Dashboard  ${base}
     Sign in    ${email}

@@ -21,6 +21,17 @@ export interface RetentionPolicy {
   keepDeploys: number;
 }
 
+/** The schedule kinds the automation policy turns on (the names the schedules service uses). */
+export type PolicyScheduleKind = "backup" | "drill" | "update-check";
+
+/** Keeps per-app schedules for the automation policy (services/policy.ts); the schedules service behind it. */
+export interface PolicyScheduler {
+  /** Creates or changes the app's schedule of this kind (idempotent), and pushes it to the node. */
+  ensure(appId: string, kind: PolicyScheduleKind, cron: string): Promise<void>;
+  /** Removes the app's schedule of this kind, if any. */
+  remove(appId: string, kind: PolicyScheduleKind): Promise<void>;
+}
+
 /** Everything the app needs from its runtime; `createApp` does no I/O of its own. */
 export interface AppDeps {
   db: Db;
@@ -63,6 +74,11 @@ export interface AppDeps {
   installFile?: (name: "agent.sh") => Promise<string | null>;
   /** The agent bundle the installer downloads and agents update from; null when not built. */
   agentBundle?: () => Promise<AgentBundle | null>;
+  /**
+   * Keeps the schedules the automation policy (AUTO) gives apps; absent until the schedules
+   * service is wired (then AUTO applies only its retention part).
+   */
+  policyScheduler?: PolicyScheduler;
 }
 
 /** The agent as this control plane serves it: its bytes, their SHA-256 (hex) and its version. */

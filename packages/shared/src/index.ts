@@ -8,6 +8,7 @@ export * from "./api/nodes.ts";
 export * from "./api/plan.ts";
 export * from "./api/roles.ts";
 export * from "./api/schedules.ts";
+export * from "./api/settings.ts";
 export * from "./api/tokens.ts";
 export * from "./api/users.ts";
 export * from "./errors.ts";

@@ -46,3 +46,11 @@ export type CatalogCategory = (typeof CATALOG_CATEGORIES)[number];
 /** Cloud images Pylon can turn into its VM template (the agent knows where each is published). */
 export const VM_IMAGES = ["debian-12", "debian-13", "ubuntu-24.04"] as const;
 export type VmImage = (typeof VM_IMAGES)[number];
+
+/**
+ * The installation's automation policy. auto: daily backups with a default retention, weekly
+ * restore drills and weekly update checks for every app, advanced controls hidden; pro: the user
+ * decides everything.
+ */
+export const AUTOMATION_POLICIES = ["auto", "pro"] as const;
+export type AutomationPolicy = (typeof AUTOMATION_POLICIES)[number];

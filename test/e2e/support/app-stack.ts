@@ -13,6 +13,7 @@ import {
   startCaddy,
   type TestCaddy,
 } from "../../../packages/agent/src/routes/testing.ts";
+import { type FlakyProxy, startFlakyProxy } from "./flaky-proxy.ts";
 import type { Client, RunningServer } from "./server.ts";
 import { type AgentProcess, adminClient, controlPlane, enrollAgent, startAgent, until } from "./stack.ts";
 
@@ -29,6 +30,8 @@ export interface AppStack {
   api: Client;
   agent: AgentProcess;
   nodeId: string;
+  /** The proxy on the agent's link, with `linkProxy` (cut it to cut the link). */
+  proxy?: FlakyProxy;
   /** GET https://<host><path> through Caddy, the name resolved to 127.0.0.1, Caddy's CA trusted. */
   fetchApp(host: string, path?: string): Promise<Fetched>;
   /** Stops the agent (SIGKILL: killed mid-job) and starts it again with the same config and state. */
@@ -51,6 +54,10 @@ export interface AppStackOptions {
   env?: Record<string, string>;
   /** Extra agent environment. */
   agentEnv?: Record<string, string>;
+  /** Puts a TCP proxy on the agent's link (`stack.proxy`), so a test can cut it. */
+  linkProxy?: boolean;
+  /** Starts the control plane (default: the built Node server) in `dir` with `env`. */
+  startServer?: (dir: string, env: Record<string, string>) => Promise<RunningServer>;
   /** Further simulator options (host command costs, call log, PVE version…). */
   sim?: SimOptions;
   /** Simulator storages beside local and local-lvm (e.g. a Proxmox Backup Server). */
@@ -68,6 +75,7 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
   const parts: Partial<AppStack> = {};
   const stop = async () => {
     await parts.agent?.stop();
+    await parts.proxy?.close();
     await parts.server?.stop();
     await Promise.all([parts.sim?.stop(), parts.caddy?.stop()]);
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -86,19 +94,22 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
     parts.sim = sim;
     parts.caddy = caddy;
     const serverDir = dir();
+    const startServer = opts.startServer ?? controlPlane;
     const serverEnv = {
       PYLON_APPS_DOMAIN: APPS_DOMAIN,
       PYLON_APPS_HTTPS_PORT: String(caddy.httpsPort),
       ...opts.env,
     };
-    const server = await controlPlane(serverDir, serverEnv);
+    const server = await startServer(serverDir, serverEnv);
     parts.server = server;
     const api = await adminClient(server.url);
     const created = await api.call("POST", "/api/v1/nodes", { name: sim.node });
     if (created.status !== 201) throw new Error(`cannot add the node: ${created.status}`);
     const nodeId: string = created.json.node.id;
     const agentDir = dir();
-    const config = await enrollAgent(agentDir, server.url, created.json.enrollment.token, sim);
+    if (opts.linkProxy) parts.proxy = await startFlakyProxy(server.port);
+    const agentUrl = parts.proxy?.url ?? server.url;
+    const config = await enrollAgent(agentDir, agentUrl, created.json.enrollment.token, sim);
     const agentEnv = {
       PYLON_AGENT_CADDY_ADMIN_URL: caddy.adminUrl,
       PYLON_AGENT_HTTPS_PORT: String(caddy.httpsPort),
@@ -127,6 +138,7 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
       api,
       agent,
       nodeId,
+      ...(parts.proxy ? { proxy: parts.proxy } : {}),
       restartAgent: async (signal = "SIGKILL") => {
         await parts.agent?.stop(signal);
         parts.agent = startAgent(config, join(agentDir, "state"), sim, agentEnv);
@@ -136,7 +148,7 @@ export async function startAppStack(opts: AppStackOptions = {}): Promise<AppStac
         const port = parts.server?.port;
         await parts.server?.stop();
         await whileDown?.();
-        parts.server = await controlPlane(serverDir, { ...serverEnv, PYLON_PORT: String(port) });
+        parts.server = await startServer(serverDir, { ...serverEnv, PYLON_PORT: String(port) });
         stack.server = parts.server;
       },
       fetchApp: async (host, path = "/") => httpsGet(host, caddy.httpsPort, await caddy.rootCa(), path),

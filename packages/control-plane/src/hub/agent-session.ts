@@ -79,6 +79,17 @@ export class AgentSession {
     this.socket.close(code, reason);
   }
 
+  /** Whether hello was answered (the agent is welcomed). */
+  get isWelcomed(): boolean {
+    return this.greeted && this.jobs.ready;
+  }
+
+  /** Picks up a connection already welcomed (its hub lost its memory; see SessionJobs.resume). */
+  async resume(agent: { capabilities: readonly string[]; version: string }): Promise<void> {
+    this.greeted = true;
+    await this.jobs.resume(agent, this.hub.deps.now());
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }

@@ -1,6 +1,6 @@
 import { gt, lt, max } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { type CHANGE_TOPICS, type ChangeRow, changes } from "../db/schema/index.ts";
+import { CHANGE_TOPICS, type ChangeRow, changes } from "../db/schema/index.ts";
 import type { Logger } from "../lib/logger.ts";
 
 export type ChangeTopic = (typeof CHANGE_TOPICS)[number];
@@ -27,7 +27,7 @@ export class ChangeBus {
   private polling = false;
   private lastPrune = 0;
 
-  constructor(private readonly deps: { db: Db; now: () => number; logger: Logger }) {}
+  constructor(protected readonly deps: { db: Db; now: () => number; logger: Logger }) {}
 
   /** Starts reading other processes' changes every `intervalMs`. */
   async start(intervalMs = 50): Promise<void> {
@@ -42,8 +42,12 @@ export class ChangeBus {
     this.timer = undefined;
   }
 
-  /** Registers a listener; returns its removal. */
-  subscribe(fn: Listener): () => void {
+  /**
+   * Registers a listener; returns its removal. `nodeId` names the node whose changes the
+   * listener waits for: every change reaches this bus on Node (the poll), but on Workers a live
+   * view must ask that node's Durable Object for them (hub/durable-object-bus.ts).
+   */
+  subscribe(fn: Listener, _nodeId?: string): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
@@ -58,7 +62,12 @@ export class ChangeBus {
     this.deliver(change);
   }
 
-  private deliver(change: Change): void {
+  /** Delivers a change another process told this one of directly (a Durable Object's `/change`). */
+  receive(change: Change): void {
+    this.deliver(change);
+  }
+
+  protected deliver(change: Change): void {
     for (const fn of this.listeners) {
       try {
         fn(change);
@@ -88,7 +97,7 @@ export class ChangeBus {
       const now = this.deps.now();
       if (now - this.lastPrune > 60_000) {
         this.lastPrune = now;
-        await this.deps.db.delete(changes).where(lt(changes.at, now - RETAIN_MS));
+        await pruneChanges(this.deps, now);
       }
     } catch (err) {
       this.deps.logger.warn("change feed poll failed", { error: String(err) });
@@ -96,4 +105,19 @@ export class ChangeBus {
       this.polling = false;
     }
   }
+}
+
+/** Deletes change rows older than five minutes (every process has read them by then). */
+export async function pruneChanges(deps: { db: Db }, now: number): Promise<void> {
+  await deps.db.delete(changes).where(lt(changes.at, now - RETAIN_MS));
+}
+
+/** A change as told between processes (a Durable Object's `/change`), or null when it is not one. */
+export function parseChange(value: unknown): Change | null {
+  if (typeof value !== "object" || value === null) return null;
+  const { topic, nodeId, jobId } = value as Record<string, unknown>;
+  const optional = (v: unknown): v is string | null => v === null || typeof v === "string";
+  if (!(CHANGE_TOPICS as readonly unknown[]).includes(topic) || !optional(nodeId) || !optional(jobId))
+    return null;
+  return { topic: topic as ChangeTopic, nodeId, jobId };
 }

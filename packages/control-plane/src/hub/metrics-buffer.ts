@@ -35,6 +35,11 @@ export class MetricsBuffer {
 
   constructor(private readonly deps: Pick<SessionDeps, "db" | "now">) {}
 
+  /** Whether figures wait for the next flush. */
+  get hasPending(): boolean {
+    return this.pending.size > 0;
+  }
+
   /** Keeps a node's latest heartbeat metrics (and its guests' figures) for the next flush. */
   note(nodeId: string, m: NodeMetrics, at: number, guests?: GuestMetrics[]): void {
     this.pending.set(nodeId, { m, at, guests });

@@ -73,6 +73,22 @@ export class SessionJobs {
     }
   }
 
+  /** What the agent said in hello, to keep beside a hibernating socket (see `resume`). */
+  get agent(): { capabilities: string[]; version: string } {
+    return { capabilities: [...this.capabilities], version: this.agentVersion };
+  }
+
+  /**
+   * Picks up a welcomed connection whose memory was lost (a Durable Object woken from
+   * hibernation): the jobs offered or running on this node are in flight here again.
+   */
+  async resume(agent: { capabilities: readonly string[]; version: string }, now: number): Promise<void> {
+    this.setAgent(agent.capabilities, agent.version);
+    for (const job of await inFlightJobs(this.hub.deps, this.nodeId))
+      this.inFlight.set(job.id, { offeredAt: now, accepted: job.status === "running" });
+    this.ready = true;
+  }
+
   /** The agent's accept is recorded. */
   accepted(jobId: string): void {
     const f = this.inFlight.get(jobId);

@@ -44,6 +44,7 @@ export const configSchema = z.object({
   PYLON_UI_DIR: z.string().optional(),
   PYLON_MIGRATIONS_DIR: z.string().optional(),
   PYLON_AGENT_DIR: z.string().optional(),
+  PYLON_CATALOG_FILE: z.string().optional(),
   PYLON_APPS_DOMAIN: z
     .string()
     .regex(

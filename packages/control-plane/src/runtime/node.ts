@@ -6,12 +6,14 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createAdaptorServer, upgradeWebSocket } from "@hono/node-server";
 import { MAX_TRANSPORT_BYTES } from "@pylon/shared";
+import { useCatalogOverlay } from "@pylon/shared/catalog/overlay";
 import { createApp } from "../app.ts";
 import { ChangeBus } from "../hub/change-bus.ts";
 import { MemoryHub } from "../hub/memory-hub.ts";
 import { jsonLogger } from "../lib/logger.ts";
 import { agentBundleReader } from "./agent-bundle.ts";
 import { bootstrapAdmin } from "./bootstrap.ts";
+import { catalogFileReader } from "./catalog-file.ts";
 import { onClientError } from "./client-error.ts";
 import { clientIp } from "./client-ip.ts";
 import { nodeServerErrors, parseConfig, retentionOf } from "./config.ts";
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
     busyWaitMs: config.PYLON_DATABASE_BUSY_MS,
     migrationsDir: config.PYLON_MIGRATIONS_DIR ?? findMigrations(here),
   });
+  if (config.PYLON_CATALOG_FILE) useCatalogOverlay(catalogFileReader(config.PYLON_CATALOG_FILE, logger));
   const uiDir = config.PYLON_UI_DIR ?? resolve(here, "../../ui/dist");
   const agentDir = config.PYLON_AGENT_DIR ?? resolve(here, "../../agent");
   const installScript = resolve(agentDir, "src/install/agent.sh");
@@ -134,6 +137,9 @@ async function main(): Promise<void> {
     serveUi: existsSync(uiDir) ? uiHandler(uiDir) : undefined,
     version: VERSION,
     runtime: "node",
+    // WIRING POINT (lead, after merging `sched`): the automation policy's schedules, e.g.
+    // policyScheduler: { ensure: (appId, kind, cron) => ensureSchedule(db, appId, kind, cron), remove: … },
+    policyScheduler: undefined,
   });
 
   // Above the protocol's frame limit, so an oversized frame is refused by the protocol (an error

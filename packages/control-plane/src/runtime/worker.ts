@@ -1,39 +1,39 @@
-// Cloudflare Workers entry: the same app, with libSQL over HTTP and config from bindings.
+// Cloudflare Workers entry: the same app, with libSQL over HTTP, config from bindings, agents held
+// by one Durable Object per node (NodeHub), and a cron for the periodic work Node does on timers.
 // Only adapts; everything else is shared with the Node entry (STYLE.md rule 1).
-import { createClient } from "@libsql/client/web";
 import { createApp, type PylonApp } from "../app.ts";
-import { createDb } from "../db/client.ts";
-import { ChangeBus } from "../hub/change-bus.ts";
-import { jsonLogger } from "../lib/logger.ts";
+import { pruneChanges } from "../hub/change-bus.ts";
+import { DurableObjectHub } from "../hub/durable-object-hub.ts";
+import { applyRetention } from "../services/retention.ts";
 import { bootstrapAdmin } from "./bootstrap.ts";
-import { parseConfig, retentionOf } from "./config.ts";
+import { misconfigured, type WorkerDeps, type WorkerEnv, workerDeps } from "./worker-deps.ts";
+import { workerAgentBundle, workerInstallFile } from "./worker-files.ts";
 
-type Env = Record<string, string | undefined>;
+export { NodeHub } from "./worker-node-hub.ts";
 
-let cached: { app: PylonApp; ready: Promise<unknown> } | { errors: string[] } | undefined;
+interface Built {
+  deps: WorkerDeps;
+  app: PylonApp;
+  ready: Promise<unknown>;
+}
 
-function build(env: Env) {
-  const parsed = parseConfig(env);
-  if ("errors" in parsed) return { errors: parsed.errors };
-  const config = parsed.config;
-  if (!config.PYLON_SECRET_KEY) return { errors: ["PYLON_SECRET_KEY: must be set as a Worker secret"] };
-  if (config.PYLON_DATABASE_URL.startsWith("file:")) {
-    return { errors: ["PYLON_DATABASE_URL: must be a libsql:// or https:// URL on Workers"] };
-  }
-  const client = createClient({
-    url: config.PYLON_DATABASE_URL,
-    authToken: config.PYLON_DATABASE_AUTH_TOKEN,
-  });
-  const logger = jsonLogger((line) => console.log(line));
-  const db = createDb(client);
+let cached: Built | { errors: string[] } | undefined;
+
+function build(env: WorkerEnv): Built | { errors: string[] } {
+  const deps = workerDeps(env);
+  if ("errors" in deps) return deps;
+  const { config, db, bus, logger } = deps;
   const app = createApp({
     db,
-    // Publishing works (rows in the changes table); agent sockets on Workers arrive with the Durable Object hub.
-    bus: new ChangeBus({ db, now: Date.now, logger }),
-    logger,
+    bus,
+    hub: new DurableObjectHub(env.NODE_HUB),
+    ...(env.ASSETS
+      ? { installFile: workerInstallFile(env.ASSETS), agentBundle: workerAgentBundle(env.ASSETS) }
+      : {}),
+    logger: config.PYLON_LOG_REQUESTS ? logger : { ...logger, info: () => {} },
     now: Date.now,
-    secretKey: config.PYLON_SECRET_KEY,
-    retention: retentionOf(config),
+    secretKey: deps.secretKey,
+    retention: deps.retention,
     publicUrl: config.PYLON_PUBLIC_URL,
     apps: {
       domain: config.PYLON_APPS_DOMAIN,
@@ -47,6 +47,8 @@ function build(env: Env) {
     clientIp: (c) => c.req.header("cf-connecting-ip") ?? null,
     version: "0.1.0",
     runtime: "workers",
+    // WIRING POINT (lead, after merging `sched`): as in runtime/node.ts, the automation policy's schedules.
+    policyScheduler: undefined,
   });
   // There is no console to print a setup link to: the first admin comes from PYLON_ADMIN_* secrets.
   const ready = config.PYLON_ADMIN_EMAIL
@@ -60,26 +62,45 @@ function build(env: Env) {
         },
       ).catch((err) => logger.error("bootstrap failed", { error: String(err) }))
     : Promise.resolve();
-  return { app, ready };
+  return { deps, app, ready };
+}
+
+/**
+ * The cron (wrangler.toml `[triggers]`): what the Node hub's timers do beyond one node — the
+ * retention pass (old audit rows and jobs, expired sessions and setup links) and pruning the
+ * change feed. Per-node work (liveness, heartbeats, offer expiry, metrics) runs in each node's
+ * object on its alarm; a node whose object stops beating shows offline by its instance's age.
+ */
+async function scheduled(env: WorkerEnv, at: number): Promise<void> {
+  cached ??= build(env);
+  if ("errors" in cached) {
+    console.log(
+      JSON.stringify({ level: "error", msg: "cron skipped: Pylon is misconfigured", errors: cached.errors }),
+    );
+    return;
+  }
+  const { deps } = cached;
+  const now = Date.now();
+  await pruneChanges(deps, now);
+  // Retention once an hour, as on Node: the first run of each hour (crons every 5 minutes).
+  if (new Date(at).getUTCMinutes() >= 5) return;
+  const deleted = await applyRetention({ ...deps, now: Date.now }, now);
+  if (Object.values(deleted).some((n) => n > 0)) deps.logger.info("retention", { deleted });
 }
 
 export default {
-  fetch(request: Request, env: Env, ctx: unknown): Response | Promise<Response> {
+  fetch(request: Request, env: WorkerEnv, ctx: unknown): Response | Promise<Response> {
     // Bindings are fixed for the life of an isolate, so the app is built once per isolate.
     cached ??= build(env);
-    if ("errors" in cached) {
-      return Response.json(
-        {
-          error: {
-            code: "unavailable",
-            message: `Pylon is misconfigured: ${cached.errors.join("; ")}`,
-            requestId: "",
-          },
-        },
-        { status: 503 },
-      );
-    }
-    const app = cached.app;
+    if ("errors" in cached) return misconfigured(cached.errors);
+    const { app } = cached;
     return cached.ready.then(() => app.fetch(request, env, ctx as never));
+  },
+  scheduled(
+    controller: { scheduledTime: number },
+    env: WorkerEnv,
+    ctx: { waitUntil(p: Promise<unknown>): void },
+  ): void {
+    ctx.waitUntil(scheduled(env, controller.scheduledTime));
   },
 };

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobs } from "../db/schema/index.ts";
 import { type Harness, makeHarness } from "../testing/harness.ts";
 import { recordEvent } from "./agent-events.ts";
-import { markOffered } from "./agent-jobs.ts";
+import { failJob, markOffered } from "./agent-jobs.ts";
 
 let h: Harness;
 let op: string;
@@ -19,7 +19,7 @@ beforeAll(async () => {
   await h.deps.db.$client.executeMultiple(`
     CREATE TABLE seen (job_id TEXT, app_status TEXT, apps INTEGER, inventory TEXT);
     CREATE TRIGGER job_final AFTER UPDATE OF status ON jobs
-    WHEN NEW.status IN ('succeeded', 'failed') AND OLD.status NOT IN ('succeeded', 'failed')
+    WHEN NEW.status IN ('succeeded', 'failed', 'lost') AND OLD.status NOT IN ('succeeded', 'failed', 'lost')
     BEGIN
       INSERT INTO seen VALUES (
         NEW.id,
@@ -80,5 +80,30 @@ describe("a job's final event", () => {
     };
     const seen = await finish(job.id, { kind: "result", status: "succeeded", result: inventory });
     expect(JSON.parse(String(seen?.inventory))).toMatchObject({ pveVersion: "8.4.5" });
+  });
+});
+
+describe("a job the control plane ends itself", () => {
+  it("updates the app before the job shows it lost, and leaves a job that ended otherwise as it is", async () => {
+    const node2 = await h.node("pve2");
+    const app = await (
+      await h.call("POST", "/api/v1/apps", {
+        as: op,
+        body: { name: "orphan", source: { type: "catalog", catalogId: "nginx" }, target: { nodeId: node2 } },
+      })
+    ).json();
+    await markOffered(h.deps, app.lastJobId);
+    await failJob(h.deps, node2, app.lastJobId, "lost", "the agent was replaced mid-job");
+    const seen = await h.deps.db.$client.execute({
+      sql: "SELECT * FROM seen WHERE job_id = ?",
+      args: [app.lastJobId],
+    });
+    expect(seen.rows[0]).toMatchObject({ app_status: "failed" });
+    const [job] = await h.db.select().from(jobs).where(eq(jobs.id, app.lastJobId));
+    expect(job).toMatchObject({ status: "lost", error: "the agent was replaced mid-job" });
+    // Ending it again changes nothing: the job and the app keep the first outcome.
+    await failJob(h.deps, node2, app.lastJobId, "failed", "later");
+    const [again] = await h.db.select().from(jobs).where(eq(jobs.id, app.lastJobId));
+    expect(again).toMatchObject({ status: "lost", error: "the agent was replaced mid-job" });
   });
 });

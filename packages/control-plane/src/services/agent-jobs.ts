@@ -94,7 +94,12 @@ export async function unfinishedJobOf(deps: Deps, nodeId: string, jobId: string)
   return row !== undefined;
 }
 
-/** Ends a job that will not run or whose fate is unknown, with the reason. */
+/**
+ * Ends a job that will not run or whose fate is unknown, with the reason. As with an agent's
+ * result (recordEvent), the app takes the outcome before the job shows it: a crash or a failed
+ * write in between leaves a job still active (ended again later), never a finished job whose
+ * app still says it is deploying. If the job ended otherwise in between, its own outcome stands.
+ */
 export async function failJob(
   deps: Deps,
   nodeId: string,
@@ -102,22 +107,26 @@ export async function failJob(
   status: "failed" | "lost",
   error: string,
 ): Promise<void> {
+  const active = and(
+    eq(jobs.id, jobId),
+    eq(jobs.nodeId, nodeId),
+    inArray(jobs.status, ["queued", "offered", "running"]),
+  );
+  const [job] = await deps.db.select().from(jobs).where(active);
+  if (!job) return;
   const now = deps.now();
+  await applyAppJobResult(deps, { ...job, status, error, finishedAt: now, updatedAt: now });
   const [row] = await deps.db
     .update(jobs)
     .set({ status, error, finishedAt: now, updatedAt: now })
-    .where(
-      and(
-        eq(jobs.id, jobId),
-        eq(jobs.nodeId, nodeId),
-        inArray(jobs.status, ["queued", "offered", "running"]),
-      ),
-    )
-    .returning();
-  if (row) {
-    await applyAppJobResult(deps, row);
-    await deps.bus.publish({ topic: "job.event", nodeId, jobId });
+    .where(active)
+    .returning({ id: jobs.id });
+  if (!row) {
+    const [ended] = await deps.db.select().from(jobs).where(eq(jobs.id, jobId));
+    if (ended) await applyAppJobResult(deps, ended);
+    return;
   }
+  await deps.bus.publish({ topic: "job.event", nodeId, jobId });
 }
 
 /** Queues a node.inventory job when the node's last inventory is missing or older than 10 minutes. */

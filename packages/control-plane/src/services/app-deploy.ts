@@ -91,6 +91,7 @@ export async function deployJob(
     return {
       params: {
         ...base,
+        catalogVersion: entry.version,
         source: { type: "compose", compose: "" },
         http: {
           port: portOf(httpName) ?? 0,

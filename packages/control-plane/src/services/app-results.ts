@@ -58,6 +58,7 @@ export async function applyAppJobResult(deps: Deps, job: JobRow): Promise<void> 
     case "app.deploy": {
       const result = appDeployResultSchema.safeParse(job.result);
       const restore = restoreOf(job);
+      const update = (job.params as { update?: { from: string; to: string } }).update;
       if (restore?.inPlace) {
         Object.assign(set, await restoredInPlace(deps, app, job, restore.volid));
         break;
@@ -70,6 +71,12 @@ export async function applyAppJobResult(deps: Deps, job: JobRow): Promise<void> 
           commit: result.data.commit,
           ...(result.data.snapshots !== undefined ? { snapshots: result.data.snapshots } : {}),
         });
+        // A catalog app now runs the version this deploy rendered (an update's new one).
+        const version = (job.params as { catalogVersion?: unknown }).catalogVersion;
+        if (typeof version === "string" && app.source.type === "catalog") {
+          set.source = { ...app.source, version };
+          if (app.availableVersion === version) set.availableVersion = null;
+        }
         // The Git host's key this deploy trusted is the one later deploys require.
         const seen = result.data.hostKey;
         if (seen && app.source.type === "git") {
@@ -77,6 +84,13 @@ export async function applyAppJobResult(deps: Deps, job: JobRow): Promise<void> 
           if (!had || (had.fingerprint === seen.fingerprint && had.keyType === null))
             set.source = { ...app.source, hostKey: { ...seen, pinned: had?.pinned ?? false } };
         }
+      } else if (update && !makesGuest(job)) {
+        // An update that failed: the agent rolled back to the snapshot it took first (its error
+        // says whether that worked); the version before runs on.
+        Object.assign(set, {
+          status: "running",
+          lastError: `Update from ${update.from} to ${update.to} ${job.status === "cancelled" ? "cancelled" : "failed"}: ${job.error ?? "unknown error"}`,
+        });
       } else if (result.success && result.data.rolledBack) {
         // A redeploy that failed its health check and went back to the snapshot: still running.
         Object.assign(set, {

@@ -50,6 +50,14 @@ export function toApp(
     commit: row.commit,
     lastJobId: row.lastJobId,
     lastError: row.lastError,
+    update:
+      s.type === "catalog"
+        ? {
+            current: s.version,
+            available: row.availableVersion,
+            checkedAt: row.updateCheckedAt === null ? null : iso(row.updateCheckedAt),
+          }
+        : null,
     snapshots: row.snapshots,
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),

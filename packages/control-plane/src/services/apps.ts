@@ -13,6 +13,7 @@ import { appUrl } from "./app-views.ts";
 import { loadCatalog } from "./catalog.ts";
 import { createJob, type JobOrigin } from "./jobs.ts";
 import { getNode } from "./nodes.ts";
+import { applyPolicyToNewApp } from "./policy.ts";
 import { allocatePort, freePorts, portsOf } from "./ports.ts";
 
 type Deps = Pick<AppDeps, "db" | "now" | "bus" | "secretKey" | "apps">;
@@ -193,6 +194,8 @@ export async function createApp(deps: Deps, body: CreateAppBody, origin: JobOrig
     retention: null,
     backupStorage: null,
     snapshots: expectedSnapshots(node, want.storage, body.target.type === "lxc"),
+    availableVersion: null,
+    updateCheckedAt: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -208,7 +211,7 @@ export async function createApp(deps: Deps, body: CreateAppBody, origin: JobOrig
  * deploy (or clone). Nothing stays behind when a step fails.
  */
 export async function insertAndDeploy(
-  deps: Deps,
+  deps: Deps & Pick<AppDeps, "policyScheduler">,
   row: AppRow,
   portNames: string[],
   origin: JobOrigin,
@@ -220,6 +223,7 @@ export async function insertAndDeploy(
   const inserted = await deps.db.insert(apps).values(row).onConflictDoNothing().returning({ id: apps.id });
   if (inserted.length === 0)
     throw new ApiError("conflict", `An app named '${row.name}' or served at '${row.domain}' already exists`);
+  let queued: AppRow;
   try {
     for (const name of portNames) await allocatePort(deps, row.nodeId, row.id, name);
     const extra: DeployExtra =
@@ -230,12 +234,15 @@ export async function insertAndDeploy(
           : how.commit
             ? { reviewedCommit: how.commit }
             : {};
-    return await queueDeploy(deps, row, how.mode, origin, extra);
+    queued = await queueDeploy(deps, row, how.mode, origin, extra);
   } catch (err) {
     await freePorts(deps, row.nodeId, row.id);
     await deps.db.delete(apps).where(eq(apps.id, row.id));
     throw err;
   }
+  // Under AUTO the new app gets its schedules and default retention at once.
+  await applyPolicyToNewApp(deps, row);
+  return queued;
 }
 
 /** The named ports a catalog app publishes, the one serving HTTP first. */
@@ -262,10 +269,12 @@ export async function retryFirstDeploy(deps: Deps, row: AppRow, origin: JobOrigi
 
 /**
  * What a clone, restore or reviewed first deploy adds to a deploy: the guest cloned, or the backup
- * and the guest it replaces; `gitRef` pins a Git app to the commit a backup was made at;
+ * and the guest it replaces, or the versions of a catalog update; `gitRef` pins a Git app to the commit a backup was made at;
  * `reviewedCommit` is the commit the user reviewed the build plan at.
  */
-export type DeployExtra = Partial<Pick<AppDeployParams, "cloneFrom" | "restoreFrom" | "replaces">> & {
+export type DeployExtra = Partial<
+  Pick<AppDeployParams, "cloneFrom" | "restoreFrom" | "replaces" | "update">
+> & {
   gitRef?: string;
   reviewedCommit?: string;
 };
@@ -298,6 +307,7 @@ export async function queueDeploy(
     ...params,
     ...(extra.restoreFrom ? { restoreFrom: extra.restoreFrom } : {}),
     ...(extra.replaces !== undefined ? { replaces: extra.replaces } : {}),
+    ...(extra.update ? { update: extra.update } : {}),
     keepSnapshots: cfg.keepSnapshots,
   };
   return queueAppJob(deps, row, "app.deploy", full, origin, sealed, "deploying");

@@ -114,6 +114,8 @@ export async function restoreAsNew(
     retention: null,
     backupStorage: null,
     snapshots: null,
+    availableVersion: null,
+    updateCheckedAt: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -173,6 +173,21 @@ export const appLatestMetricsSchema = z
   })
   .meta({ id: "AppLatestMetrics" });
 
+/** A catalog app's versions: what runs against what the catalog offers (shared by the list and the check). */
+export const appUpdateSchema = z
+  .object({
+    current: z.string().meta({ description: "The catalog version the app runs" }),
+    available: z
+      .string()
+      .nullable()
+      .meta({ description: "A newer catalog version found by the last check (null: up to date)" }),
+    checkedAt: timestampSchema
+      .nullable()
+      .meta({ description: "When the last update check ran (null: never)" }),
+  })
+  .meta({ id: "AppUpdate" });
+export type AppUpdate = z.infer<typeof appUpdateSchema>;
+
 export const appSchema = z
   .object({
     id: idSchema,
@@ -229,6 +244,10 @@ export const appSchema = z
     lastError: z.string().nullable(),
     createdAt: timestampSchema,
     updatedAt: timestampSchema,
+    update: appUpdateSchema.nullable().optional().meta({
+      description:
+        "Catalog apps: the deployed version against the catalog's current one, from the last update check (null: Git app)",
+    }),
     snapshots: z.boolean().nullable().optional().meta({
       description:
         "Whether the guest's storage can take snapshots (null: not known yet); without them a failed redeploy cannot be rolled back and going back means restoring a backup",

@@ -84,6 +84,16 @@ export const appDeployParamsSchema = z
     replaces: vmidSchema.optional(),
     /** Keep at most this many of the app's own (`pylon_…`) snapshots; older ones are deleted. */
     keepSnapshots: z.number().int().min(1).max(100).optional(),
+    /** Catalog apps: the catalog version this deploy runs (recorded on the app when it succeeds). */
+    catalogVersion: z.string().max(100).optional(),
+    /**
+     * An update (redeploy to a newer catalog version): a snapshot is required first (the step fails
+     * on storage without snapshots), and a failed health check rolls back to it.
+     */
+    update: z
+      .object({ from: z.string().max(100), to: z.string().max(100) })
+      .strict()
+      .optional(),
     guest: guestSpecSchema,
     source: deploySourceSchema,
     env: z.record(z.string(), z.string()),

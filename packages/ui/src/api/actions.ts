@@ -2,6 +2,8 @@
 import type {
   ApiToken,
   App,
+  AppUpdate,
+  AutomationPolicy,
   CreateAppBody,
   Job,
   Node,
@@ -128,6 +130,20 @@ export type AppPatch = {
 };
 
 export const updateApp = (id: string, patch: AppPatch) => request<App>("PATCH", appPath(id), { body: patch });
+
+/** Compares the app's version with the catalog's current one (recorded on the app). */
+export const checkAppUpdate = (id: string) => request<AppUpdate>("POST", appPath(id, "/update-check"));
+
+/** Updates a catalog app to the catalog's version: one job, rolled back when it fails its health check. */
+export const updateAppVersion = (id: string) => request<App>("POST", appPath(id, "/update"));
+
+/** Switches the installation's automation policy (admins). */
+export const setAutomation = (automation: AutomationPolicy) =>
+  request<{ automation: AutomationPolicy; appsApplied: number; schedulesApplied: boolean }>(
+    "PUT",
+    "/api/v1/settings/automation",
+    { body: { automation } },
+  );
 
 export const deleteApp = (id: string, keepBackups: boolean) =>
   request<App>("DELETE", appPath(id), { query: { keepBackups } });

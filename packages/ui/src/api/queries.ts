@@ -3,6 +3,7 @@ import type {
   ApiToken,
   App,
   AuditEntry,
+  AutomationPolicy,
   DiagnosticName,
   Inventory,
   Job,
@@ -24,6 +25,8 @@ export interface Settings {
   version: string;
   publicUrl: string | null;
   apps: { domain: string; httpsPort: number };
+  /** The automation policy: auto hides advanced controls (retention details, schedule editors). */
+  automation: AutomationPolicy;
 }
 export const getSettings = () => request<Settings>("GET", "/api/v1/settings");
 

@@ -75,12 +75,17 @@ function up({ doc, dir, project, rest }) {
       }
       err(` ${image}  Built\n`);
     } else err(` ${name} Pulled\n`);
+    // As compose does (its config-hash label): a running container whose service is unchanged
+    // stays; one whose image, command, environment or ports changed is recreated.
+    const hash = JSON.stringify([image, commandOf(svc), envOf(svc), svc.ports || []]);
     const existing = lib.find(cname);
     if (existing) {
-      if (existing.status === "running") {
+      const same = existing.labels?.["com.docker.compose.config-hash"] === hash;
+      if (existing.status === "running" && (same || svc.build)) {
         err(` Container ${cname}  Running\n`);
         continue;
       }
+      if (existing.status === "running") err(` Container ${cname}  Recreate\n`);
       lib.remove(existing);
     }
     const c = lib.create({
@@ -90,7 +95,11 @@ function up({ doc, dir, project, rest }) {
       env: envOf(svc),
       ports: svc.ports || [],
       restart: svc.restart,
-      labels: { "com.docker.compose.project": project, "com.docker.compose.service": name },
+      labels: {
+        "com.docker.compose.project": project,
+        "com.docker.compose.service": name,
+        "com.docker.compose.config-hash": hash,
+      },
       service: name,
       project,
       context,

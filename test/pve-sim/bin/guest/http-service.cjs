@@ -1,5 +1,8 @@
 // The stand-in for a container without an app command of its own: a small HTTP server on
 // the guest's address and published port that names the service (and answers /health).
+// A compose service's environment can stand in for what an image version does differently:
+// PVE_SIM_REPLY is the body it answers, PVE_SIM_STATUS the status of every answer (a broken
+// release answering 500 fails its health check).
 const http = require("node:http");
 
 const fs = require("node:fs");
@@ -22,7 +25,20 @@ function serveFile(req, res) {
   return true;
 }
 
+const REPLY = process.env.PVE_SIM_REPLY;
+const STATUS = Number(process.env.PVE_SIM_STATUS || 200);
+
 const server = http.createServer((req, res) => {
+  if (STATUS !== 200) {
+    res.writeHead(STATUS, { "Content-Type": "text/plain; charset=utf-8" });
+    res.end(`pve-sim service ${name} answers ${STATUS}\n`);
+    return;
+  }
+  if (REPLY !== undefined) {
+    res.writeHead(200, { "Content-Type": "text/plain; charset=utf-8" });
+    res.end(`${REPLY}\n`);
+    return;
+  }
   if (root && serveFile(req, res)) return;
   if (req.url === "/health" || req.url === "/healthz") {
     res.writeHead(200, { "Content-Type": "application/json" });

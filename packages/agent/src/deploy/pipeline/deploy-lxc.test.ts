@@ -12,7 +12,11 @@ let deps: AppJobDeps & { cleanup(): Promise<void> };
 let shop = 0;
 
 beforeAll(async () => {
-  [sim, caddy] = await Promise.all([startTestSim(), startCaddy()]);
+  // "plain": a directory storage, where a CT is a raw image that cannot take snapshots.
+  [sim, caddy] = await Promise.all([
+    startTestSim({ storages: [{ id: "plain", type: "dir" }] }),
+    startCaddy(),
+  ]);
   deps = await testDeps(sim, caddy);
   configureAppJobs(deps);
 }, 60_000);
@@ -94,5 +98,34 @@ describe.skipIf(!caddyInstalled())("app.deploy of a compose app into an LXC", { 
       if (status !== 200) await new Promise((r) => setTimeout(r, 100));
     }
     expect(status).toBe(200);
+  });
+});
+
+describe.skipIf(!caddyInstalled())("an update on storage without snapshots", { timeout: 30_000 }, () => {
+  it("stops before touching the app: no rollback point, no update, the running version stays", async () => {
+    const guest = {
+      type: "lxc" as const,
+      cores: 1,
+      memoryMb: 512,
+      diskGb: 4,
+      storage: "plain",
+      bridge: "vmbr0",
+    };
+    const first = await deploy(composeDeploy("plain", 8081, { guest }), testContext(sim));
+    const ctx = testContext(sim);
+    const params = composeDeploy("plain", 8081, {
+      guest,
+      mode: "redeploy",
+      vmid: first.vmid,
+      update: { from: "1.0", to: "2.0" },
+    });
+    const err = await deploy(params, ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(JobError);
+    expect((err as JobError).message).toMatch(
+      /^snapshot failed: no rollback point: .*an update needs a snapshot first/,
+    );
+    expect(ctx.steps()).not.toContain("run started");
+    const page = await httpsGet("plain.pylon.test", caddy.httpsPort, await caddy.rootCa());
+    expect(page.status).toBe(200);
   });
 });

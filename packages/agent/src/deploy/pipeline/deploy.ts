@@ -177,15 +177,23 @@ const REDEPLOY_STEPS: Step<DeployRun>[] = [
       const facts = await snapshotFacts(run.ctx, run.api, type, vmidOf(run));
       run.state.snapshots = facts.supported;
       if (!facts.supported) {
+        // An update changes images and data formats: without a rollback point it does not start.
+        if (run.params.update)
+          throw new StepFailure(
+            `no rollback point: ${facts.reason}; an update needs a snapshot first (back the app up and redeploy instead)`,
+          );
         await run.ctx.log(
           "warn",
           `no rollback point: ${facts.reason}; if this redeploy fails the previous containers are started again, but files it changed stay changed (restore a backup to go back)`,
         );
         return `skipped: ${facts.reason}`;
       }
-      const description = run.state.commit
-        ? `before redeploy; commit ${run.state.commit}`
-        : "before redeploy";
+      const u = run.params.update;
+      const description = u
+        ? `before update from ${u.from} to ${u.to}`
+        : run.state.commit
+          ? `before redeploy; commit ${run.state.commit}`
+          : "before redeploy";
       run.state.preSnapshot = await takeSnapshot(run.ctx, run.deps, run.api, type, vmidOf(run), description);
       await pruneOwnSnapshots(run.ctx, run.deps, run.api, type, vmidOf(run), run.params.keepSnapshots);
       return `${run.state.preSnapshot} (rollback point)`;
@@ -283,9 +291,12 @@ export const appDeploy: JobHandler<"app.deploy"> = {
         async (_failed, _message, undoErrors) => {
           if (params.mode !== "redeploy" || !state.preSnapshot) return undefined;
           const ok = !undoErrors.some((e) => e.startsWith("snapshot:"));
-          return ok
-            ? `rolled back to snapshot ${state.preSnapshot}; the previous deploy runs again`
+          const before = params.update ? `version ${params.update.from}` : "the previous deploy";
+          const text = ok
+            ? `rolled back to snapshot ${state.preSnapshot}; ${before} runs again`
             : `rolling back to snapshot ${state.preSnapshot} failed too`;
+          await ctx.log(ok ? "warn" : "error", text);
+          return text;
         },
         // The app shows its guest as soon as it exists, not only when the deploy is done.
         (r) => ({ vmid: r.state.vmid, address: r.state.address }),

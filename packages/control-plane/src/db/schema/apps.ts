@@ -58,6 +58,10 @@ export const apps = sqliteTable(
     backupStorage: text(),
     /** Whether the guest's storage can take snapshots (from the last deploy; null: unknown). */
     snapshots: integer({ mode: "boolean" }),
+    /** Catalog apps: the newer catalog version the last update check found (null: up to date). */
+    availableVersion: text(),
+    /** When the last update check ran (null: never). */
+    updateCheckedAt: integer(),
     createdAt: integer().notNull(),
     updatedAt: integer().notNull(),
   },

@@ -4,6 +4,7 @@ export * from "./apps.ts";
 export * from "./audit-log.ts";
 export * from "./backups.ts";
 export * from "./changes.ts";
+export * from "./install-settings.ts";
 export * from "./instances.ts";
 export * from "./job-events.ts";
 export * from "./jobs.ts";

@@ -11,6 +11,7 @@ import * as logs from "./logs.ts";
 import * as metrics from "./metrics.ts";
 import * as plan from "./plan.ts";
 import * as update from "./update.ts";
+import * as updates from "./updates.ts";
 import * as webhook from "./webhook.ts";
 
 /** /apps: deployed apps and what can be done with them. */
@@ -23,6 +24,8 @@ export const appRoutes = () =>
     .openapi(actions.route, actions.handler)
     .openapi(clone.route, clone.handler)
     .openapi(update.route, update.handler)
+    .openapi(updates.checkRoute, updates.checkHandler)
+    .openapi(updates.route, updates.handler)
     .openapi(del.route, del.handler)
     .openapi(diagnostics.route, diagnostics.handler)
     .openapi(logs.route, logs.handler)

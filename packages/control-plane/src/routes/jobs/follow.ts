@@ -56,7 +56,7 @@ export async function followJob(
     else if (change.jobId === job.id) dirty = true;
     else return;
     wake?.();
-  });
+  }, first.nodeId);
   stream.onAbort(() => {
     gone = true;
     wake?.();

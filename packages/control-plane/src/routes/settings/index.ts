@@ -1,14 +1,21 @@
 import { OpenAPIHono, type RouteHandler, z } from "@hono/zod-openapi";
+import { AUTOMATION_POLICIES } from "@pylon/shared";
 import { DEFAULT_RETENTION } from "../../deps.ts";
 import type { AppEnv } from "../../env.ts";
 import { appsConfig } from "../../services/apps.ts";
+import { getAutomation } from "../../services/policy.ts";
 import { defineRoute, requires } from "../define.ts";
 import { json } from "../json.ts";
+import * as automation from "./automation.ts";
 import * as notifications from "./notifications.ts";
 
 const settingsSchema = z
   .object({
     version: z.string(),
+    automation: z.enum(AUTOMATION_POLICIES).meta({
+      description:
+        "auto: daily backups with a default retention, weekly drills and update checks for every app; pro: left to the user (PUT /settings/automation)",
+    }),
     publicUrl: z.string().nullable().meta({ description: "PYLON_PUBLIC_URL, if set" }),
     apps: z.object({
       domain: z.string().meta({ description: "Apps are served at <name>.<domain> unless given a domain" }),
@@ -40,15 +47,17 @@ export const route = defineRoute(requires("viewer", "read"), null, {
   method: "get",
   path: "/settings",
   tags: ["system"],
-  summary: "How this Pylon is configured (read-only; set by PYLON_* variables)",
+  summary:
+    "How this Pylon is configured (set by PYLON_* variables; the automation policy by PUT /settings/automation)",
   responses: { 200: json(settingsSchema, "Settings") },
 });
 
-export const handler: RouteHandler<typeof route, AppEnv> = (c) => {
+export const handler: RouteHandler<typeof route, AppEnv> = async (c) => {
   const deps = c.get("deps");
   return c.json(
     {
       version: deps.version,
+      automation: await getAutomation(deps),
       publicUrl: deps.publicUrl ?? null,
       apps: appsConfig(deps),
       retention: { ...DEFAULT_RETENTION, ...deps.retention },
@@ -63,4 +72,5 @@ export const settingsRoutes = () =>
     .openapi(route, handler)
     .openapi(notifications.getRoute, notifications.getHandler)
     .openapi(notifications.putRoute, notifications.putHandler)
-    .openapi(notifications.testRoute, notifications.testHandler);
+    .openapi(notifications.testRoute, notifications.testHandler)
+    .openapi(automation.route, automation.handler);

@@ -23,6 +23,8 @@ import { BackupsTab } from "./backups/BackupsTab.tsx";
 import { SnapshotsTab } from "./backups/SnapshotsTab.tsx";
 import { Diagnostics } from "./Diagnostics.tsx";
 import { LiveJob } from "./LiveJob.tsx";
+import { UpdateActions } from "./UpdateActions.tsx";
+import { UpdateBadge } from "./UpdateBadge.tsx";
 
 /** One app: state, URL, guest, the current or last job live, and what operators can do with it. */
 export function AppPage(props: { params: Record<string, string> }) {
@@ -105,9 +107,11 @@ export function AppPage(props: { params: Record<string, string> }) {
             <>
               <PageHeader title={a().name}>
                 <AppStatusBadge status={a().status} />
+                <UpdateBadge app={a()} />
               </PageHeader>
               <Show when={canOperate()}>
                 <AppActions app={a()} onChanged={changed} />
+                <UpdateActions app={a()} onChanged={() => void refetch()} onUpdating={changed} />
               </Show>
               <AppSummary app={a()} node={node() ?? null} />
               <Tabs label="App sections" tabs={tabs(a)} />

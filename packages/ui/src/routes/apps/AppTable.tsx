@@ -4,6 +4,7 @@ import { Time } from "../../components/Time.tsx";
 import { Link } from "../../router/router.tsx";
 import { AppLink } from "./AppLink.tsx";
 import { AppStatusBadge } from "./AppStatusBadge.tsx";
+import { UpdateBadge } from "./UpdateBadge.tsx";
 
 /** Apps with their state, URL, node and guest. */
 export function AppTable(props: { apps: App[]; nodes: Node[] }) {
@@ -32,6 +33,7 @@ export function AppTable(props: { apps: App[]; nodes: Node[] }) {
                   <div class="muted small">
                     {a.source.type === "catalog" ? `${a.source.name} ${a.source.version}` : "from Git"}
                   </div>
+                  <UpdateBadge app={a} />
                 </td>
                 <td data-label="Status">
                   <AppStatusBadge status={a.status} />

@@ -18,6 +18,14 @@ function api() {
         items: [
           app(),
           app({
+            id: "app_old",
+            name: "old",
+            url: "https://old.apps.example.com",
+            domain: "old.apps.example.com",
+            source: { type: "catalog", catalogId: "nginx", name: "nginx", version: "1.25.0", parameters: {} },
+            update: { current: "1.25.0", available: "1.27.3", checkedAt: "2026-12-01T00:00:00.000Z" },
+          }),
+          app({
             id: "app_db",
             name: "db",
             status: "failed",
@@ -44,6 +52,15 @@ it("lists apps with their status, URL (new tab), node and guest", async () => {
   expect(within(db).getByTestId("app-status").textContent).toBe("failed");
   expect(within(db).getByText("VM 130")).toBeTruthy();
   expect(screen.getByRole("link", { name: "Deploy an app" }).getAttribute("href")).toBe("/apps/new");
+});
+
+it("badges the apps the last update check found out of date, with both versions", async () => {
+  signedIn({ user: user({ role: "viewer" }), via: "session" });
+  api();
+  render(() => <Apps />);
+  const old = await screen.findByRole("row", { name: /old/ });
+  expect(within(old).getByText("Update: 1.25.0 → 1.27.3")).toBeTruthy();
+  expect(within(screen.getByRole("row", { name: /web/ })).queryByText(/Update:/)).toBeNull();
 });
 
 it("offers viewers no deploy button", async () => {

@@ -1,8 +1,9 @@
-import { createResource } from "solid-js";
+import { createResource, Show } from "solid-js";
 import { getHealth, getReadiness, getSettings } from "../../api/queries.ts";
 import { Async } from "../../components/Async.tsx";
 import { Badge } from "../../components/Badge.tsx";
 import { PageHeader } from "../../components/PageHeader.tsx";
+import { AutomationCard } from "./AutomationCard.tsx";
 import { NotificationsCard } from "./NotificationsCard.tsx";
 
 /** Admin: what this Pylon server is, and where its API is documented. */
@@ -45,6 +46,9 @@ export function Settings() {
           )}
         </Async>
       </section>
+      <Show when={health.latest?.[2]}>
+        {(s) => <AutomationCard current={s().automation} onSaved={() => void refetch()} />}
+      </Show>
       <NotificationsCard />
       <section class="card" aria-labelledby="api-title">
         <h2 id="api-title">API</h2>

@@ -198,3 +198,16 @@ it("offers rollback on ZFS only to the newest snapshot", async () => {
   expect(within(older).queryByRole("button", { name: "Roll back" })).toBeNull();
   expect(screen.getByText(/only the newest snapshot can be rolled back to/)).toBeTruthy();
 });
+
+it("under AUTO hides the retention editor and says what the policy keeps", async () => {
+  mockApi({
+    "GET /api/v1/apps/app_web/backups": { body: { ...LIST, items: [backup()] } },
+    "GET /api/v1/settings": {
+      body: { version: "0.1.0", publicUrl: null, apps: { domain: "x", httpsPort: 443 }, automation: "auto" },
+    },
+  });
+  render(() => <BackupsTab app={app()} canOperate={true} onChanged={() => {}} />);
+  const card = await screen.findByTestId("retention-auto");
+  expect(card.textContent).toMatch(/keeping 7 daily, 4 weekly and 3 monthly/);
+  expect(screen.queryByRole("button", { name: /dry run/i })).toBeNull();
+});

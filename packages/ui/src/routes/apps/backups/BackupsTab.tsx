@@ -1,6 +1,7 @@
 import type { App } from "@pylon/shared";
 import { createResource, createSignal, Show } from "solid-js";
 import { type Backup, listBackups } from "../../../api/backups.ts";
+import { getSettings } from "../../../api/queries.ts";
 import { Async } from "../../../components/Async.tsx";
 import { createPoll } from "../../../lib/poll.ts";
 import { BackupNow } from "./BackupNow.tsx";
@@ -13,6 +14,9 @@ import { ScheduleCard } from "./ScheduleCard.tsx";
 export function BackupsTab(props: { app: App; canOperate: boolean; onChanged: (a: App) => void }) {
   const [list, { refetch }] = createResource(() => props.app.id, listBackups);
   const [restoring, setRestoring] = createSignal<Backup | null>(null);
+  // Under AUTO the retention details are Pylon's (Settings → Automation); PRO shows the editor.
+  const [settings] = createResource(() => getSettings().catch(() => null));
+  const auto = () => settings.latest?.automation === "auto";
   // While a backup, a drill or a change is in flight, the list is read again every 2 s.
   createPoll(
     () => void refetch(),
@@ -44,13 +48,26 @@ export function BackupsTab(props: { app: App; canOperate: boolean; onChanged: (a
                 onChanged={() => void refetch()}
               />
             </section>
-            <RetentionCard
-              app={props.app}
-              list={l()}
-              canOperate={props.canOperate}
-              onSaved={() => void refetch()}
-            />
-            <ScheduleCard app={props.app} canOperate={props.canOperate} />
+            <Show
+              when={!auto()}
+              fallback={
+                <section class="card" aria-labelledby="retention-auto-title" data-testid="retention-auto">
+                  <h2 id="retention-auto-title">Retention</h2>
+                  <p class="hint">
+                    Automatic: backed up daily, keeping 7 daily, 4 weekly and 3 monthly backups, with a weekly
+                    restore drill. Choose PRO in Settings to set retention and schedules yourself.
+                  </p>
+                </section>
+              }
+            >
+              <RetentionCard
+                app={props.app}
+                list={l()}
+                canOperate={props.canOperate}
+                onSaved={() => void refetch()}
+              />
+              <ScheduleCard app={props.app} canOperate={props.canOperate} />
+            </Show>
           </>
         )}
       </Async>

@@ -1,3 +1,10 @@
+CREATE TABLE `notification_settings` (
+	`id` text PRIMARY KEY NOT NULL,
+	`webhook_url_box` text,
+	`webhook_origin` text,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `schedule_runs` (
 	`id` text PRIMARY KEY NOT NULL,
 	`schedule_id` text NOT NULL,
@@ -26,11 +33,4 @@ CREATE TABLE `schedules` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `schedules_app_kind_idx` ON `schedules` (`app_id`,`kind`);--> statement-breakpoint
-CREATE TABLE `notification_settings` (
-	`id` text PRIMARY KEY NOT NULL,
-	`webhook_url_box` text,
-	`webhook_origin` text,
-	`updated_at` integer NOT NULL
-);
---> statement-breakpoint
 ALTER TABLE `nodes` ADD `backup_cron` text;
