@@ -8,6 +8,7 @@ import { DEFAULT_JOB_OUTPUT_BYTES } from "../services/agent-events.ts";
 import { beatInstance } from "../services/instances.ts";
 import { notify } from "../services/notifications.ts";
 import { applyRetention } from "../services/retention.ts";
+import { runDueUpdateChecks } from "../services/update-check-schedules.ts";
 import { AgentSession } from "./agent-session.ts";
 import { settle } from "./background.ts";
 import type { Change } from "./change-bus.ts";
@@ -44,6 +45,8 @@ const TIMING: HubTiming = {
   metricsFlushMs: 5000,
 };
 const RETENTION_EVERY_MS = 3600_000;
+/** How often update-check schedules are looked at (they run here, not on the node). */
+const UPDATE_CHECKS_EVERY_MS = 5 * 60_000;
 /** Frames of one connection waiting to be handled, in bytes, past which its socket is paused. */
 const PAUSE_BYTES = 8 * 1024 * 1024;
 
@@ -73,6 +76,7 @@ export class MemoryHub implements AgentHub, HubContext {
   private unsubscribe: (() => void) | undefined;
   private readonly metrics: MetricsBuffer;
   private lastRetention = 0;
+  private lastUpdateChecks = 0;
   /** Connections that ended but whose node row still names this process (the write failed). */
   private readonly detachLater = new Set<AgentSession>();
   /** Nodes whose agent left, checked again after a grace to announce them offline. */
@@ -306,13 +310,17 @@ export class MemoryHub implements AgentHub, HubContext {
   }
 
   /**
-   * Writes pending metrics (see MetricsBuffer); a failure keeps them for the next flush. Once an
-   * hour it also runs the retention pass (services/retention.ts); a failed pass is tried again at
+   * Writes pending metrics (see MetricsBuffer); a failure keeps them for the next flush. Every 5
+   * minutes it runs the update checks that are due; once an hour the retention pass (services/retention.ts); a failed pass is tried again at
    * the next flush.
    */
   async flushMetrics(): Promise<void> {
     await settle(this.deps.logger, "metrics flush", () => this.metrics.flush());
     const now = this.deps.now();
+    if (now - this.lastUpdateChecks > UPDATE_CHECKS_EVERY_MS) {
+      this.lastUpdateChecks = now;
+      await settle(this.deps.logger, "update checks", () => runDueUpdateChecks(this.deps));
+    }
     if (now - this.lastRetention <= RETENTION_EVERY_MS) return;
     await settle(this.deps.logger, "retention", async () => {
       const deleted = await applyRetention(this.deps, now);

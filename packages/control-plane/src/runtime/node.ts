@@ -11,6 +11,7 @@ import { createApp } from "../app.ts";
 import { ChangeBus } from "../hub/change-bus.ts";
 import { MemoryHub } from "../hub/memory-hub.ts";
 import { jsonLogger } from "../lib/logger.ts";
+import { policySchedulerOn } from "../services/policy-scheduler.ts";
 import { agentBundleReader } from "./agent-bundle.ts";
 import { bootstrapAdmin } from "./bootstrap.ts";
 import { catalogFileReader } from "./catalog-file.ts";
@@ -137,9 +138,7 @@ async function main(): Promise<void> {
     serveUi: existsSync(uiDir) ? uiHandler(uiDir) : undefined,
     version: VERSION,
     runtime: "node",
-    // WIRING POINT (lead, after merging `sched`): the automation policy's schedules, e.g.
-    // policyScheduler: { ensure: (appId, kind, cron) => ensureSchedule(db, appId, kind, cron), remove: … },
-    policyScheduler: undefined,
+    policyScheduler: policySchedulerOn({ db, now: Date.now, bus }),
   });
 
   // Above the protocol's frame limit, so an oversized frame is refused by the protocol (an error

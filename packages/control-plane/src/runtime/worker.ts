@@ -4,7 +4,9 @@
 import { createApp, type PylonApp } from "../app.ts";
 import { pruneChanges } from "../hub/change-bus.ts";
 import { DurableObjectHub } from "../hub/durable-object-hub.ts";
+import { policySchedulerOn } from "../services/policy-scheduler.ts";
 import { applyRetention } from "../services/retention.ts";
+import { runDueUpdateChecks } from "../services/update-check-schedules.ts";
 import { bootstrapAdmin } from "./bootstrap.ts";
 import { misconfigured, type WorkerDeps, type WorkerEnv, workerDeps } from "./worker-deps.ts";
 import { workerAgentBundle, workerInstallFile } from "./worker-files.ts";
@@ -47,8 +49,7 @@ function build(env: WorkerEnv): Built | { errors: string[] } {
     clientIp: (c) => c.req.header("cf-connecting-ip") ?? null,
     version: "0.1.0",
     runtime: "workers",
-    // WIRING POINT (lead, after merging `sched`): as in runtime/node.ts, the automation policy's schedules.
-    policyScheduler: undefined,
+    policyScheduler: policySchedulerOn({ db, now: Date.now, bus }),
   });
   // There is no console to print a setup link to: the first admin comes from PYLON_ADMIN_* secrets.
   const ready = config.PYLON_ADMIN_EMAIL
@@ -82,6 +83,8 @@ async function scheduled(env: WorkerEnv, at: number): Promise<void> {
   const { deps } = cached;
   const now = Date.now();
   await pruneChanges(deps, now);
+  // Update checks run here (they read the catalog), every 5 minutes as on Node's hub.
+  await runDueUpdateChecks({ ...deps, now: Date.now });
   // Retention once an hour, as on Node: the first run of each hour (crons every 5 minutes).
   if (new Date(at).getUTCMinutes() >= 5) return;
   const deleted = await applyRetention({ ...deps, now: Date.now }, now);

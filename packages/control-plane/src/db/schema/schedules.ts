@@ -1,7 +1,7 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { apps } from "./apps.ts";
 
-/** What a schedule runs. `update-check` is a hook for update checks (built elsewhere); agents skip kinds they do not run. */
+/** What a schedule runs. `update-check` runs on the control plane (services/update-check-schedules.ts); agents skip it. */
 export const SCHEDULE_KINDS = ["backup", "drill", "update-check"] as const;
 export type ScheduleKind = (typeof SCHEDULE_KINDS)[number];
 

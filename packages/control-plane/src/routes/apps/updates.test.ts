@@ -201,3 +201,39 @@ describe("the scheduled check", () => {
     expect(await scheduledUpdateCheck(h.deps, "app_gone")).toBeNull();
   });
 });
+
+describe("update-check schedules, run by the control plane", () => {
+  it("checks an app when its schedule's next time after the last check has passed, and not before", async () => {
+    const { runDueUpdateChecks } = await import("../../services/update-check-schedules.ts");
+    const { policySchedulerOn } = await import("../../services/policy-scheduler.ts");
+    const id = await deployedAt("weekly", "1.0.0");
+    // Mondays 05:00 UTC, through the adapter the AUTO policy uses.
+    h.clock.now = Date.parse("2026-12-01T12:00:00Z"); // a Tuesday
+    await h.db.update(apps).set({ updateCheckedAt: null, availableVersion: null }).where(eq(apps.id, id));
+    await policySchedulerOn(h.deps).ensure(id, "update-check", "0 5 * * 1");
+    expect(await runDueUpdateChecks(h.deps)).toBe(0);
+    expect((await get(id)).update).toMatchObject({ available: null });
+    h.clock.now = Date.parse("2026-12-07T05:01:00Z"); // the next Monday, just after 05:00
+    expect(await runDueUpdateChecks(h.deps)).toBe(1);
+    expect((await get(id)).update).toMatchObject({ current: "1.0.0", available: "1.27.3" });
+    // Checked now: the next one is a week away.
+    h.clock.now += 3600_000;
+    expect(await runDueUpdateChecks(h.deps)).toBe(0);
+  });
+
+  it("leaves a schedule the user already has as it is when the policy asks for one", async () => {
+    const { policySchedulerOn } = await import("../../services/policy-scheduler.ts");
+    const id = await deployedAt("mine", "1.27.3");
+    const writer = await h.token(await h.user("operator"), ["write"]);
+    const made = await h.call("POST", `/api/v1/apps/${id}/schedules`, {
+      as: writer,
+      body: { kind: "backup", cron: "15 1 * * *" },
+    });
+    expect(made.status, await made.clone().text()).toBe(201);
+    await policySchedulerOn(h.deps).ensure(id, "backup", "0 3 * * *");
+    const list = await (await h.call("GET", `/api/v1/apps/${id}/schedules`, { as: writer })).json();
+    expect(list.items.map((s: { kind: string; cron: string }) => `${s.kind} ${s.cron}`)).toEqual([
+      "backup 15 1 * * *",
+    ]);
+  });
+});
