@@ -14,6 +14,7 @@ import { settle } from "./background.ts";
 import type { Change } from "./change-bus.ts";
 import type { AgentHub } from "./hub.ts";
 import { MetricsBuffer } from "./metrics-buffer.ts";
+import { applyChangeToSession } from "./session-changes.ts";
 import type { HubContext, SessionDeps } from "./session-context.ts";
 
 export type { HubContext } from "./session-context.ts";
@@ -235,29 +236,7 @@ export class MemoryHub implements AgentHub, HubContext {
   private onChange(c: Change): void {
     const session = c.nodeId ? this.sessions.get(c.nodeId) : undefined;
     if (!session) return;
-    switch (c.topic) {
-      case "job.queued":
-        session.jobs.dispatchSoon();
-        return;
-      case "job.cancel":
-        if (c.jobId && session.jobs.inFlight.has(c.jobId)) session.send({ type: "cancel", jobId: c.jobId });
-        return;
-      case "node.revoked":
-      case "node.deleted":
-        session.close(CLOSE.revoked, c.topic === "node.deleted" ? "node deleted" : "credential revoked");
-        return;
-      case "node.rotate":
-        void settle(this.deps.logger, "credential rotation", () => session.rotate(), { nodeId: c.nodeId });
-        return;
-      case "node.update":
-        void settle(this.deps.logger, "agent update", () => session.update(true), { nodeId: c.nodeId });
-        return;
-      case "schedules.changed":
-        void settle(this.deps.logger, "schedule push", () => session.pushSchedules(), { nodeId: c.nodeId });
-        return;
-      default:
-        return;
-    }
+    applyChangeToSession(session, c, this.deps.logger);
   }
 
   private heartbeat(): void {

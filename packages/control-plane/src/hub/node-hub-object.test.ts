@@ -8,6 +8,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type NodeRow, nodes } from "../db/schema/index.ts";
 import { createJob } from "../services/jobs.ts";
+import { createSchedule } from "../services/schedules.ts";
 import { type Harness, makeHarness } from "../testing/harness.ts";
 import { ChangeBus } from "./change-bus.ts";
 import { NodeHubObject } from "./node-hub-object.ts";
@@ -110,6 +111,24 @@ describe("the Durable Object hub", () => {
     expect(ws.offers()).not.toContain(job.id);
     hub.change({ topic: "job.queued", nodeId, jobId: job.id });
     await expect.poll(() => ws.offers()).toContain(job.id);
+  });
+
+  it("pushes the node's schedules to its agent the moment it is told they changed", async () => {
+    const { nodeId, ws, hub } = await connectedObject();
+    const pushes = () =>
+      ws.sent.filter((f) => f.type === "schedules") as { schedules: { schedule: string; cron: string }[] }[];
+    await expect.poll(() => pushes().length).toBeGreaterThan(0);
+    const before = pushes().length;
+    const appId = await h.appOn(nodeId, 140);
+    await h.db.update(nodes).set({ backupStorage: "local" }).where(eq(nodes.id, nodeId));
+    const elsewhere = { ...h.deps, bus: new ChangeBus({ db: h.db, now: h.deps.now, logger: h.deps.logger }) };
+    await createSchedule(elsewhere, appId, { kind: "backup", cron: "0 3 * * *" });
+    expect(pushes()).toHaveLength(before);
+    hub.change({ topic: "schedules.changed", nodeId, jobId: null });
+    await expect.poll(() => pushes().length).toBe(before + 1);
+    expect(pushes().at(-1)?.schedules).toEqual([
+      expect.objectContaining({ schedule: "backup", cron: "0 3 * * *", kind: "app.backup" }),
+    ]);
   });
 
   it("finds queued work it was not told of on its alarm", async () => {

@@ -8,6 +8,7 @@ import { AgentSession } from "./agent-session.ts";
 import { settle } from "./background.ts";
 import type { Change } from "./change-bus.ts";
 import { MetricsBuffer } from "./metrics-buffer.ts";
+import { applyChangeToSession } from "./session-changes.ts";
 import type { HubContext, SessionDeps } from "./session-context.ts";
 import type { HibernatableSocket, HubObjectState } from "./workers-platform.ts";
 
@@ -192,26 +193,7 @@ export class NodeHubObject implements HubContext {
     if (c.nodeId === this.nodeId) this.tellWatchers(c);
     const session = [...this.sessions.values()].find((s) => s.node.id === c.nodeId);
     if (!session) return;
-    switch (c.topic) {
-      case "job.queued":
-        session.jobs.dispatchSoon();
-        return;
-      case "job.cancel":
-        if (c.jobId && session.jobs.inFlight.has(c.jobId)) session.send({ type: "cancel", jobId: c.jobId });
-        return;
-      case "node.revoked":
-      case "node.deleted":
-        session.close(CLOSE.revoked, c.topic === "node.deleted" ? "node deleted" : "credential revoked");
-        return;
-      case "node.rotate":
-        void settle(this.deps.logger, "credential rotation", () => session.rotate(), { nodeId: c.nodeId });
-        return;
-      case "node.update":
-        void settle(this.deps.logger, "agent update", () => session.update(true), { nodeId: c.nodeId });
-        return;
-      default:
-        return;
-    }
+    applyChangeToSession(session, c, this.deps.logger);
   }
 
   private tellWatchers(c: Change): void {
