@@ -316,4 +316,43 @@ describe("JobRunner cancel races", () => {
     });
     expect(journal.get("race_1")?.checkpoints.has("request")).toBe(false);
   });
+
+  it("runs at most two of the node's scheduled runs at once; the others wait their turn, then run", async () => {
+    await Promise.all([createCt(sim, 111), createCt(sim, 112), createCt(sim, 113)]);
+    await addFault(sim, { taskType: "vzstart", action: "delay", ms: 1500, times: 3 });
+    const origin = (n: number) => ({
+      scheduleId: `sch_${n}`,
+      appId: `app_${n}`,
+      schedule: "backup",
+      scheduledAt: 1_000 * n,
+      missed: false,
+    });
+    for (const vmid of [111, 112, 113])
+      expect(
+        await runner.runScheduled(
+          `run_${vmid}`,
+          "guest.power",
+          { vmid, type: "lxc", action: "start" },
+          origin(vmid),
+        ),
+      ).toBe(true);
+    // Each run is announced at once; the third waits and says why.
+    expect(sent.filter((f) => f.type === "run").map((f) => (f as { jobId: string }).jobId)).toEqual([
+      "run_111",
+      "run_112",
+      "run_113",
+    ]);
+    const started = (id: string) => eventsOf(id).some((f) => f.type === "event" && f.event.kind === "step");
+    await expect.poll(() => started("run_111") && started("run_112")).toBe(true);
+    expect(started("run_113")).toBe(false);
+    expect(eventsOf("run_113")).toEqual([
+      expect.objectContaining({
+        event: expect.objectContaining({
+          kind: "log",
+          message: expect.stringMatching(/waiting for a free slot/),
+        }),
+      }),
+    ]);
+    for (const id of ["run_111", "run_112", "run_113"]) expect((await resultOf(id)).status).toBe("succeeded");
+  });
 });

@@ -14,6 +14,7 @@ import { errorMessage } from "../util/errors.ts";
 import { HANDLERS, runJob } from "./registry.ts";
 import { RetrySchedule } from "./retries.ts";
 import { masker, secretValues } from "./secret-mask.ts";
+import { Slots } from "./slots.ts";
 import { CANCELLED, type JobContext, JobError } from "./types.ts";
 
 type Offer = Extract<ServerFrame, { type: "offer" }>;
@@ -37,6 +38,11 @@ export interface RunnerDeps {
   maxConcurrentJobs: number;
   /** Told when a job's result is recorded (e.g. to report the node's guests at once). */
   onFinished?: (kind: string) => void;
+  /**
+   * Scheduled runs at once (default 2): offered jobs are paced by the control plane, runs of the
+   * node's own schedules by this (a node default gives every app the same time).
+   */
+  maxScheduledRuns?: number;
 }
 
 /**
@@ -59,8 +65,12 @@ export class JobRunner {
   /** Pending resends of jobs the control plane asked to send again. */
   #retries = new RetrySchedule();
 
+  /** Slots for runs of the node's schedules (see RunnerDeps.maxScheduledRuns). */
+  #scheduled: Slots;
+
   constructor(deps: RunnerDeps) {
     this.#d = deps;
+    this.#scheduled = new Slots(deps.maxScheduledRuns ?? 2);
   }
 
   get runningCount(): number {
@@ -339,7 +349,18 @@ export class JobRunner {
       },
     };
     let result: Extract<JobEvent, { kind: "result" }>;
+    let release = () => {};
     try {
+      if (entry.origin && !entry.origin.missed) {
+        if (this.#scheduled.free === 0)
+          await ctx.log(
+            "info",
+            `waiting for a free slot: ${this.#scheduled.size} scheduled runs at a time on this node`,
+          );
+        release = await this.#scheduled.take(signal).catch((reason: unknown) => {
+          throw reason === CANCEL ? new JobError("cancelled while waiting for a free slot") : reason;
+        });
+      }
       if (resumed) await ctx.log("warn", "the agent restarted while this job ran; picking it up again");
       if (signal.reason === CANCEL) throw new JobError("cancelled before it started");
       if (entry.unreadable)
@@ -363,6 +384,8 @@ export class JobRunner {
         if (!(err instanceof JobError)) log.error("job failed unexpectedly", { err: message });
         result = { kind: "result", status: "failed", error: { message, step }, ...data };
       }
+    } finally {
+      release();
     }
     if (signal.reason === SHUTDOWN || stopping.aborted) return;
     try {
