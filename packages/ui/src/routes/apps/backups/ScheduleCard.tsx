@@ -23,7 +23,10 @@ const KIND_LABEL: Record<ScheduleKind, string> = {
   "update-check": "Update check",
 };
 
-/** The app's schedules (run by the node's agent, also while Pylon is down), next runs, and the latest runs. */
+/**
+ * The app's schedules (backups and drills run by the node's agent, also while Pylon is down;
+ * update checks by Pylon itself), next runs, and the latest runs.
+ */
 export function ScheduleCard(props: { app: App; canOperate: boolean }) {
   const [list, { refetch }] = createResource(() => props.app.id, listSchedules);
   const [kind, setKind] = createSignal<ScheduleKind>("backup");
@@ -47,7 +50,8 @@ export function ScheduleCard(props: { app: App; canOperate: boolean }) {
       <h2 id="schedules-title">Schedules</h2>
       <p class="muted">
         Run by the node's agent, also while Pylon is unreachable; runs arrive when it is back, and runs missed
-        while the agent was down are listed as missed. Cron in UTC: 5 fields, or 6 with seconds first.
+        while the agent was down are listed as missed (update checks are run by Pylon itself). Cron in UTC: 5
+        fields, or 6 with seconds first.
       </p>
       <Async resource={list} onRetry={refetch} what="the app's schedules">
         {(l) => (
@@ -136,6 +140,10 @@ export function ScheduleCard(props: { app: App; canOperate: boolean }) {
             options={[
               { value: "backup", label: KIND_LABEL.backup },
               { value: "drill", label: KIND_LABEL.drill },
+              // Catalog apps only: an update check compares with the catalog's current version.
+              ...(props.app.source.type === "catalog"
+                ? [{ value: "update-check", label: KIND_LABEL["update-check"] }]
+                : []),
             ]}
           />
           <Field
