@@ -4,20 +4,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ServedRepo, serveRepo } from "../pipeline/git-fixture.ts";
+import { type SshRepo, serveRepoOverSsh } from "../pipeline/git-ssh-fixture.ts";
 import { FetchError, planRepository } from "./fetch-repo.ts";
-import { type SshGitHost, serveRepoOverSsh } from "./ssh-git-fixture.ts";
 
-let repo: ServedRepo;
-let host: SshGitHost;
+let host: SshRepo;
 const work = mkdtempSync(join(tmpdir(), "pylon-fetch-ssh-"));
 
 beforeAll(async () => {
-  repo = await serveRepo({ "index.html": "<h1>hello</h1>" });
-  host = await serveRepoOverSsh(repo.bare);
+  host = await serveRepoOverSsh({ "index.html": "<h1>hello</h1>" });
 });
 afterAll(async () => {
-  await Promise.all([host?.close(), repo?.close()]);
+  await host?.close();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -27,23 +24,23 @@ describe("planRepository over SSH", () => {
       { url: host.url, ref: "main", overrides: {}, deployKey: host.deployKey },
       { workDir: work },
     );
-    expect(r.commit).toBe(repo.commit);
+    expect(r.commit).toBe(host.commit);
     expect(r.plan.refused).toBeNull();
-    expect(r.hostKey).toEqual({ fingerprint: host.fingerprint, keyType: "ssh-ed25519", firstUse: true });
+    expect(r.hostKey).toEqual({ fingerprint: host.hostFingerprint, keyType: "ssh-ed25519", firstUse: true });
   }, 60_000);
 
   it("fetches with the pinned key, and refuses a host whose key is not the pinned one", async () => {
     const pinned = await planRepository(
-      { url: host.url, ref: "main", overrides: {}, deployKey: host.deployKey, hostKey: host.fingerprint },
+      { url: host.url, ref: "main", overrides: {}, deployKey: host.deployKey, hostKey: host.hostFingerprint },
       { workDir: work },
     );
-    expect(pinned.hostKey).toMatchObject({ fingerprint: host.fingerprint, firstUse: false });
+    expect(pinned.hostKey).toMatchObject({ fingerprint: host.hostFingerprint, firstUse: false });
     const other = "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     const refused = planRepository(
       { url: host.url, ref: "main", overrides: {}, deployKey: host.deployKey, hostKey: other },
       { workDir: work },
     );
     await expect(refused).rejects.toBeInstanceOf(FetchError);
-    await expect(refused).rejects.toThrow(`is not the pinned ${other}: it offers ${host.fingerprint}`);
+    await expect(refused).rejects.toThrow(`is not the pinned ${other}: it offers ${host.hostFingerprint}`);
   }, 60_000);
 });
