@@ -2,7 +2,7 @@
 import { and, eq } from "drizzle-orm";
 import { schedules } from "../db/schema/index.ts";
 import type { AppDeps, PolicyScheduler } from "../deps.ts";
-import { ensureSchedule, removeSchedules } from "./schedules.ts";
+import { createSchedule, removeSchedules } from "./schedules.ts";
 
 /**
  * The automation policy's schedules, kept by the schedules service. A schedule the user already
@@ -15,7 +15,7 @@ export function policySchedulerOn(deps: Pick<AppDeps, "db" | "now" | "bus">): Po
         .select({ id: schedules.id })
         .from(schedules)
         .where(and(eq(schedules.appId, appId), eq(schedules.kind, kind)));
-      if (!had) await ensureSchedule(deps, appId, kind, cron);
+      if (!had) await createSchedule(deps, appId, { kind, cron });
     },
     async remove(appId, kind) {
       await removeSchedules(deps, [appId], [kind]);
